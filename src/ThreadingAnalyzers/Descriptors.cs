@@ -1,0 +1,51 @@
+using Microsoft.CodeAnalysis;
+
+namespace ThreadingAnalyzers;
+
+/// <summary>Every rule's id, title, message, category, severity and help link, in one place so ids never collide.</summary>
+internal static class Descriptors
+{
+    internal const string HelpLinkBase = "https://github.com/ThreadingAnalyzers/ThreadingAnalyzers/blob/main/docs/rules/";
+
+    public static readonly DiagnosticDescriptor THR001 = Rule(
+        "THR001",
+        "Foreground thread is started but never joined",
+        "Thread '{0}' is started but never joined and is not a background thread; it keeps the process alive after Main returns. Join it or set IsBackground = true.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A Thread created with new Thread(...) is a foreground thread unless IsBackground is set to true. A started foreground thread that nobody joins keeps the process alive after Main returns, and its failures are invisible to the code that started it. Join the thread where its work must be finished, or mark it as a background thread if the process may end without it.");
+
+    public static readonly DiagnosticDescriptor THR002 = Rule(
+        "THR002",
+        "Shared state is mutated without synchronization",
+        "'{0}' is {1} by code started with {2} without a lock; other threads can lose updates",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A field, captured local or non-thread-safe collection that several threads can reach is written by code that runs concurrently, without a lock, Monitor, Interlocked or another synchronization primitive. Concurrent read-modify-write operations lose updates and non-thread-safe collections corrupt their internal state. Use Interlocked for counters, a lock for other writes, or a concurrent collection.");
+
+    public static readonly DiagnosticDescriptor THR003 = Rule(
+        "THR003",
+        "Legacy Thread API: use the modern equivalent",
+        "'{0}' is a legacy Thread API; use {1}",
+        Category.Maintainability,
+        DiagnosticSeverity.Warning,
+        "Some Thread members are obsolete, throw on .NET Core, or are superseded by clearer APIs, as the setName()/setDaemon() accessor style is in other languages. Use the modern equivalent: Volatile, Interlocked, Environment.CurrentManagedThreadId, SetApartmentState, CancellationToken, ThreadLocal<T> and friends.");
+
+    public static readonly DiagnosticDescriptor THR004 = Rule(
+        "THR004",
+        "CPU-bound work runs on a dedicated thread",
+        "Thread '{0}' runs a finite CPU-bound computation on a dedicated thread; use {1} so the thread pool sizes the work to the cores",
+        Category.Performance,
+        DiagnosticSeverity.Info,
+        "A dedicated Thread costs about 1 MB of stack and a kernel thread, and many of them oversubscribe the cores. Finite CPU-bound work belongs on the thread pool, which sizes itself to the machine: Task.Run for one piece of work, Parallel.For for partitioned work.");
+
+    private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
+
+    internal static class Category
+    {
+        public const string Reliability = nameof(Reliability);
+        public const string Maintainability = nameof(Maintainability);
+        public const string Performance = nameof(Performance);
+    }
+}

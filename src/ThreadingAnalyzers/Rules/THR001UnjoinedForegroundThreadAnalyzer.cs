@@ -1,0 +1,330 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Concurrency;
+
+namespace ThreadingAnalyzers.Rules;
+
+/// <summary>THR001: a foreground thread held in a local or private field is started and nobody joins it.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The message argument for <c>new Thread(...).Start()</c>, which has no name.</summary>
+    internal const string InlineThreadName = "new Thread(...)";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR001);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = ThreadingTypes.From(start.Compilation);
+            if (types.Thread is null)
+            {
+                return;
+            }
+
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var fields = new ConcurrentDictionary<IFieldSymbol, FieldFacts>(SymbolEqualityComparer.Default);
+
+        context.RegisterOperationAction(operationContext =>
+        {
+            var invocation = (IInvocationOperation)operationContext.Operation;
+            if (!IsThreadStart(invocation, types))
+            {
+                return;
+            }
+
+            switch (invocation.Instance)
+            {
+                case IObjectCreationOperation creation:
+                    if (ThreadUsage.BackgroundInInitializer(creation) is not (ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown))
+                    {
+                        operationContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), InlineThreadName));
+                    }
+
+                    break;
+                case ILocalReferenceOperation local:
+                    if (IsLocalThreadUnjoined(local, types))
+                    {
+                        operationContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), local.Local.Name));
+                    }
+
+                    break;
+            }
+        }, OperationKind.Invocation);
+
+        context.RegisterOperationAction(operationContext =>
+        {
+            var reference = (IFieldReferenceOperation)operationContext.Operation;
+            var field = reference.Field;
+            if (field.DeclaredAccessibility != Accessibility.Private || !types.IsThread(field.Type)
+                || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type))
+            {
+                return;
+            }
+
+            var facts = fields.GetOrAdd(field, _ => new FieldFacts());
+            var use = ThreadUsage.Classify(reference, types);
+            lock (facts)
+            {
+                facts.Record(use, reference, types);
+            }
+        }, OperationKind.FieldReference);
+
+        context.RegisterOperationAction(operationContext =>
+        {
+            var initializer = (IFieldInitializerOperation)operationContext.Operation;
+            foreach (var field in initializer.InitializedFields)
+            {
+                if (field.DeclaredAccessibility == Accessibility.Private && types.IsThread(field.Type))
+                {
+                    var facts = fields.GetOrAdd(field, _ => new FieldFacts());
+                    lock (facts)
+                    {
+                        facts.RecordAssignment(ThreadUsage.WithoutConversions(initializer.Value), types);
+                    }
+                }
+            }
+        }, OperationKind.FieldInitializer);
+
+        context.RegisterSymbolEndAction(endContext =>
+        {
+            foreach (var pair in fields)
+            {
+                var facts = pair.Value;
+                if (facts.IsUnjoinedForeground && !IsMentionedInNestedType(type, pair.Key.Name, endContext.CancellationToken))
+                {
+                    foreach (var start in facts.Starts)
+                    {
+                        endContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, start.Syntax.GetLocation(), pair.Key.Name));
+                    }
+                }
+            }
+        });
+    }
+
+    internal static bool IsThreadStart(IInvocationOperation invocation, ThreadingTypes types) =>
+        invocation.TargetMethod.Name == "Start" && types.IsThread(invocation.TargetMethod.ContainingType);
+
+    /// <summary>
+    /// The local's value at the Start() call is the one of the last assignment before it in the source: that
+    /// thread must be created here, never made background, never escape, and never be joined.
+    /// </summary>
+    private static bool IsLocalThreadUnjoined(ILocalReferenceOperation startReceiver, ThreadingTypes types)
+    {
+        var local = startReceiver.Local;
+        var root = Root(startReceiver);
+        var declarator = root.Descendants().OfType<IVariableDeclaratorOperation>()
+            .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+        if (declarator is null)
+        {
+            return false;
+        }
+
+        var declaringFunction = EnclosingFunction(declarator);
+        var startPosition = startReceiver.Syntax.SpanStart;
+
+        // Every assignment of the local, in source order; the declarator's initializer is the first one.
+        var uses = new List<(int Position, IOperation Reference, ThreadUse Use)>();
+        if (declarator.GetVariableInitializer() is { } initializer)
+        {
+            uses.Add((declarator.Syntax.SpanStart, declarator, new ThreadUse(ThreadUseKind.Assigned, ThreadUsage.WithoutConversions(initializer.Value))));
+        }
+
+        foreach (var reference in root.Descendants().OfType<ILocalReferenceOperation>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                continue;
+            }
+
+            var use = ThreadUsage.Classify(reference, types);
+            switch (CaptureOf(reference, declaringFunction))
+            {
+                case Capture.RunsAfterForegroundThreadsEnd:
+                    continue;
+                case Capture.Escapes:
+                    use = new ThreadUse(ThreadUseKind.Escapes);
+                    break;
+            }
+
+            var position = use.Kind == ThreadUseKind.Assigned ? reference.Parent!.Syntax.SpanStart : reference.Syntax.SpanStart;
+            uses.Add((position, reference, use));
+        }
+
+        uses.Sort((a, b) => a.Position.CompareTo(b.Position));
+
+        var generationStart = -1;
+        for (var i = 0; i < uses.Count; i++)
+        {
+            if (uses[i].Use.Kind == ThreadUseKind.Assigned && uses[i].Position <= startPosition)
+            {
+                generationStart = i;
+            }
+        }
+
+        if (generationStart < 0)
+        {
+            return false;
+        }
+
+        var created = uses[generationStart].Use.AssignedValue as IObjectCreationOperation;
+        if (created is null || !types.IsThread(created.Type)
+            || ThreadUsage.BackgroundInInitializer(created) is ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown)
+        {
+            return false;
+        }
+
+        for (var i = generationStart + 1; i < uses.Count && uses[i].Use.Kind != ThreadUseKind.Assigned; i++)
+        {
+            if (uses[i].Use.Kind is ThreadUseKind.Join or ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown or ThreadUseKind.Escapes)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private enum Capture
+    {
+        /// <summary>Not captured, or captured by a lambda or local function that the method itself invokes.</summary>
+        RunsHere,
+        /// <summary>Captured by a delegate that runs elsewhere or later.</summary>
+        Escapes,
+        /// <summary>Captured by an AppDomain.ProcessExit handler, which runs after every foreground thread has ended.</summary>
+        RunsAfterForegroundThreadsEnd,
+    }
+
+    private static Capture CaptureOf(IOperation reference, IOperation? declaringFunction)
+    {
+        var result = Capture.RunsHere;
+        for (var function = EnclosingFunction(reference); function is not null && function != declaringFunction; function = EnclosingFunction(function))
+        {
+            if (IsProcessExitHandler(function))
+            {
+                return Capture.RunsAfterForegroundThreadsEnd;
+            }
+
+            if (!IsInvokedInPlace(function))
+            {
+                result = Capture.Escapes;
+            }
+        }
+
+        return result;
+    }
+
+    private static IOperation? EnclosingFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsProcessExitHandler(IOperation function) =>
+        function.Parent is IDelegateCreationOperation { Parent: IEventAssignmentOperation { Adds: true } assignment }
+        && assignment.EventReference is IEventReferenceOperation { Event.Name: "ProcessExit", Event.ContainingType.Name: "AppDomain" };
+
+    /// <summary>A local function called in the method, or a lambda stored in a local delegate that the method invokes.</summary>
+    private static bool IsInvokedInPlace(IOperation function)
+    {
+        var root = Root(function);
+        switch (function)
+        {
+            case ILocalFunctionOperation localFunction:
+                return root.Descendants().OfType<IInvocationOperation>()
+                    .Any(call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol));
+            case IAnonymousFunctionOperation
+            {
+                Parent: IDelegateCreationOperation { Parent: IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } },
+            }:
+                return root.Descendants().OfType<IInvocationOperation>()
+                    .Any(call => call.TargetMethod.Name == "Invoke"
+                        && call.Instance is ILocalReferenceOperation delegateLocal
+                        && SymbolEqualityComparer.Default.Equals(delegateLocal.Local, declarator.Symbol));
+            default:
+                return false;
+        }
+    }
+
+    private static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Private fields are visible to nested types, whose code this type's analysis does not see.</summary>
+    private static bool IsMentionedInNestedType(INamedTypeSymbol type, string fieldName, System.Threading.CancellationToken cancellationToken) =>
+        type.GetTypeMembers().Any(nested => nested.DeclaringSyntaxReferences
+            .Any(reference => reference.GetSyntax(cancellationToken).ToString().Contains(fieldName)));
+
+    private sealed class FieldFacts
+    {
+        private bool _created;
+        private bool _assignedSomethingElse;
+        private bool _joinedOrBackgroundOrEscapes;
+
+        public List<IOperation> Starts { get; } = new();
+
+        public bool IsUnjoinedForeground => Starts.Count > 0 && _created && !_assignedSomethingElse && !_joinedOrBackgroundOrEscapes;
+
+        public void Record(ThreadUse use, IFieldReferenceOperation reference, ThreadingTypes types)
+        {
+            switch (use.Kind)
+            {
+                case ThreadUseKind.Start:
+                    Starts.Add(reference.Parent!);
+                    break;
+                case ThreadUseKind.Assigned:
+                    RecordAssignment(use.AssignedValue, types);
+                    break;
+                case ThreadUseKind.Join:
+                case ThreadUseKind.MadeBackground:
+                case ThreadUseKind.BackgroundUnknown:
+                case ThreadUseKind.Escapes:
+                    _joinedOrBackgroundOrEscapes = true;
+                    break;
+            }
+        }
+
+        public void RecordAssignment(IOperation? value, ThreadingTypes types)
+        {
+            if (value is IObjectCreationOperation creation && types.IsThread(creation.Type))
+            {
+                _created = true;
+                if (ThreadUsage.BackgroundInInitializer(creation) is ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown)
+                {
+                    _joinedOrBackgroundOrEscapes = true;
+                }
+            }
+            else if (value is not ILiteralOperation { ConstantValue: { HasValue: true, Value: null } } && value is not IDefaultValueOperation)
+            {
+                _assignedSomethingElse = true;
+            }
+        }
+    }
+}
