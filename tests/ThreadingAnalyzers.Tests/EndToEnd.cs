@@ -6,7 +6,7 @@ using System.Security;
 namespace ThreadingAnalyzers.Tests;
 
 /// <summary>
-/// The end-to-end tests build for real. They run one after another (they share two cores with the rest of the
+/// The package tests build for real. They run one after another (they share two cores with the rest of the
 /// suite) and share one packed package, made on first use.
 /// </summary>
 [CollectionDefinition(Name)]

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -101,19 +102,39 @@ public sealed class PackageTests(PackedPackage package)
         var reference = XDocument.Load(Path.Combine(project, "Installed.csproj")).Descendants("PackageReference").Single();
         Assert.Equal("all", reference.Element("PrivateAssets")?.Value ?? reference.Attribute("PrivateAssets")?.Value);
 
-        var build = Build(project);
+        // As the README's CI section shows: the build also writes a SARIF 2.1 log.
+        var build = Build(project, "-p:ErrorLog=build.sarif%2Cversion=2.1");
         Assert.True(build.ExitCode == 0, build.ToString());
         var thr001 = Assert.Single(DotNetCli.Diagnostics(build.Output), d => d.Id == "THR001");
         Assert.Equal((Path.Combine(project, "Program.cs"), UnjoinedThreadLine, "warning"), (thr001.File, thr001.Line, thr001.Severity));
         Assert.Contains("'worker'", thr001.Message, StringComparison.Ordinal);
+
+        using var sarif = JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "build.sarif")));
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        var result = Assert.Single(sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray(),
+            r => r.GetProperty("ruleId").GetString() == "THR001");
+        var region = result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
+        Assert.Equal(UnjoinedThreadLine, region.GetProperty("startLine").GetInt32());
     }
 
-    [Fact]
-    public void WarnAsErrorFailsTheBuildOnThr001()
+    /// <summary>Both ways the README's CI section shows to fail a build: -warnaserror, and a severity in .editorconfig.</summary>
+    [Theory]
+    [InlineData("WarnAsError")]
+    [InlineData("EditorConfigError")]
+    public void ErrorSeverityFailsTheBuildOnThr001(string way)
     {
-        var project = package.CreateProject("WarnAsError", UnjoinedThreadProgram);
+        var project = package.CreateProject(way, UnjoinedThreadProgram);
+        string[] arguments = [];
+        if (way == "WarnAsError")
+        {
+            arguments = ["-warnaserror"];
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(project, ".editorconfig"), "root = true\n\n[*.cs]\ndotnet_diagnostic.THR001.severity = error\n");
+        }
 
-        var build = Build(project, "-warnaserror");
+        var build = Build(project, arguments);
 
         Assert.True(build.ExitCode != 0, build.ToString());
         var thr001 = Assert.Single(DotNetCli.Diagnostics(build.Output), d => d.Id == "THR001");
@@ -132,6 +153,7 @@ public sealed class PackageTests(PackedPackage package)
             "format", "analyzers", "--diagnostics", "THR001", "--severity", "warn", "--no-restore", "--verbosity", "detailed");
 
         Assert.True(format.ExitCode == 0, format.ToString());
+        Assert.DoesNotContain("Unable to fix THR001", format.Output, StringComparison.Ordinal);
         var fixedProgram = File.ReadAllText(programPath);
         Assert.True(fixedProgram != UnjoinedThreadProgram, $"dotnet format changed nothing. {format}");
         var after = Build(project);

@@ -9,8 +9,8 @@ namespace ThreadingAnalyzers.Tests;
 /// <summary>
 /// Builds samples/Samples.sln with the real CLI and checks that the THR diagnostics are exactly the lines the
 /// sample sources mark with <c>// expect: THRxxx</c>: each marked line gets its diagnostic, no other line gets one.
+/// Its build writes to a temporary folder only, so it runs alongside the package tests.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
 public sealed class SamplesTests
 {
     private static readonly Regex Marker = new(@"//\s*expect:\s*(?<ids>THR\d{3}(?:\s*,\s*THR\d{3})*)", RegexOptions.CultureInvariant);
