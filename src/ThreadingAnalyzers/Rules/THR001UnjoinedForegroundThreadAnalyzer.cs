@@ -42,7 +42,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(operationContext =>
         {
             var invocation = (IInvocationOperation)operationContext.Operation;
-            if (!IsThreadStart(invocation, types))
+            if (!IsThreadStart(invocation, types) || IsInCodeWithSyntaxErrors(invocation))
             {
                 return;
             }
@@ -76,8 +76,13 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var facts = fields.GetOrAdd(field, _ => new FieldFacts());
             var use = ThreadUsage.Classify(reference, types);
+            if (use.Kind == ThreadUseKind.Start && IsInCodeWithSyntaxErrors(reference))
+            {
+                use = new ThreadUse(ThreadUseKind.Harmless);
+            }
+
+            var facts = fields.GetOrAdd(field, _ => new FieldFacts());
             lock (facts)
             {
                 facts.Record(use, reference, types);
@@ -154,7 +159,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             var use = ThreadUsage.Classify(reference, types);
             switch (CaptureOf(reference, declaringFunction))
             {
-                case Capture.RunsAfterForegroundThreadsEnd:
+                case Capture.Ignored:
                     continue;
                 case Capture.Escapes:
                     use = new ThreadUse(ThreadUseKind.Escapes);
@@ -205,8 +210,11 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         RunsHere,
         /// <summary>Captured by a delegate that runs elsewhere or later.</summary>
         Escapes,
-        /// <summary>Captured by an AppDomain.ProcessExit handler, which runs after every foreground thread has ended.</summary>
-        RunsAfterForegroundThreadsEnd,
+        /// <summary>
+        /// Never runs while the thread may need joining: an AppDomain.ProcessExit handler runs after every
+        /// foreground thread has ended, and a local function that nothing calls or references never runs.
+        /// </summary>
+        Ignored,
     }
 
     private static Capture CaptureOf(IOperation reference, IOperation? declaringFunction)
@@ -214,9 +222,9 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         var result = Capture.RunsHere;
         for (var function = EnclosingFunction(reference); function is not null && function != declaringFunction; function = EnclosingFunction(function))
         {
-            if (IsProcessExitHandler(function))
+            if (IsProcessExitHandler(function) || IsUnusedLocalFunction(function))
             {
-                return Capture.RunsAfterForegroundThreadsEnd;
+                return Capture.Ignored;
             }
 
             if (!IsInvokedInPlace(function))
@@ -227,6 +235,18 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
 
         return result;
     }
+
+    private static bool IsUnusedLocalFunction(IOperation function) =>
+        function is ILocalFunctionOperation localFunction
+        && !Root(function).Descendants().Any(operation => operation switch
+        {
+            IInvocationOperation call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol),
+            IMethodReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol),
+            _ => false,
+        });
+
+    /// <summary>Half-typed code gets silence: the parser's recovery is no ground for a warning.</summary>
+    private static bool IsInCodeWithSyntaxErrors(IOperation operation) => Root(operation).Syntax.ContainsDiagnostics;
 
     private static IOperation? EnclosingFunction(IOperation operation)
     {
