@@ -11,9 +11,9 @@ namespace ThreadingAnalyzers.Tests;
 /// sample sources mark with <c>// expect: THRxxx</c>: each marked line gets its diagnostic, no other line gets one.
 /// Its build writes to a temporary folder only, so it runs alongside the package tests.
 /// </summary>
-public sealed class SamplesTests
+public sealed class SamplesTests(SamplesTests.SamplesBuild samples) : IClassFixture<SamplesTests.SamplesBuild>
 {
-    private static readonly Regex Marker = new(@"//\s*expect:\s*(?<ids>THR\d{3}(?:\s*,\s*THR\d{3})*)", RegexOptions.CultureInvariant);
+    private static readonly Regex Marker = new(@"//\s*expect:\s*(?<id>THR\d{3})\b", RegexOptions.CultureInvariant);
 
     private static string SamplesDirectory => Path.Combine(RepoInfo.Root, "samples");
 
@@ -30,15 +30,14 @@ public sealed class SamplesTests
             .Where(f => !Path.GetRelativePath(sampleFolder, f).Replace('\\', '/').Split('/')
                 .Any(part => part is "bin" or "obj"));
 
-    /// <summary>The diagnostics the samples mark, as <c>relative/path.cs(line): ID</c>, once per expected diagnostic.</summary>
+    /// <summary>The diagnostics the samples mark, as <c>relative/path.cs(line): ID</c>.</summary>
     public static IEnumerable<string> MarkedDiagnostics(string sampleFolder) =>
         from file in SourceFiles(sampleFolder)
         let lines = File.ReadAllLines(file)
         from index in Enumerable.Range(0, lines.Length)
         let marker = Marker.Match(lines[index])
         where marker.Success
-        from id in marker.Groups["ids"].Value.Split(',', StringSplitOptions.TrimEntries)
-        select Key(file, index + 1, id);
+        select Key(file, index + 1, marker.Groups["id"].Value);
 
     [Fact]
     public void EverySampleFolderIsInSamplesSln()
@@ -55,19 +54,10 @@ public sealed class SamplesTests
     [Fact]
     public void SamplesBuildWithExactlyTheMarkedDiagnostics()
     {
-        using var artifacts = new TemporaryDirectory("ThreadingAnalyzers.samples.");
-        var build = DotNetCli.Run(SamplesDirectory, TimeSpan.FromMinutes(8), environment: null,
-            "build", "Samples.sln", "--no-incremental", "--disable-build-servers", "-tl:off", "-nologo",
-            // Build outputs go to a temporary folder, never into the repository's bin and obj.
-            "-p:ArtifactsPath=" + artifacts.Path);
-
+        var build = samples.Result;
         Assert.True(build.ExitCode == 0, build.ToString());
         Assert.DoesNotMatch(@"\b(AD0001|CS8032|CS9057)\b", build.Output);
-        var reported = DotNetCli.Diagnostics(build.Output)
-            .Where(d => d.Id.StartsWith("THR", StringComparison.Ordinal))
-            .Select(d => Key(d.File, d.Line, d.Id))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var reported = samples.Reported.Select(d => Key(d.File, d.Line, d.Id)).Order(StringComparer.Ordinal).ToList();
         var expected = Directory.GetDirectories(SamplesDirectory)
             .SelectMany(MarkedDiagnostics)
             .Order(StringComparer.Ordinal)
@@ -75,6 +65,19 @@ public sealed class SamplesTests
 
         Assert.NotEmpty(expected);
         Assert.True(expected.SequenceEqual(reported), Difference(expected, reported));
+    }
+
+    /// <summary>All rules together report at most one diagnostic on a line of the samples, so no two rules fight over one hazard.</summary>
+    [Fact]
+    public void SamplesGetAtMostOneDiagnosticPerLine()
+    {
+        var crowded = samples.Reported
+            .GroupBy(d => Key(d.File, d.Line, ""))
+            .Where(g => g.Count() > 1)
+            .Select(g => g.Key + string.Join(", ", g.Select(d => d.Id)))
+            .ToList();
+
+        Assert.True(crowded.Count == 0, "Lines with more than one diagnostic:" + Environment.NewLine + string.Join(Environment.NewLine, crowded));
     }
 
     private static string Key(string file, int line, string id) =>
@@ -101,15 +104,28 @@ public sealed class SamplesTests
         return rest;
     }
 
-    private sealed class TemporaryDirectory(string prefix) : IDisposable
+    /// <summary>One build of the samples, shared by the checks of its output; its outputs go to a temporary folder.</summary>
+    public sealed class SamplesBuild : IDisposable
     {
-        public string Path { get; } = Directory.CreateTempSubdirectory(prefix).FullName;
+        private readonly string artifacts = Directory.CreateTempSubdirectory("ThreadingAnalyzers.samples.").FullName;
+        private readonly Lazy<CommandResult> result;
+
+        public SamplesBuild() =>
+            result = new Lazy<CommandResult>(() => DotNetCli.Run(SamplesDirectory, TimeSpan.FromMinutes(8), environment: null,
+                "build", "Samples.sln", "--no-incremental", "--disable-build-servers", "-tl:off", "-nologo",
+                "-p:ArtifactsPath=" + artifacts));
+
+        public CommandResult Result => result.Value;
+
+        /// <summary>The THR diagnostics of the build, without the summary's repetitions.</summary>
+        public IReadOnlyList<BuildDiagnostic> Reported =>
+            DotNetCli.Diagnostics(Result.Output).Where(d => d.Id.StartsWith("THR", StringComparison.Ordinal)).ToList();
 
         public void Dispose()
         {
             try
             {
-                Directory.Delete(Path, recursive: true);
+                Directory.Delete(artifacts, recursive: true);
             }
             catch (IOException)
             {
