@@ -161,6 +161,10 @@ public sealed class PackageTests(PackedPackage package)
         Assert.DoesNotContain(DotNetCli.Diagnostics(after.Output), d => d.Id.StartsWith("THR", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The package loads in a compiler older than the SDK's. RoslynCompilerType=Custom keeps the SDK from putting its
+    /// own compiler tasks back in place of the toolset package's; the compiler's command line in the log proves which ran.
+    /// </summary>
     [Fact]
     public void OlderCompilerToolsetLoadsTheAnalyzers()
     {
