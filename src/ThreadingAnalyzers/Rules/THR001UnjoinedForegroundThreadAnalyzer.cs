@@ -30,41 +30,53 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types), SymbolKind.NamedType);
+            start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    // Only types that declare a private Thread field need the per-type facts.
+                    if (((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
+                    {
+                        AnalyzeFieldsOfType(symbolStart, types);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types)
+    /// <summary>Inline <c>new Thread(...).Start()</c> and threads held in locals are decided where Start() is.</summary>
+    private static void AnalyzeStart(OperationAnalysisContext context, ThreadingTypes types)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!IsThreadStart(invocation, types) || IsInCodeWithSyntaxErrors(invocation))
+        {
+            return;
+        }
+
+        switch (invocation.Instance)
+        {
+            case IObjectCreationOperation creation:
+                if (ThreadUsage.BackgroundInInitializer(creation) is not (ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), InlineThreadName));
+                }
+
+                break;
+            case ILocalReferenceOperation local:
+                if (IsLocalThreadUnjoined(local, types))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), local.Local.Name));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Private Thread fields are decided over the whole type (every partial part), at the type's end.</summary>
+    private static void AnalyzeFieldsOfType(SymbolStartAnalysisContext context, ThreadingTypes types)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var fields = new ConcurrentDictionary<IFieldSymbol, FieldFacts>(SymbolEqualityComparer.Default);
-
-        context.RegisterOperationAction(operationContext =>
-        {
-            var invocation = (IInvocationOperation)operationContext.Operation;
-            if (!IsThreadStart(invocation, types) || IsInCodeWithSyntaxErrors(invocation))
-            {
-                return;
-            }
-
-            switch (invocation.Instance)
-            {
-                case IObjectCreationOperation creation:
-                    if (ThreadUsage.BackgroundInInitializer(creation) is not (ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown))
-                    {
-                        operationContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), InlineThreadName));
-                    }
-
-                    break;
-                case ILocalReferenceOperation local:
-                    if (IsLocalThreadUnjoined(local, types))
-                    {
-                        operationContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), local.Local.Name));
-                    }
-
-                    break;
-            }
-        }, OperationKind.Invocation);
 
         context.RegisterOperationAction(operationContext =>
         {
