@@ -25,6 +25,7 @@ internal sealed class ThreadingTypes
         Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
         Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
         ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
         AppDomain = compilation.GetTypeByMetadataName("System.AppDomain");
@@ -43,6 +44,8 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Lock { get; }
     public INamedTypeSymbol? Task { get; }
     public INamedTypeSymbol? TaskFactory { get; }
+    /// <summary><c>TaskFactory&lt;TResult&gt;</c> (<c>Task&lt;T&gt;.Factory</c>).</summary>
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }
     public INamedTypeSymbol? AppDomain { get; }
