@@ -29,6 +29,10 @@ internal sealed class ThreadingTypes
         Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
         ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
         AppDomain = compilation.GetTypeByMetadataName("System.AppDomain");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        Console = compilation.GetTypeByMetadataName("System.Console");
+        BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
+        ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
     }
 
     public Compilation Compilation { get; }
@@ -49,6 +53,12 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }
     public INamedTypeSymbol? AppDomain { get; }
+    public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? Console { get; }
+    /// <summary><c>BlockingCollection&lt;T&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? BlockingCollection { get; }
+    /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? ListOfT { get; }
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
