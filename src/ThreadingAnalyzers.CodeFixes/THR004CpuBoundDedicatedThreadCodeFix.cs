@@ -156,7 +156,8 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
         var invocation = (InvocationExpressionSyntax)run.Declaration.Variables[0].Initializer!.Value;
         run = run.ReplaceNode(invocation.Expression, AnnotatePoolType(invocation.Expression));
 
-        var wait = ParseStatement(shape.Awaits ? $"await {name};" : $"{name}.Wait();").WithTriviaFrom(shape.Join);
+        // Parsed outside an async context, `await name;` would read as a declaration of a local of type `await`.
+        var wait = (shape.Awaits ? ExpressionStatement(AwaitExpression(IdentifierName(name))) : ParseStatement($"{name}.Wait();")).WithTriviaFrom(shape.Join);
         var replaced = shape.StartsWhereDeclared ? (StatementSyntax)shape.Declaration : shape.Start;
         var removed = shape.Removed.Add(shape.StartsWhereDeclared ? shape.Start : shape.Declaration);
 

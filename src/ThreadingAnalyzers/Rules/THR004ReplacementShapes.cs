@@ -182,7 +182,7 @@ internal static class THR004ReplacementShapes
             || join.Parent!.Syntax is not ExpressionStatementSyntax joinStatement
             || startStatement.SpanStart < declaration.Span.End || joinStatement.SpanStart < startStatement.Span.End
             || !block.Span.Contains(joinStatement.Span)
-            || BodyOf(creation, start, types) is not { } body)
+            || BodyOf(creation, start, types, argumentReadLater: true) is not { } body)
         {
             return null;
         }
@@ -324,7 +324,7 @@ internal static class THR004ReplacementShapes
 
         if (start is null || start.Syntax.SpanStart < creation.Syntax.Span.End
             || !IsJoinLoop(join, collection, root, types)
-            || BodyOf(creation, start, types) is not { } body
+            || BodyOf(creation, start, types, argumentReadLater: false) is not { } body
             || Bound(loop, forSyntax, index, collection, collectionDeclaration, lengthInCondition) is not { } to)
         {
             return null;
@@ -360,7 +360,7 @@ internal static class THR004ReplacementShapes
         if (prefix.Count > 0 && SingleDeclarator(prefix[0]) is { } copy
             && copy.Symbol.Type.SpecialType == SpecialType.System_Int32
             && copy.GetVariableInitializer()?.Value is ILocalReferenceOperation copied && SymbolEqualityComparer.Default.Equals(copied.Local, index)
-            && References(root, index).All(r => !loopBody.Syntax.Span.Contains(r.Syntax.Span) || copy.Syntax.Span.Contains(r.Syntax.Span)))
+            && !References(root, index).Any(r => InBodyOrStartArgument(r, creation, start) || prefix.Skip(1).Any(p => p.Syntax.Span.Contains(r.Syntax.Span))))
         {
             parameter = copy.Symbol.Name;
             prefixSyntax.RemoveAt(0);
@@ -452,7 +452,9 @@ internal static class THR004ReplacementShapes
             : null;
 
     /// <summary>How to call the body, from the creation's delegate and the Start call's argument.</summary>
-    private static ThreadBodySyntax? BodyOf(IObjectCreationOperation creation, IInvocationOperation start, ThreadingTypes types)
+    /// <param name="argumentReadLater">The replacement reads the Start argument later than Start() did (Task.Run); in a
+    /// Parallel.For body it is read per index, as Start() read it per iteration.</param>
+    private static ThreadBodySyntax? BodyOf(IObjectCreationOperation creation, IInvocationOperation start, ThreadingTypes types, bool argumentReadLater)
     {
         if (creation.Arguments.Length != 1 || creation.Arguments[0].Value is not { } value
             || EntryPoints.Unwrap(value) is not IDelegateCreationOperation delegateCreation)
@@ -474,7 +476,7 @@ internal static class THR004ReplacementShapes
                     return startArgument is null ? new ThreadBodySyntax(null, group, false, null) : null;
                 }
 
-                return startArgument is null || IsStableArgument(startArgument, RunWindow.Root(start))
+                return startArgument is null || (argumentReadLater ? IsStableArgument(startArgument, RunWindow.Root(start)) : IsSimpleValue(startArgument))
                     ? new ThreadBodySyntax(null, group, true, (ExpressionSyntax?)startArgument?.Syntax)
                     : null;
             default:
@@ -708,6 +710,9 @@ internal static class THR004ReplacementShapes
         return body;
     }
 
+    private static bool InBodyOrStartArgument(IOperation reference, IObjectCreationOperation creation, IInvocationOperation start) =>
+        creation.Arguments[0].Syntax.Span.Contains(reference.Syntax.Span) || start.Arguments.Any(a => a.Syntax.Span.Contains(reference.Syntax.Span));
+
     /// <summary>The prefix locals are read only by the thread's body, its Start argument and later prefix declarations.</summary>
     private static bool PrefixLocalsStayInside(List<IOperation> prefix, IOperation root, IObjectCreationOperation creation, IInvocationOperation start)
     {
@@ -717,9 +722,7 @@ internal static class THR004ReplacementShapes
             {
                 foreach (var reference in References(root, declarator.Symbol))
                 {
-                    var span = reference.Syntax.Span;
-                    var inBody = creation.Arguments[0].Syntax.Span.Contains(span) || start.Arguments.Any(a => a.Syntax.Span.Contains(span));
-                    if (!inBody && !prefix.Any(p => p.Syntax.Span.Contains(span)))
+                    if (!InBodyOrStartArgument(reference, creation, start) && !prefix.Any(p => p.Syntax.Span.Contains(reference.Syntax.Span)))
                     {
                         return false;
                     }
