@@ -165,7 +165,7 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
         tracked = tracked.ReplaceNode(tracked.GetCurrentNode(shape.Join)!, wait);
         var current = tracked.GetCurrentNode(replaced)!;
         tracked = tracked.ReplaceNode(current, run.WithLeadingTrivia(current.GetLeadingTrivia()).WithTrailingTrivia(current.GetTrailingTrivia()));
-        return tracked.RemoveNodes(removed.Select(r => tracked.GetCurrentNode(r)!), SyntaxRemoveOptions.KeepNoTrivia)!;
+        return tracked.RemoveNodes(removed.Select(r => StatementList.RemovableNode(tracked.GetCurrentNode(r)!)), SyntaxRemoveOptions.KeepNoTrivia)!;
     }
 
     /// <summary>(b): the loop becomes <c>Parallel.For(from, to, i =&gt; body)</c>; the collection and the join loop go away.</summary>
@@ -224,7 +224,8 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
 
         var tracked = root.TrackNodes(shape.CollectionDeclaration, shape.Loop, shape.JoinLoop);
         tracked = tracked.ReplaceNode(tracked.GetCurrentNode(shape.Loop)!, parallelFor);
-        return tracked.RemoveNodes(new SyntaxNode[] { tracked.GetCurrentNode(shape.CollectionDeclaration)!, tracked.GetCurrentNode(shape.JoinLoop)! }, SyntaxRemoveOptions.KeepNoTrivia)!;
+        var removed = new[] { tracked.GetCurrentNode(shape.CollectionDeclaration)!, tracked.GetCurrentNode(shape.JoinLoop)! };
+        return tracked.RemoveNodes(removed.Select(StatementList.RemovableNode), SyntaxRemoveOptions.KeepNoTrivia)!;
     }
 
     /// <summary><c>global::System.Threading.Tasks.Task.Run</c>: the cleanup reduces it to the shortest name that binds.</summary>
@@ -258,7 +259,10 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
         }
 
         var taken = new HashSet<string>(model.LookupSymbols(shape.Start.SpanStart).Select(s => s.Name));
-        var member = shape.Declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)shape.Declaration.SyntaxTree.GetRoot();
+        // Top-level statements share one scope: every global statement of the file counts.
+        var member = shape.Declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } declared and not GlobalStatementSyntax
+            ? declared
+            : shape.Declaration.SyntaxTree.GetRoot();
         foreach (var token in member.DescendantTokens())
         {
             if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is VariableDeclaratorSyntax or SingleVariableDesignationSyntax or ForEachStatementSyntax

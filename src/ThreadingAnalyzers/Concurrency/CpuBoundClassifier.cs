@@ -99,6 +99,9 @@ internal static class CpuBoundClassifier
         {
             case "Sleep" or "ReadLine":
                 return true;
+            case "SpinUntil" when type?.Name == "SpinWait":
+                // Spins, then yields and sleeps until another thread makes the condition true: a wait.
+                return true;
             case "Join":
                 // string.Join, Path.Join and LINQ's Join combine values; Thread.Join and any unknown Join wait.
                 return type?.SpecialType != SpecialType.System_String && type?.Name is not ("Enumerable" or "Queryable");

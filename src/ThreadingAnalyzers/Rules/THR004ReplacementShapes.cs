@@ -136,7 +136,7 @@ internal static class THR004ReplacementShapes
             || declarator.Parent is not IVariableDeclarationOperation { Declarators.Length: 1 }
             || declarator.Syntax.Parent?.Parent is not LocalDeclarationStatementSyntax declaration
             || declaration.Modifiers.Count != 0 || declaration.UsingKeyword != default
-            || declaration.Parent is not BlockSyntax block
+            || StatementList.Of(declaration) is not { } block
             || !types.IsThread(declarator.Symbol.Type)
             || !InitializerOnlyNamesOrBackgrounds(creation))
         {
@@ -178,10 +178,10 @@ internal static class THR004ReplacementShapes
         }
 
         if (start is null || join is null
-            || start.Parent!.Syntax is not ExpressionStatementSyntax startStatement || startStatement.Parent != block
+            || start.Parent!.Syntax is not ExpressionStatementSyntax startStatement || !block.Holds(startStatement)
             || join.Parent!.Syntax is not ExpressionStatementSyntax joinStatement
             || startStatement.SpanStart < declaration.Span.End || joinStatement.SpanStart < startStatement.Span.End
-            || !block.Span.Contains(joinStatement.Span)
+            || !block.Container.Span.Contains(joinStatement.Span)
             || BodyOf(creation, start, types, argumentReadLater: true) is not { } body)
         {
             return null;
@@ -203,7 +203,7 @@ internal static class THR004ReplacementShapes
         if (!InitializerOnlyNamesOrBackgrounds(creation) || EnclosingStatement(creation) is not { } creationStatement
             || creationStatement.Parent is not IBlockOperation { Parent: IForLoopOperation loop } loopBody
             || loop.Syntax is not ForStatementSyntax forSyntax
-            || forSyntax.Parent is not BlockSyntax outerBlock
+            || StatementList.Of(forSyntax) is not { } outerBlock
             || LoopIndex(loop, forSyntax) is not { } index)
         {
             return null;
@@ -267,7 +267,7 @@ internal static class THR004ReplacementShapes
             return null;
         }
 
-        var join = NextStatement(outerBlock, forSyntax);
+        var join = outerBlock.After(forSyntax);
         var collectionDeclaration = CollectionDeclaration(root, collection, types, outerBlock, forSyntax);
         if (join is null || collectionDeclaration is null)
         {
@@ -367,7 +367,7 @@ internal static class THR004ReplacementShapes
         }
 
         var from = ((VariableDeclaratorSyntax)forSyntax.Declaration!.Variables[0]).Initializer!.Value;
-        var declaredJustBefore = NextStatement(outerBlock, collectionDeclaration) == forSyntax;
+        var declaredJustBefore = outerBlock.After(collectionDeclaration) == forSyntax;
         return new ParallelForShape(collectionDeclaration, forSyntax, join, from, to, parameter, prefixSyntax.ToImmutableArray(), body, declaredJustBefore);
     }
 
@@ -614,7 +614,7 @@ internal static class THR004ReplacementShapes
             : null;
 
     /// <summary><c>var C = new Thread[size];</c> or <c>var C = new List&lt;Thread&gt;();</c>, before the loop in its block, written nowhere else.</summary>
-    private static LocalDeclarationStatementSyntax? CollectionDeclaration(IOperation root, ILocalSymbol collection, ThreadingTypes types, BlockSyntax block, ForStatementSyntax loop)
+    private static LocalDeclarationStatementSyntax? CollectionDeclaration(IOperation root, ILocalSymbol collection, ThreadingTypes types, StatementList block, ForStatementSyntax loop)
     {
         foreach (var operation in root.Descendants())
         {
@@ -633,7 +633,7 @@ internal static class THR004ReplacementShapes
             };
             return created && declarator.Parent is IVariableDeclarationOperation { Declarators.Length: 1 }
                 && declarator.Syntax.Parent?.Parent is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, Modifiers.Count: 0 } statement
-                && statement.Parent == block && statement.SpanStart < loop.SpanStart
+                && block.Holds(statement) && statement.SpanStart < loop.SpanStart
                     ? statement
                     : null;
         }
@@ -763,10 +763,47 @@ internal static class THR004ReplacementShapes
 
         return null;
     }
+}
 
-    private static StatementSyntax? NextStatement(BlockSyntax block, StatementSyntax statement)
+/// <summary>The statements of a block, or the top-level statements of a file, in order.</summary>
+internal sealed class StatementList
+{
+    private StatementList(SyntaxNode container, IReadOnlyList<StatementSyntax> statements)
     {
-        var index = block.Statements.IndexOf(statement);
-        return index >= 0 && index + 1 < block.Statements.Count ? block.Statements[index + 1] : null;
+        Container = container;
+        Statements = statements;
+    }
+
+    /// <summary>The <see cref="BlockSyntax"/>, or the <see cref="CompilationUnitSyntax"/> of top-level statements.</summary>
+    public SyntaxNode Container { get; }
+
+    public IReadOnlyList<StatementSyntax> Statements { get; }
+
+    /// <summary>The list that <paramref name="statement"/> belongs to; null for an embedded statement (the body of an if, a switch section).</summary>
+    public static StatementList? Of(StatementSyntax statement) => statement.Parent switch
+    {
+        BlockSyntax block => new StatementList(block, block.Statements),
+        GlobalStatementSyntax { Parent: CompilationUnitSyntax unit } =>
+            new StatementList(unit, unit.Members.OfType<GlobalStatementSyntax>().Select(g => g.Statement).ToList()),
+        _ => null,
+    };
+
+    /// <summary>The node to remove to remove <paramref name="statement"/>: the global statement around a top-level one.</summary>
+    public static SyntaxNode RemovableNode(StatementSyntax statement) =>
+        statement.Parent is GlobalStatementSyntax global ? global : statement;
+
+    public bool Holds(StatementSyntax statement) => statement.Parent == Container || statement.Parent is GlobalStatementSyntax global && global.Parent == Container;
+
+    public StatementSyntax? After(StatementSyntax statement)
+    {
+        for (var i = 0; i + 1 < Statements.Count; i++)
+        {
+            if (Statements[i] == statement)
+            {
+                return Statements[i + 1];
+            }
+        }
+
+        return null;
     }
 }

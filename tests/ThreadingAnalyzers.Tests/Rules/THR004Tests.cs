@@ -115,6 +115,7 @@ public class THR004Tests
         // No loop, no recursion: too little work to matter.
         "var t = new Thread(() => _sum += data[0]); t.Start(); t.Join();",
         "var t = new Thread(() => Console.Beep()); t.Start(); t.Join();",
+        "var t = new Thread(() => { for (var i = 0; i < n; i++) SpinWait.SpinUntil(() => _stop); }); t.Start(); t.Join();",
         // A body whose code cannot be seen.
         "var t = new Thread(GC.Collect); t.Start(); t.Join();",
         "ThreadStart work = GetWork(); var t = new Thread(work); t.Start(); t.Join();",
@@ -524,6 +525,231 @@ public class THR004Tests
             static void Count(object? state) { var s = 0; for (var i = 0; i < (int)state! * 1000; i++) s += i; }
         }
         """, ParallelFor, Verify.Expect("THR004").WithArguments("workers[i]", "Parallel.For"));
+
+    [Fact]
+    public Task FixStartedLaterTakesStartsPlace() => Verify.Fix("""
+        using System.Threading;
+
+        class C
+        {
+            void M(int[] data)
+            {
+                var thread = {|#0:new Thread(() => Sum(data))|};
+                data[0] = 1;
+                thread.Start();
+                thread.Join();
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] data)
+            {
+                data[0] = 1;
+                var task = Task.Run(() => Sum(data));
+                task.Wait();
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, TaskRun, Verify.Expect("THR004").WithArguments("thread", "Task.Run"));
+
+    [Fact]
+    public Task FixWaitsInsideLockAndAwaitsInAsyncLambda() => Verify.Fix("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new object();
+
+            async Task M(int[] data)
+            {
+                var t = {|#0:new Thread(() => Sum(data))|};
+                t.Start();
+                lock (_gate)
+                {
+                    t.Join();
+                }
+
+                Func<Task> later = async () =>
+                {
+                    var t2 = {|#1:new Thread(() => Sum(data))|};
+                    t2.Start();
+                    await Task.Yield();
+                    t2.Join();
+                };
+                await later();
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new object();
+
+            async Task M(int[] data)
+            {
+                var task = Task.Run(() => Sum(data));
+                lock (_gate)
+                {
+                    task.Wait();
+                }
+
+                Func<Task> later = async () =>
+                {
+                    var task2 = Task.Run(() => Sum(data));
+                    await Task.Yield();
+                    await task2;
+                };
+                await later();
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, TaskRun, Verify.Expect("THR004", 0).WithArguments("t", "Task.Run"), Verify.Expect("THR004", 1).WithArguments("t2", "Task.Run"));
+
+    [Fact]
+    public Task FixKeepsTheFullNameWhereTaskIsAnotherType() => Verify.Fix("""
+        using System.Threading;
+
+        class Task { }
+
+        class C
+        {
+            void M(int[] data)
+            {
+                var t = {|#0:new Thread(() => Sum(data))|};
+                t.Start();
+                t.Join();
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, """
+        using System.Threading;
+
+        class Task { }
+
+        class C
+        {
+            void M(int[] data)
+            {
+                var task = System.Threading.Tasks.Task.Run(() => Sum(data));
+                task.Wait();
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, TaskRun, Verify.Expect("THR004").WithArguments("t", "Task.Run"));
+
+    [Fact]
+    public Task FixAllRewritesEveryLoop() => Verify.Fix("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] data, long[] sums)
+            {
+                var threads = new Thread[2];
+                for (var i = 0; i < 2; i++)
+                {
+                    var part = i;
+                    threads[i] = {|#0:new Thread(() => sums[part] = Sum(data))|};
+                    threads[i].Start();
+                }
+                foreach (var t in threads) t.Join();
+            }
+
+            void N(int[] data, long[] sums)
+            {
+                var threads = new Thread[3];
+                for (var i = 0; i < 3; i++)
+                {
+                    var part = i;
+                    threads[i] = {|#1:new Thread(() => sums[part] = Sum(data))|};
+                    threads[i].Start();
+                }
+                foreach (var t in threads) t.Join();
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] data, long[] sums)
+            {
+                Parallel.For(0, 2, part => sums[part] = Sum(data));
+            }
+
+            void N(int[] data, long[] sums)
+            {
+                Parallel.For(0, 3, part => sums[part] = Sum(data));
+            }
+
+            static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+        }
+        """, ParallelFor, Verify.Expect("THR004", 0).WithArguments("threads[i]", "Parallel.For"), Verify.Expect("THR004", 1).WithArguments("threads[i]", "Parallel.For"));
+
+    [Fact]
+    public Task FixTopLevelStatements()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+
+                var data = new int[100];
+                var sums = new long[4];
+                var threads = new Thread[4];
+                for (var i = 0; i < 4; i++)
+                {
+                    var part = i;
+                    threads[i] = {|#0:new Thread(() => sums[part] = Sum(data, part))|};
+                    threads[i].Start();
+                }
+                foreach (var thread in threads)
+                {
+                    thread.Join();
+                }
+                System.Console.WriteLine(sums[0]);
+
+                static long Sum(int[] data, int part) { long s = 0; for (var i = part; i < data.Length; i += 4) s += data[i]; return s; }
+                """,
+            FixedCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                var data = new int[100];
+                var sums = new long[4];
+                Parallel.For(0, 4, part => sums[part] = Sum(data, part));
+                System.Console.WriteLine(sums[0]);
+
+                static long Sum(int[] data, int part) { long s = 0; for (var i = part; i < data.Length; i += 4) s += data[i]; return s; }
+                """,
+            CodeActionEquivalenceKey = ParallelFor,
+        };
+        test.TestState.OutputKind = OutputKind.ConsoleApplication;
+        test.FixedState.OutputKind = OutputKind.ConsoleApplication;
+        test.ExpectedDiagnostics.Add(Verify.Expect("THR004").WithArguments("threads[i]", "Parallel.For"));
+        return test.RunAsync(CancellationToken.None);
+    }
 
     public static TheoryData<string, string, string> NoFixForms => new()
     {
