@@ -154,7 +154,7 @@ internal static class CpuBoundClassifier
             case IUsingDeclarationOperation { IsAsynchronous: true }:
                 return BodyWork.BlocksOrWaits;
             case IInvocationOperation invocation:
-                if (IsConfiguringCurrentThread(invocation.TargetMethod.Name, invocation.TargetMethod.ContainingType, types))
+                if (IsDedicatedThreadSetting(invocation.TargetMethod.Name, invocation.TargetMethod.ContainingType, types))
                 {
                     return BodyWork.ConfiguresItsThread;
                 }
@@ -164,7 +164,7 @@ internal static class CpuBoundClassifier
                 return IsIoType(creation.Type, types) ? BodyWork.BlocksOrWaits : null;
             case IPropertyReferenceOperation property:
                 if (property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property
-                    && IsConfiguringCurrentThread(property.Property.Name, property.Property.ContainingType, types))
+                    && IsDedicatedThreadSetting(property.Property.Name, property.Property.ContainingType, types))
                 {
                     return BodyWork.ConfiguresItsThread;
                 }
@@ -178,7 +178,7 @@ internal static class CpuBoundClassifier
     }
 
     /// <summary>Priority, ApartmentState, SetApartmentState and TrySetApartmentState of a Thread: what the pool cannot give.</summary>
-    internal static bool IsConfiguringCurrentThread(string memberName, ITypeSymbol? containingType, ThreadingTypes types) =>
+    internal static bool IsDedicatedThreadSetting(string memberName, ITypeSymbol? containingType, ThreadingTypes types) =>
         memberName is "Priority" or "ApartmentState" or "SetApartmentState" or "TrySetApartmentState" && types.IsThread(containingType);
 
     private static bool IsTaskResult(IPropertySymbol property, ThreadingTypes types) =>
@@ -291,7 +291,7 @@ internal static class CpuBoundClassifier
                     IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
                     _ => null,
                 };
-                if (target is not null && symbols.Contains(ReferencedSymbol(target)!))
+                if (target is not null && ReferencedSymbol(target) is { } written && symbols.Contains(written))
                 {
                     return true;
                 }

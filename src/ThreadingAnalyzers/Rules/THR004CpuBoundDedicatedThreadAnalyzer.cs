@@ -332,11 +332,11 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
         return reference.Parent switch
         {
             IInvocationOperation call when call.Instance == reference =>
-                CpuBoundClassifier.IsConfiguringCurrentThread(call.TargetMethod.Name, call.TargetMethod.ContainingType, types),
+                CpuBoundClassifier.IsDedicatedThreadSetting(call.TargetMethod.Name, call.TargetMethod.ContainingType, types),
             IPropertyReferenceOperation { Parent: ISimpleAssignmentOperation assignment } property when property.Instance == reference && assignment.Target == property =>
-                CpuBoundClassifier.IsConfiguringCurrentThread(property.Property.Name, property.Property.ContainingType, types),
+                CpuBoundClassifier.IsDedicatedThreadSetting(property.Property.Name, property.Property.ContainingType, types),
             IConditionalAccessOperation { WhenNotNull: IInvocationOperation call } =>
-                CpuBoundClassifier.IsConfiguringCurrentThread(call.TargetMethod.Name, call.TargetMethod.ContainingType, types),
+                CpuBoundClassifier.IsDedicatedThreadSetting(call.TargetMethod.Name, call.TargetMethod.ContainingType, types),
             _ => false,
         };
     }

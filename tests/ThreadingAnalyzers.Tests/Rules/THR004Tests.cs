@@ -164,9 +164,10 @@ public class THR004Tests
         {
             private Thread _worker;
             private Thread _configured;
-            private long _sum;
+            private readonly Thread _initialized = {|#1:new Thread(Count)|};
             public void Start()
             {
+                _initialized.Start();
                 _worker = {|#0:new Thread(Count)|};
                 _worker.Start();
                 _configured = new Thread(Count);
@@ -174,9 +175,9 @@ public class THR004Tests
             }
             public void Boost() => _configured.Priority = ThreadPriority.Highest;
             public void Stop() => _worker.Join();
-            void Count() { for (var i = 0; i < 1000; i++) _sum += i; }
+            static void Count() { var sum = 0L; for (var i = 0; i < 1000; i++) sum += i; }
         }
-        """, Verify.Expect("THR004").WithArguments("_worker", "Task.Run"));
+        """, Verify.Expect("THR004", 0).WithArguments("_worker", "Task.Run"), Verify.Expect("THR004", 1).WithArguments("_initialized", "Task.Run"));
 
     [Fact]
     public Task TopLevelStatementsSeeLaterConfiguration()
