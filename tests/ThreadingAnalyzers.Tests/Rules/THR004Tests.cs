@@ -792,4 +792,21 @@ public class THR004Tests
     [InlineData("var t = new Thread(Undefined); t.Start(); t.Join();")]
     [InlineData("var t = new Thread(() => { while (n > ) { } }); t.Start();")]
     public Task HalfTypedCode(string body) => Verify.NoDiagnosticInBrokenCode(InMethod(body));
+
+    [Fact]
+    public Task HalfTypedClass() => Verify.NoDiagnosticInBrokenCode("""
+        using System.Threading;
+        class C
+        {
+            Thread field = new Thread(;
+            void M(Unknown u)
+            {
+                var t = new Thread(() => { for (var i = 0; i < 10; i++) u. });
+                t.Start(
+                field.IsBackground = ;
+                new Thread(Missing).Start();
+                var threads = new Thread[4];
+                for (var i = 0; i < 4; i++) { threads[i] = new Thread(() => { while (i < ) { } }); threads[i].Start(); }
+            }
+        """);
 }
