@@ -28,6 +28,7 @@ internal sealed class ThreadingTypes
         Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
         ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
         AppDomain = compilation.GetTypeByMetadataName("System.AppDomain");
+        Environment = compilation.GetTypeByMetadataName("System.Environment");
     }
 
     public Compilation Compilation { get; }
@@ -46,6 +47,7 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }
     public INamedTypeSymbol? AppDomain { get; }
+    public INamedTypeSymbol? Environment { get; }
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
