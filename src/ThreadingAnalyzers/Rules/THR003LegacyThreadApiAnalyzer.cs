@@ -97,7 +97,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         var fixable = legacy.FixKind is not null
             && ArgumentsArePositional(invocation)
             && !(legacy.FixKind == FixKind.CurrentDomain && invocation.Parent is IExpressionStatementOperation);
-        Report(context, invocation.Syntax, legacy, fixable);
+        Report(context, invocation, legacy, fixable);
     }
 
     private static void AnalyzeMethodReference(OperationAnalysisContext context, ThreadingTypes types, ImmutableHashSet<string> available)
@@ -114,7 +114,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         // Only a group of the same shape is a safe swap: AppDomain.CurrentDomain is a property, and Volatile.Read/Write
         // take `ref readonly` on newer frameworks, which a delegate with a `ref` parameter does not match cleanly.
         var fixable = legacy.FixKind is FixKind.MemoryBarrier;
-        Report(context, reference.Syntax, legacy, fixable);
+        Report(context, reference, legacy, fixable);
     }
 
     private static void AnalyzePropertyReference(OperationAnalysisContext context, ThreadingTypes types, ImmutableHashSet<string> available)
@@ -134,7 +134,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         }
         else if (IsAvailable(CurrentManagedThreadId, available) && IsCurrentThread(reference.Instance, types))
         {
-            Report(context, reference.Syntax, CurrentManagedThreadId, fixable: true);
+            Report(context, reference, CurrentManagedThreadId, fixable: true);
         }
     }
 
@@ -149,14 +149,14 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
                     var fixable = assignment is ISimpleAssignmentOperation
                         && assignment.Parent is IExpressionStatementOperation
                         && reference.Syntax is MemberAccessExpressionSyntax;
-                    Report(context, assignment.Syntax, ApartmentStateWrite, fixable);
+                    Report(context, assignment, ApartmentStateWrite, fixable);
                 }
 
                 break;
             case IIncrementOrDecrementOperation increment:
                 if (IsAvailable(ApartmentStateWrite, available))
                 {
-                    Report(context, increment.Syntax, ApartmentStateWrite, fixable: false);
+                    Report(context, increment, ApartmentStateWrite, fixable: false);
                 }
 
                 break;
@@ -164,7 +164,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
                 // Possibly the target of a deconstruction: report, but do not turn a write into a call.
                 if (IsAvailable(ApartmentStateWrite, available))
                 {
-                    Report(context, reference.Syntax, ApartmentStateWrite, fixable: false);
+                    Report(context, reference, ApartmentStateWrite, fixable: false);
                 }
 
                 break;
@@ -172,19 +172,25 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
                 if (IsAvailable(ApartmentStateRead, available))
                 {
                     var fixable = reference.Syntax is MemberAccessExpressionSyntax or MemberBindingExpressionSyntax;
-                    Report(context, reference.Syntax, ApartmentStateRead, fixable);
+                    Report(context, reference, ApartmentStateRead, fixable);
                 }
 
                 break;
         }
     }
 
-    private static void Report(OperationAnalysisContext context, SyntaxNode syntax, LegacyMember legacy, bool fixable)
+    private static void Report(OperationAnalysisContext context, IOperation site, LegacyMember legacy, bool fixable)
     {
+        // Half-typed code (a missing token, an unresolved argument) gets no diagnostic until it compiles.
+        if (site.Syntax.ContainsDiagnostics || site.DescendantsAndSelf().Any(static o => o is IInvalidOperation) || IsInInvalidOperation(site))
+        {
+            return;
+        }
+
         var properties = fixable && legacy.FixKind is not null
             ? ImmutableDictionary<string, string?>.Empty.Add(FixProperty, legacy.FixKind)
             : ImmutableDictionary<string, string?>.Empty;
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR003, syntax.GetLocation(), properties, legacy.Name, legacy.Replacement));
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR003, site.Syntax.GetLocation(), properties, legacy.Name, legacy.Replacement));
     }
 
     private static bool IsAvailable(LegacyMember legacy, ImmutableHashSet<string> available) =>
@@ -254,11 +260,16 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         return true;
     }
 
-    private static bool IsInNameOf(IOperation operation)
+    private static bool IsInNameOf(IOperation operation) => HasAncestor<INameOfOperation>(operation);
+
+    private static bool IsInInvalidOperation(IOperation operation) => HasAncestor<IInvalidOperation>(operation);
+
+    private static bool HasAncestor<T>(IOperation operation)
+        where T : IOperation
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            if (current is INameOfOperation)
+            if (current is T)
             {
                 return true;
             }
