@@ -194,6 +194,8 @@ public class THR003Tests
     [InlineData("var current = Thread.CurrentThread; new Thread(() => Console.WriteLine(current.ManagedThreadId)).Start();")]
     [InlineData("var current = Thread.CurrentThread; int Id() => current.ManagedThreadId; Console.WriteLine(Id());")]
     [InlineData("var id = Thread.CurrentThread?.ManagedThreadId;")]
+    [InlineData("var id = Holder.CurrentThread.ManagedThreadId;")]
+    [InlineData("var id = Holder.Current().ManagedThreadId;")]
     public Task SilentOnLookAlikesAndModernApis(string statement) => Verify.Diagnostic($$"""
         using System;
         using System.Threading;
@@ -208,6 +210,12 @@ public class THR003Tests
             }
 
             static void Swap(ref Thread thread) => thread = new Thread(() => { });
+        }
+
+        static class Holder
+        {
+            public static Thread CurrentThread { get; } = new Thread(() => { });
+            public static Thread Current() => CurrentThread;
         }
         """);
 
@@ -671,6 +679,53 @@ public class THR003Tests
         return test.RunAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public Task FixOutputCompilesOnNet10() => Verify.Fix("""
+        #pragma warning disable SYSLIB0054 // Thread.VolatileRead/VolatileWrite are obsolete on .NET 9 and later
+        using System;
+        using System.Threading;
+        class C
+        {
+            long _total;
+            object _box;
+
+            string M(Thread t)
+            {
+                {|#0:Thread.VolatileWrite(ref _total, {|#1:Thread.VolatileRead(ref _total)|} + 1)|};
+                {|#2:Thread.VolatileWrite(ref _box, "boxed")|};
+                {|#3:Thread.MemoryBarrier()|};
+                {|#4:t.ApartmentState = ApartmentState.MTA|};
+                return $"{{|#5:Thread.CurrentThread.ManagedThreadId|}} {{|#6:t.ApartmentState|}} {{|#7:Thread.GetDomain()|}.FriendlyName}";
+            }
+        }
+        """, """
+        #pragma warning disable SYSLIB0054 // Thread.VolatileRead/VolatileWrite are obsolete on .NET 9 and later
+        using System;
+        using System.Threading;
+        class C
+        {
+            long _total;
+            object _box;
+
+            string M(Thread t)
+            {
+                Volatile.Write(ref _total, Volatile.Read(ref _total) + 1);
+                Volatile.Write(ref _box, "boxed");
+                Interlocked.MemoryBarrier();
+                t.SetApartmentState(ApartmentState.MTA);
+                return $"{Environment.CurrentManagedThreadId} {t.GetApartmentState()} {AppDomain.CurrentDomain.FriendlyName}";
+            }
+        }
+        """, Key, net10: true,
+        Verify.Expect("THR003", 0).WithArguments("Thread.VolatileWrite", "Volatile.Write"),
+        Verify.Expect("THR003", 1).WithArguments("Thread.VolatileRead", "Volatile.Read"),
+        Verify.Expect("THR003", 2).WithArguments("Thread.VolatileWrite", "Volatile.Write"),
+        Verify.Expect("THR003", 3).WithArguments("Thread.MemoryBarrier", "Interlocked.MemoryBarrier"),
+        Verify.Expect("THR003", 4).WithArguments("Thread.ApartmentState", "Thread.SetApartmentState"),
+        Verify.Expect("THR003", 5).WithArguments("Thread.CurrentThread.ManagedThreadId", "Environment.CurrentManagedThreadId"),
+        Verify.Expect("THR003", 6).WithArguments("Thread.ApartmentState", "Thread.GetApartmentState"),
+        Verify.Expect("THR003", 7).WithArguments("Thread.GetDomain", "AppDomain.CurrentDomain"));
+
     [Theory]
     [InlineData("{|#0:t.Abort()|};", "Thread.Abort", Cancellation)]
     [InlineData("{|#0:t.Suspend()|};", "Thread.Suspend", Handshake)]
@@ -681,6 +736,8 @@ public class THR003Tests
     [InlineData("var w = new Thread(() => { }) { {|#0:ApartmentState = ApartmentState.STA|} };", "Thread.ApartmentState", "Thread.SetApartmentState")]
     [InlineData("var s = {|#0:t.ApartmentState = ApartmentState.STA|};", "Thread.ApartmentState", "Thread.SetApartmentState")]
     [InlineData("{|#0:Thread.VolatileWrite(value: 1, address: ref _field)|};", "Thread.VolatileWrite", "Volatile.Write")]
+    [InlineData("{|#0:t.ApartmentState |= ApartmentState.MTA|};", "Thread.ApartmentState", "Thread.SetApartmentState")]
+    [InlineData("Func<ApartmentState> f = () => {|#0:t.ApartmentState = ApartmentState.MTA|};", "Thread.ApartmentState", "Thread.SetApartmentState")]
     public Task NoFixWhereTheRewriteIsNotMechanical(string statement, string legacy, string replacement) =>
         Verify.NoFix(InMethod(statement), Key, Verify.Expect("THR003").WithArguments(legacy, replacement));
 
