@@ -47,16 +47,16 @@ public sealed class THR003LegacyThreadApiCodeFix : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     Title(site.Kind),
-                    cancellationToken => FixAllInDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
+                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
                     EquivalenceKey),
                 diagnostic);
         }
     }
 
-    private static Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
-        FixAllInDocumentAsync(document, diagnostics, context.CancellationToken)!;
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
+        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false);
 
-    private static async Task<Document> FixAllInDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var rewrite = new Rewriter(editor);
@@ -259,13 +259,14 @@ public sealed class THR003LegacyThreadApiCodeFix : CodeFixProvider
 
         /// <summary><c>global::Ns.Type.Member</c>, which the cleanup reduces to the shortest name that binds.</summary>
         private static ExpressionSyntax QualifiedMember(INamedTypeSymbol type, string memberName) =>
-            ParseExpression("global::" + type.ToDisplayString() + "." + memberName).WithAdditionalAnnotations(Simplifier.Annotation);
+            ParseExpression(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + memberName)
+                .WithAdditionalAnnotations(Simplifier.Annotation);
     }
 
     /// <summary>
-    /// Adds <c>using Ns;</c> itself: <c>Simplifier.AddImportsAnnotation</c> does not act on a type that is the receiver of a
-    /// member access, and a using must not make another name in the file ambiguous (System.Threading.Timer against
-    /// System.Timers.Timer).
+    /// Adds <c>using Ns;</c> itself: with Roslyn 4.8, <c>Simplifier.AddImportsAnnotation</c> on a type that is the receiver
+    /// of a member access adds nothing, and a using must not make another name in the file ambiguous
+    /// (System.Threading.Timer against System.Timers.Timer).
     /// </summary>
     private static class Imports
     {

@@ -111,8 +111,8 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Only a group of the same shape is a safe swap: AppDomain.CurrentDomain is a property, and Volatile.Read/Write
-        // take `ref readonly` on newer frameworks, which a delegate with a `ref` parameter does not match cleanly.
+        // Only a group of the same shape is a safe swap: AppDomain.CurrentDomain is a property, Volatile.Read takes
+        // `ref readonly` on .NET 8 and later (CS9198 against a delegate with `ref`), and Volatile.Write is generic over classes.
         var fixable = legacy.FixKind is FixKind.MemoryBarrier;
         Report(context, reference, legacy, fixable);
     }
