@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -132,7 +133,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         {
             AnalyzeApartmentState(context, reference, available);
         }
-        else if (IsAvailable(CurrentManagedThreadId, available) && IsCurrentThread(reference.Instance, types))
+        else if (IsAvailable(CurrentManagedThreadId, available) && IsCurrentThread(reference.Instance, types, context.CancellationToken))
         {
             Report(context, reference, CurrentManagedThreadId, fixable: true);
         }
@@ -279,13 +280,13 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>True when <paramref name="instance"/> is certainly the thread that runs this code.</summary>
-    private static bool IsCurrentThread(IOperation? instance, ThreadingTypes types)
+    private static bool IsCurrentThread(IOperation? instance, ThreadingTypes types, CancellationToken cancellationToken)
     {
         instance = WithoutConversions(instance);
         return instance switch
         {
             IPropertyReferenceOperation property => IsCurrentThreadProperty(property, types),
-            ILocalReferenceOperation local => IsLocalHoldingCurrentThread(local, types),
+            ILocalReferenceOperation local => IsLocalHoldingCurrentThread(local, types, cancellationToken),
             _ => false,
         };
     }
@@ -297,10 +298,15 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
     /// A local initialized with <c>Thread.CurrentThread</c>, never written again, read in the same function and with no
     /// await or yield after its declaration (after one the code may resume on another thread, and a lambda may run on one).
     /// </summary>
-    private static bool IsLocalHoldingCurrentThread(ILocalReferenceOperation reference, ThreadingTypes types)
+    private static bool IsLocalHoldingCurrentThread(ILocalReferenceOperation reference, ThreadingTypes types, CancellationToken cancellationToken)
     {
+        // Syntax first: walking the method for writes is worth it only for `x = ...CurrentThread`.
         var local = reference.Local;
-        if (local.IsRef || !types.IsThread(local.Type))
+        if (local.IsRef
+            || local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: var initial }
+            || !NamesCurrentThread(initial)
+            || !types.IsThread(local.Type))
         {
             return false;
         }
@@ -338,6 +344,21 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         }
 
         return !MaySwitchThreadAfter(function?.Syntax ?? top.Syntax, declarator.Syntax.SpanStart);
+    }
+
+    private static bool NamesCurrentThread(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        return expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == "CurrentThread",
+            IdentifierNameSyntax name => name.Identifier.ValueText == "CurrentThread",
+            _ => false,
+        };
     }
 
     private static bool IsWrite(ILocalReferenceOperation reference) => reference.Parent switch

@@ -88,13 +88,15 @@ public class THR003Tests
             {
                 {|#0:MemoryBarrier()|};
                 {|#1:VolatileWrite(ref _field, 2)|};
-                return {|#2:CurrentThread.ManagedThreadId|};
+                var current = (CurrentThread);
+                return {|#2:CurrentThread.ManagedThreadId|} + {|#3:current.ManagedThreadId|};
             }
         }
         """,
         Verify.Expect("THR003", 0).WithArguments("Thread.MemoryBarrier", "Interlocked.MemoryBarrier"),
         Verify.Expect("THR003", 1).WithArguments("Thread.VolatileWrite", "Volatile.Write"),
-        Verify.Expect("THR003", 2).WithArguments("Thread.CurrentThread.ManagedThreadId", "Environment.CurrentManagedThreadId"));
+        Verify.Expect("THR003", 2).WithArguments("Thread.CurrentThread.ManagedThreadId", "Environment.CurrentManagedThreadId"),
+        Verify.Expect("THR003", 3).WithArguments("Thread.CurrentThread.ManagedThreadId", "Environment.CurrentManagedThreadId"));
 
     [Fact]
     public Task FlaggedInTopLevelStatements()
@@ -196,6 +198,7 @@ public class THR003Tests
     [InlineData("var id = Thread.CurrentThread?.ManagedThreadId;")]
     [InlineData("var id = Holder.CurrentThread.ManagedThreadId;")]
     [InlineData("var id = Holder.Current().ManagedThreadId;")]
+    [InlineData("var held = Holder.CurrentThread; var id = held.ManagedThreadId;")]
     public Task SilentOnLookAlikesAndModernApis(string statement) => Verify.Diagnostic($$"""
         using System;
         using System.Threading;
