@@ -136,6 +136,7 @@ internal static class EntryPoints
                 {
                     if (otherBody.Method is not null
                         && SymbolEqualityComparer.Default.Equals(otherBody.Method.OriginalDefinition, body.Method.OriginalDefinition)
+                        && SameReceiver(body.MethodReceiver, otherBody.MethodReceiver)
                         && RunWindow.Overlap(entry, other))
                     {
                         return true;
@@ -146,6 +147,27 @@ internal static class EntryPoints
 
         return false;
     }
+
+    /// <summary>Two method groups on the same object: both on <c>this</c> (or static), or on the same variable or field.</summary>
+    public static bool SameReceiver(IOperation? a, IOperation? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        var symbolA = ReferencedSymbol(Unwrap(a));
+        return symbolA is not null && SymbolEqualityComparer.Default.Equals(symbolA, ReferencedSymbol(Unwrap(b)));
+    }
+
+    internal static ISymbol? ReferencedSymbol(IOperation? operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field when field.Field.IsStatic || field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => field.Field,
+        IPropertyReferenceOperation property when property.Property.IsStatic || property.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => property.Property,
+        _ => null,
+    };
 
     /// <summary>The body that a delegate-typed value denotes: a lambda, a method group, or a local initialized once with one of them.</summary>
     public static ConcurrentBody? BodyOf(IOperation? value)
@@ -163,7 +185,7 @@ internal static class EntryPoints
                 case IAnonymousFunctionOperation lambda:
                     return new ConcurrentBody(lambda, null, null);
                 case IMethodReferenceOperation reference:
-                    var receiver = reference.Instance is null or IInstanceReferenceOperation ? null : reference.Instance;
+                    var receiver = reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } ? null : reference.Instance;
                     return new ConcurrentBody(null, reference.Method, receiver);
             }
         }

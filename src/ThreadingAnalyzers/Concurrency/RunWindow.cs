@@ -11,8 +11,38 @@ namespace ThreadingAnalyzers.Concurrency;
 /// Ends are generous (any wait on something that is not another entry point's handle ends the run) so that the rules
 /// built on this stay silent rather than flag code that already waits.
 /// </summary>
-internal static class RunWindow
+internal sealed class RunWindow
 {
+    private RunWindow(EntryPoint entry, int start, int end, ILoopOperation? repeatingLoop)
+    {
+        Entry = entry;
+        StartPosition = start;
+        EndPosition = end;
+        RepeatingLoop = repeatingLoop;
+    }
+
+    public EntryPoint Entry { get; }
+
+    /// <summary>Where the bodies start running (the <c>Start()</c> of a thread held in a local, else the entry point).</summary>
+    public int StartPosition { get; }
+
+    /// <summary>Where they are known to have finished; <see cref="int.MaxValue"/> when never within the starter.</summary>
+    public int EndPosition { get; }
+
+    /// <summary>The outermost loop of the starter that starts the entry point again before its previous run was waited for.</summary>
+    public ILoopOperation? RepeatingLoop { get; }
+
+    /// <summary>Computes the window once; cheaper than the static helpers when asked many times.</summary>
+    public static RunWindow Of(EntryPoint entry) => new(entry, Start(entry), End(entry), FindRepeatingLoop(entry));
+
+    /// <summary>Whether <paramref name="operation"/>, code of the starter itself, can run while the bodies run.</summary>
+    public bool MayStillRunAt(IOperation operation)
+    {
+        var position = operation.Syntax.SpanStart;
+        return (position > StartPosition && position < EndPosition)
+            || (RepeatingLoop is not null && RepeatingLoop.Syntax.Span.Contains(operation.Syntax.Span));
+    }
+
     /// <summary>The function (method body, lambda or local function) that contains the entry point.</summary>
     public static IOperation Starter(EntryPoint entry) => EnclosingFunction(entry.Operation) ?? Root(entry.Operation);
 
@@ -68,21 +98,8 @@ internal static class RunWindow
         return end;
     }
 
-    /// <summary>Whether <paramref name="operation"/>, code of the starter itself, can run while the entry point's bodies run.</summary>
-    public static bool MayStillRunAt(EntryPoint entry, IOperation operation)
-    {
-        var position = operation.Syntax.SpanStart;
-        if (position > Start(entry) && position < End(entry))
-        {
-            return true;
-        }
-
-        // In a loop that does not wait within the iteration, the previous iteration's run overlaps all of the loop.
-        return RepeatingLoop(entry) is { } loop && loop.Syntax.Span.Contains(operation.Syntax.Span);
-    }
-
     /// <summary>The entry point is in a loop of its starter and the iteration does not wait for it: its bodies pile up.</summary>
-    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => RepeatingLoop(entry) is not null;
+    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => FindRepeatingLoop(entry) is not null;
 
     /// <summary>Two entry points of the same starter whose runs can overlap in time.</summary>
     public static bool Overlap(EntryPoint a, EntryPoint b)
@@ -117,28 +134,30 @@ internal static class RunWindow
         };
     }
 
-    private static ILoopOperation? RepeatingLoop(EntryPoint entry)
+    /// <summary>In a loop that does not wait within the iteration, the previous iteration's run overlaps all of the loop.</summary>
+    private static ILoopOperation? FindRepeatingLoop(EntryPoint entry)
     {
         if (entry.IsSynchronous)
         {
             return null;
         }
 
+        ILoopOperation? outermost = null;
         var starter = Starter(entry);
         for (var current = entry.Operation.Parent; current is not null && current != starter; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                return null;
+                break;
             }
 
             if (current is ILoopOperation loop && !EndsWithinIteration(entry, loop))
             {
-                return loop;
+                outermost = loop;
             }
         }
 
-        return null;
+        return outermost;
     }
 
     private static bool EndsWithinIteration(EntryPoint entry, ILoopOperation loop)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -29,6 +30,13 @@ internal sealed class ThreadingTypes
         Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
         ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
         AppDomain = compilation.GetTypeByMetadataName("System.AppDomain");
+        ImmutableInterlocked = compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableInterlocked");
+        ThreadStaticAttribute = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+        UnsynchronizedCollections = ResolveAll(compilation,
+            "System.Collections.Generic.List`1", "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1",
+            "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.SortedList`2",
+            "System.Collections.Generic.LinkedList`1", "System.Collections.Generic.SortedDictionary`2", "System.Collections.Generic.SortedSet`1",
+            "System.Collections.SortedList");
     }
 
     public Compilation Compilation { get; }
@@ -49,9 +57,31 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }
     public INamedTypeSymbol? AppDomain { get; }
+    public INamedTypeSymbol? ImmutableInterlocked { get; }
+    public INamedTypeSymbol? ThreadStaticAttribute { get; }
+    /// <summary>The BCL collections that are not safe to mutate from several threads (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...), as original definitions.</summary>
+    public ImmutableHashSet<INamedTypeSymbol> UnsynchronizedCollections { get; }
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
+
+    /// <summary>Whether <paramref name="type"/> is one of <see cref="UnsynchronizedCollections"/> (any instantiation).</summary>
+    public bool IsUnsynchronizedCollection(ITypeSymbol? type) =>
+        type is INamedTypeSymbol named && UnsynchronizedCollections.Contains(named.OriginalDefinition);
+
+    private static ImmutableHashSet<INamedTypeSymbol> ResolveAll(Compilation compilation, params string[] metadataNames)
+    {
+        var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var name in metadataNames)
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } type)
+            {
+                builder.Add(type);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
 
     public bool IsThread(ITypeSymbol? type) =>
         type is not null && Thread is not null && SymbolEqualityComparer.Default.Equals(type, Thread);

@@ -1,0 +1,579 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>How an operation touches a <see cref="SharedTarget"/>.</summary>
+internal enum AccessKind
+{
+    Read,
+    /// <summary><c>x++</c>, <c>x += n</c>, <c>x = x + n</c>, a <c>ref</c> argument: other writers' updates can be lost.</summary>
+    ReadModifyWrite,
+    /// <summary><c>x = value</c> where the value does not read <c>x</c> (also <c>out</c> arguments and <c>??=</c>).</summary>
+    Write,
+    /// <summary>A constant, or a plain assignment of a <c>volatile</c> field: it cannot lose anyone's update.</summary>
+    BenignWrite,
+    /// <summary>A <c>ref</c> pass to <c>Interlocked</c>, <c>Volatile</c>, <c>ImmutableInterlocked</c> or another System.Threading API.</summary>
+    SynchronizedAccess,
+    /// <summary>A mutating call or an indexer set on a non-thread-safe collection (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...).</summary>
+    CollectionMutation,
+}
+
+/// <summary>
+/// A variable that several executions may reach: a static field, an instance field (or auto-property) of a known
+/// object, or a captured local or parameter. Two targets are equal when they are the same variable of the same object.
+/// </summary>
+internal sealed class SharedTarget : IEquatable<SharedTarget>
+{
+    public SharedTarget(ISymbol symbol, object? root, bool isCapturedVariable)
+    {
+        Symbol = symbol;
+        Root = root;
+        IsCapturedVariable = isCapturedVariable;
+    }
+
+    /// <summary>The field, auto-property, local or parameter.</summary>
+    public ISymbol Symbol { get; }
+
+    /// <summary>
+    /// For instance members, the object: <see cref="Sharing.StarterThis"/>, or the variable or field that holds it.
+    /// Null for static fields and captured variables.
+    /// </summary>
+    public object? Root { get; }
+
+    public bool IsCapturedVariable { get; }
+
+    public bool Equals(SharedTarget? other) =>
+        other is not null && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol)
+        && (Root is ISymbol root ? other.Root is ISymbol otherRoot && SymbolEqualityComparer.Default.Equals(root, otherRoot) : Root == other.Root);
+
+    public override bool Equals(object? obj) => Equals(obj as SharedTarget);
+
+    public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Symbol);
+}
+
+/// <summary>One access to a <see cref="SharedTarget"/>.</summary>
+internal sealed class Access
+{
+    public Access(IOperation operation, IOperation reference, SharedTarget target, AccessKind kind, bool isLocked)
+    {
+        Operation = operation;
+        Reference = reference;
+        Target = target;
+        Kind = kind;
+        IsLocked = isLocked;
+    }
+
+    /// <summary>The whole access: the assignment, increment, call or argument; the reference itself for a read.</summary>
+    public IOperation Operation { get; }
+
+    /// <summary>The field, property, local or parameter reference.</summary>
+    public IOperation Reference { get; }
+
+    public SharedTarget Target { get; }
+
+    public AccessKind Kind { get; }
+
+    /// <summary>A lock is held here (see <see cref="LockSet"/>), in this function or on every call path to it; computed for writes only.</summary>
+    public bool IsLocked { get; }
+
+    public bool IsWrite => Kind is AccessKind.ReadModifyWrite or AccessKind.Write or AccessKind.CollectionMutation;
+}
+
+/// <summary>One body of one entry point, with what it (and the methods it calls) touches.</summary>
+internal sealed class BodyRun
+{
+    public BodyRun(EntryPoint entry, RunWindow window, bool runsMoreThanOnceAtATime, ImmutableArray<Access> accesses)
+    {
+        Entry = entry;
+        Window = window;
+        RunsMoreThanOnceAtATime = runsMoreThanOnceAtATime;
+        Accesses = accesses;
+    }
+
+    public EntryPoint Entry { get; }
+
+    public RunWindow Window { get; }
+
+    public bool RunsMoreThanOnceAtATime { get; }
+
+    public ImmutableArray<Access> Accesses { get; }
+}
+
+/// <summary>
+/// Whether the variables that concurrent bodies write can be reached by another execution at the same time: the body
+/// running again (Parallel.*, a loop, the same method started twice) on the same variable, another body of the same
+/// starter that runs at the same time, or the starter itself while the body may still run. Locals declared in a body,
+/// [ThreadStatic] fields, parameters of called methods and objects created per run are not shared.
+/// </summary>
+internal sealed class Sharing
+{
+    /// <summary>The <c>this</c> of the method that starts the bodies (lambdas and <c>this</c> method groups share it).</summary>
+    public static readonly object StarterThis = new();
+
+    private static readonly ImmutableHashSet<string> CollectionReaders = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "TryGetValue", "ContainsKey", "ContainsValue", "Contains", "Peek", "TryPeek", "Find", "FindAll", "FindIndex", "FindLast",
+        "FindLastIndex", "Exists", "IndexOf", "LastIndexOf", "IndexOfKey", "IndexOfValue", "ToArray", "CopyTo", "GetEnumerator",
+        "BinarySearch", "ConvertAll", "GetRange", "TrueForAll", "ForEach", "IsSubsetOf", "IsSupersetOf", "IsProperSubsetOf",
+        "IsProperSupersetOf", "Overlaps", "SetEquals", "GetHashCode", "Equals", "ToString", "GetType", "AsReadOnly",
+        "GetValueOrDefault", "GetObjectData", "GetViewBetween", "GetAlternateLookup", "TryGetAlternateLookup", "GetKeyAtIndex",
+        "GetValueAtIndex", "GetByIndex", "GetKey", "GetKeyList", "GetValueList", "Slice", "Clone", "CreateSetComparer");
+
+    private readonly ThreadingTypes _types;
+    private readonly Dictionary<IOperation, ImmutableArray<Access>> _starterAccesses = new();
+
+    private readonly object? _starterThis;
+
+    private Sharing(ThreadingTypes types, ImmutableArray<BodyRun> runs, object? starterThis)
+    {
+        _types = types;
+        Runs = runs;
+        _starterThis = starterThis;
+    }
+
+    public ImmutableArray<BodyRun> Runs { get; }
+
+    /// <summary>The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch.</summary>
+    public static Sharing Analyze(IOperation root, ISymbol owner, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    {
+        var runs = ImmutableArray.CreateBuilder<BodyRun>();
+        var starterThis = owner.IsStatic ? null : StarterThis;
+        foreach (var (entry, runsMoreThanOnce) in EntryPoints.In(root, types))
+        {
+            var window = RunWindow.Of(entry);
+            foreach (var body in entry.Bodies)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var accesses = AccessesOfBody(entry, body, starterThis, types, reach, cancellationToken);
+                if (!accesses.IsDefault)
+                {
+                    runs.Add(new BodyRun(entry, window, runsMoreThanOnce, accesses));
+                }
+            }
+        }
+
+        return new Sharing(types, runs.ToImmutable(), starterThis);
+    }
+
+    /// <summary>Whether <paramref name="access"/>, a write of <paramref name="run"/>, can race with another execution.</summary>
+    public bool IsShared(BodyRun run, Access access)
+    {
+        if (!access.IsWrite)
+        {
+            return false;
+        }
+
+        var isCollection = access.Kind == AccessKind.CollectionMutation;
+        if (run.RunsMoreThanOnceAtATime && IsSameVariableInEveryRun(run, access.Target))
+        {
+            return true;
+        }
+
+        foreach (var other in Runs)
+        {
+            if (other == run || (other.Entry != run.Entry && !RunWindow.Overlap(run.Entry, other.Entry)))
+            {
+                continue;
+            }
+
+            foreach (var otherAccess in other.Accesses)
+            {
+                if (Conflicts(otherAccess, access.Target, isCollection))
+                {
+                    return true;
+                }
+            }
+        }
+
+        foreach (var starterAccess in StarterAccesses(RunWindow.Starter(run.Entry)))
+        {
+            if (Conflicts(starterAccess, access.Target, isCollection) && run.Window.MayStillRunAt(starterAccess.Operation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A collection is hurt by any concurrent use; a scalar loses updates only to another writer.</summary>
+    private static bool Conflicts(Access other, SharedTarget target, bool isCollection) =>
+        other.Target.Equals(target) && (isCollection || other.Kind != AccessKind.Read);
+
+    /// <summary>Runs repeated by a loop get a new variable when it is declared inside the loop (also the object a loop variable holds).</summary>
+    private static bool IsSameVariableInEveryRun(BodyRun run, SharedTarget target)
+    {
+        var loop = run.Window.RepeatingLoop;
+        if (run.Entry.BodiesRunManyTimes || loop is null)
+        {
+            return true;
+        }
+
+        if (target.IsCapturedVariable && IsDeclaredIn(target.Symbol, loop))
+        {
+            return false;
+        }
+
+        return !(target.Root is ILocalSymbol rootLocal && IsDeclaredIn(rootLocal, loop));
+    }
+
+    private static bool IsDeclaredIn(ISymbol symbol, IOperation scope)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == scope.Syntax.SyntaxTree && scope.Syntax.Span.Contains(reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ImmutableArray<Access> StarterAccesses(IOperation starter)
+    {
+        lock (_starterAccesses)
+        {
+            if (!_starterAccesses.TryGetValue(starter, out var accesses))
+            {
+                var scope = new FunctionScope(starter, null, null, _starterThis, isStarter: true);
+                accesses = AccessesOf(scope, pathLocked: false, _types);
+                _starterAccesses.Add(starter, accesses);
+            }
+
+            return accesses;
+        }
+    }
+
+    /// <summary>Default when the body cannot be seen or does not compile.</summary>
+    private static ImmutableArray<Access> AccessesOfBody(EntryPoint entry, ConcurrentBody body, object? starterThis, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    {
+        IOperation? bodyOperation;
+        IMethodSymbol? bodyMethod = null;
+        object? bodyThis;
+        if (body.Function is IAnonymousFunctionOperation lambda)
+        {
+            bodyOperation = lambda;
+            bodyThis = starterThis;
+        }
+        else if (body.Method is { } method)
+        {
+            bodyMethod = method;
+            bodyOperation = reach.BodyOf(method, entry.Operation);
+            bodyThis = method.IsStatic ? null
+                : body.MethodReceiver is null ? starterThis
+                : RootOf(body.MethodReceiver, new FunctionScope(RunWindow.Starter(entry), null, null, starterThis, isStarter: true));
+        }
+        else
+        {
+            return default;
+        }
+
+        if (bodyOperation is null || HasErrors(bodyOperation))
+        {
+            return default;
+        }
+
+        var bodySymbol = ScopeSymbol(bodyOperation);
+        var accesses = ImmutableArray.CreateBuilder<Access>();
+        accesses.AddRange(AccessesOf(new FunctionScope(bodyOperation, bodyMethod, bodySymbol, bodyThis, isStarter: false), pathLocked: false, types));
+
+        var lockedFunctions = new Dictionary<IOperation, bool> { [bodyOperation] = bodyMethod is not null && LockSet.IsSynchronized(bodyMethod) };
+        foreach (var reached in reach.MethodsCalledFrom(bodyOperation, cancellationToken))
+        {
+            if (HasErrors(reached.Body))
+            {
+                continue;
+            }
+
+            var pathLocked = LockSet.IsHeldOnEveryPath(reached, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked);
+            lockedFunctions[reached.Body] = pathLocked || LockSet.IsSynchronized(reached.Method);
+            var scope = new FunctionScope(reached.Body, reached.Method, bodySymbol, reached.ThisIsBodyThis ? bodyThis : null, isStarter: false);
+            accesses.AddRange(AccessesOf(scope, pathLocked, types));
+        }
+
+        return accesses.ToImmutable();
+    }
+
+    private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types)
+    {
+        var accesses = ImmutableArray.CreateBuilder<Access>();
+        foreach (var operation in Reach.OperationsOf(scope.Function))
+        {
+            if (operation is not (IFieldReferenceOperation or IPropertyReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation)
+                || TargetOf(operation, scope, types) is not { } target)
+            {
+                continue;
+            }
+
+            var (kind, whole) = Classify(operation, target, types);
+            var isLocked = kind is not AccessKind.Read && (pathLocked || LockSet.IsHeldAt(whole, scope.Function, scope.Method));
+            accesses.Add(new Access(whole, operation, target, kind, isLocked));
+        }
+
+        return accesses.ToImmutable();
+    }
+
+    /// <summary>The shared variable that <paramref name="reference"/> denotes, or null when it is private to one execution.</summary>
+    private static SharedTarget? TargetOf(IOperation reference, FunctionScope scope, ThreadingTypes types)
+    {
+        switch (reference)
+        {
+            case IFieldReferenceOperation field:
+                if (field.Field.IsConst || field.Field.Type.TypeKind == TypeKind.Error || IsThreadStatic(field.Field, types))
+                {
+                    return null;
+                }
+
+                return MemberTarget(field.Field, field.Field.IsStatic, field.Instance, scope);
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
+                return MemberTarget(property.Property, property.Property.IsStatic, property.Instance, scope);
+            case ILocalReferenceOperation local when !local.Local.IsRef && !scope.IsInternal(local.Local):
+                return new SharedTarget(local.Local, null, isCapturedVariable: true);
+            case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && !scope.IsInternal(parameter.Parameter):
+                return new SharedTarget(parameter.Parameter, null, isCapturedVariable: true);
+            default:
+                return null;
+        }
+    }
+
+    private static SharedTarget? MemberTarget(ISymbol member, bool isStatic, IOperation? instance, FunctionScope scope)
+    {
+        if (isStatic)
+        {
+            return new SharedTarget(member, null, isCapturedVariable: false);
+        }
+
+        return RootOf(instance, scope) is { } root ? new SharedTarget(member, root, isCapturedVariable: false) : null;
+    }
+
+    /// <summary>The object an instance member belongs to, when it is the same in every execution; null when unknown or per-run.</summary>
+    private static object? RootOf(IOperation? instance, FunctionScope scope)
+    {
+        switch (EntryPoints.Unwrap(instance))
+        {
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                return scope.This;
+            case IFieldReferenceOperation field:
+                return field.Field.IsStatic || RootOf(field.Instance, scope) is not null ? field.Field : null;
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0:
+                return property.Property.IsStatic || RootOf(property.Instance, scope) is not null ? property.Property : null;
+            case ILocalReferenceOperation local when !scope.IsInternal(local.Local):
+                return local.Local;
+            case IParameterReferenceOperation parameter when !scope.IsInternal(parameter.Parameter):
+                return parameter.Parameter;
+            default:
+                return null;
+        }
+    }
+
+    private static (AccessKind Kind, IOperation Whole) Classify(IOperation reference, SharedTarget target, ThreadingTypes types)
+    {
+        var parent = reference.Parent;
+        switch (parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                if (IsConstant(assignment.Value) || target.Symbol is IFieldSymbol { IsVolatile: true })
+                {
+                    return (AccessKind.BenignWrite, assignment);
+                }
+
+                return (Reads(assignment.Value, target.Symbol) ? AccessKind.ReadModifyWrite : AccessKind.Write, assignment);
+            case ICompoundAssignmentOperation compound when compound.Target == reference:
+                return (AccessKind.ReadModifyWrite, compound);
+            case IIncrementOrDecrementOperation increment:
+                return (AccessKind.ReadModifyWrite, increment);
+            case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
+                return (AccessKind.Write, coalesce);
+            case ITupleOperation { Parent: IDeconstructionAssignmentOperation deconstruction } tuple when deconstruction.Target == tuple:
+                return (AccessKind.Write, deconstruction);
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when argument.Value == reference:
+                var call = argument.Parent ?? argument;
+                if (IsSynchronizingCall(call, types))
+                {
+                    return (AccessKind.SynchronizedAccess, call);
+                }
+
+                return (argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite, call);
+        }
+
+        if (types.IsUnsynchronizedCollection(reference.Type))
+        {
+            switch (parent)
+            {
+                case IInvocationOperation invocation when invocation.Instance == reference && IsMutator(invocation.TargetMethod):
+                    return (AccessKind.CollectionMutation, invocation);
+                case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { Instance: IConditionalAccessInstanceOperation } invocation } conditional
+                    when conditional.Operation == reference && IsMutator(invocation.TargetMethod):
+                    return (AccessKind.CollectionMutation, invocation);
+                case IPropertyReferenceOperation property when property.Instance == reference && IsWritten(property, out var write):
+                    return (AccessKind.CollectionMutation, write);
+            }
+        }
+
+        return (AccessKind.Read, reference);
+    }
+
+    private static bool IsWritten(IOperation reference, out IOperation write)
+    {
+        switch (reference.Parent)
+        {
+            case IAssignmentOperation assignment when assignment.Target == reference:
+                write = assignment;
+                return true;
+            case IIncrementOrDecrementOperation increment:
+                write = increment;
+                return true;
+            default:
+                write = reference;
+                return false;
+        }
+    }
+
+    private static bool IsMutator(IMethodSymbol method) =>
+        !method.IsStatic && !CollectionReaders.Contains(method.Name)
+        && !(method.Name == "Reverse" && method.ContainingType.Name == "SortedSet");
+
+    private static bool IsSynchronizingCall(IOperation call, ThreadingTypes types) =>
+        call is IInvocationOperation invocation
+        && (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Interlocked)
+            || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Volatile)
+            || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.ImmutableInterlocked)
+            || invocation.TargetMethod.ContainingNamespace?.ToString() == "System.Threading");
+
+    private static bool Reads(IOperation value, ISymbol symbol)
+    {
+        foreach (var operation in value.DescendantsAndSelf())
+        {
+            var referenced = operation switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
+                _ => null,
+            };
+            if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsConstant(IOperation value)
+    {
+        var unwrapped = EntryPoints.Unwrap(value);
+        return value.ConstantValue.HasValue || unwrapped is IDefaultValueOperation || unwrapped?.ConstantValue.HasValue == true;
+    }
+
+    private static bool IsThreadStatic(IFieldSymbol field, ThreadingTypes types)
+    {
+        foreach (var attribute in field.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, types.ThreadStaticAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An auto-property of this compilation is a field in disguise; other properties run code (followed by <see cref="Reach"/>).</summary>
+    private static bool IsAutoProperty(IPropertySymbol property) =>
+        !property.IsAbstract && property.ContainingType is { } type
+        && type.GetMembers().Any(member => member is IFieldSymbol { IsImplicitlyDeclared: true } field
+            && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property));
+
+    private static IMethodSymbol? ScopeSymbol(IOperation function) => function switch
+    {
+        IAnonymousFunctionOperation lambda => lambda.Symbol,
+        ILocalFunctionOperation localFunction => localFunction.Symbol,
+        _ => null,
+    };
+
+    private static bool HasErrors(IOperation function)
+    {
+        if (function.Syntax.ContainsDiagnostics)
+        {
+            return true;
+        }
+
+        foreach (var operation in function.Descendants())
+        {
+            if (operation is IInvalidOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The function whose accesses are collected, and which of its variables are its own (not shared).</summary>
+    private sealed class FunctionScope
+    {
+        private readonly IMethodSymbol? _bodySymbol;
+        private readonly IMethodSymbol? _ownSymbol;
+        private readonly bool _isStarter;
+
+        public FunctionScope(IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
+        {
+            Function = function;
+            Method = method;
+            _bodySymbol = bodySymbol;
+            _ownSymbol = ScopeSymbol(function);
+            This = @this;
+            _isStarter = isStarter;
+        }
+
+        public IOperation Function { get; }
+
+        /// <summary>The method, for a reached method or a method-group body (Synchronized methods hold a lock).</summary>
+        public IMethodSymbol? Method { get; }
+
+        /// <summary>What <c>this</c> is here, as a <see cref="SharedTarget.Root"/>; null when unknown.</summary>
+        public object? This { get; }
+
+        /// <summary>
+        /// A local or parameter that each execution has for itself: declared in the concurrent body or in the function.
+        /// The starter's own variables are never internal (they are what bodies capture). Ordinary methods own all of theirs.
+        /// </summary>
+        public bool IsInternal(ISymbol variable)
+        {
+            if (_isStarter)
+            {
+                return false;
+            }
+
+            if (_ownSymbol is null && _bodySymbol is null)
+            {
+                return true;
+            }
+
+            for (var container = variable.ContainingSymbol; container is IMethodSymbol method; container = method.ContainingSymbol)
+            {
+                if (SymbolEqualityComparer.Default.Equals(method, _ownSymbol) || SymbolEqualityComparer.Default.Equals(method, _bodySymbol))
+                {
+                    return true;
+                }
+
+                if (method.MethodKind is not (MethodKind.AnonymousFunction or MethodKind.LocalFunction))
+                {
+                    // Reached an ordinary method: the variable belongs to it. It is the body's own only if the function is that method.
+                    return _ownSymbol is null;
+                }
+            }
+
+            return _ownSymbol is null;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Concurrency;
+
+namespace ThreadingAnalyzers.Rules;
+
+/// <summary>
+/// THR002: code that runs concurrently writes a field, auto-property, captured variable or non-thread-safe collection
+/// that another execution can reach at the same time, without a lock.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: "Interlocked" when the write is an int/long ++, --, += or -= whose value is unused.</summary>
+    internal const string FixKindProperty = "FixKind";
+
+    internal const string InterlockedFix = "Interlocked";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR002);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = ThreadingTypes.From(start.Compilation);
+            if (types.Thread is null && types.Task is null && types.ThreadPool is null && types.Parallel is null)
+            {
+                return;
+            }
+
+            var reach = Reach.For(start.Compilation);
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, reach), SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>Per type, so that a write reached from several entry points of the type is reported once.</summary>
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types, Reach reach)
+    {
+        var findings = new ConcurrentDictionary<Location, Finding>();
+        context.RegisterOperationBlockAction(block =>
+        {
+            var roots = new HashSet<IOperation>();
+            foreach (var operation in block.OperationBlocks)
+            {
+                roots.Add(RunWindow.Root(operation));
+            }
+
+            foreach (var root in roots)
+            {
+                if (root.Syntax.ContainsDiagnostics)
+                {
+                    continue;
+                }
+
+                var sharing = Sharing.Analyze(root, block.OwningSymbol, types, reach, block.CancellationToken);
+                foreach (var run in sharing.Runs)
+                {
+                    foreach (var access in run.Accesses)
+                    {
+                        if (access.IsWrite && !access.IsLocked && sharing.IsShared(run, access))
+                        {
+                            var finding = new Finding(access, run.Entry);
+                            findings.AddOrUpdate(access.Operation.Syntax.GetLocation(), finding, (_, existing) => existing.IsBefore(finding) ? existing : finding);
+                        }
+                    }
+                }
+            }
+        });
+
+        context.RegisterSymbolEndAction(end =>
+        {
+            foreach (var pair in findings)
+            {
+                var finding = pair.Value;
+                end.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.THR002,
+                    pair.Key,
+                    Properties(finding.Access),
+                    finding.Access.Target.Symbol.Name,
+                    Verb(finding.Access),
+                    finding.Entry.DisplayName));
+            }
+        });
+    }
+
+    private static ImmutableDictionary<string, string?> Properties(Access access) =>
+        IsInterlockedCandidate(access)
+            ? ImmutableDictionary<string, string?>.Empty.Add(FixKindProperty, InterlockedFix)
+            : ImmutableDictionary<string, string?>.Empty;
+
+    /// <summary>x++, x--, x += n, x -= n on an int or long, in statement form (the value is unused).</summary>
+    private static bool IsInterlockedCandidate(Access access)
+    {
+        var isArithmetic = access.Operation switch
+        {
+            IIncrementOrDecrementOperation => true,
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, OperatorMethod: null } => true,
+            _ => false,
+        };
+        return isArithmetic
+            && access.Reference is IFieldReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation
+            && access.Reference.Type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
+            && access.Operation.Parent is IExpressionStatementOperation;
+    }
+
+    /// <summary>"incremented", "decremented", "assigned", "modified by List&lt;int&gt;.Add", ...</summary>
+    private static string Verb(Access access)
+    {
+        switch (access.Operation)
+        {
+            case IIncrementOrDecrementOperation increment:
+                return increment.Kind == OperationKind.Increment ? "incremented" : "decremented";
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add }:
+                return "incremented";
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract }:
+                return "decremented";
+            case IInvocationOperation invocation when access.Kind == AccessKind.CollectionMutation:
+                return "modified by " + TypeName(invocation.TargetMethod.ContainingType) + "." + invocation.TargetMethod.Name;
+            case IInvocationOperation invocation:
+                return "passed by ref to " + invocation.TargetMethod.Name;
+            case IAssignmentOperation { Target: IPropertyReferenceOperation property } when access.Kind == AccessKind.CollectionMutation:
+                return property.Property.IsIndexer
+                    ? "modified by the " + TypeName(property.Property.ContainingType) + " indexer"
+                    : "modified by " + TypeName(property.Property.ContainingType) + "." + property.Property.Name;
+            default:
+                return "assigned";
+        }
+    }
+
+    private static string TypeName(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+
+    private sealed class Finding
+    {
+        public Finding(Access access, EntryPoint entry)
+        {
+            Access = access;
+            Entry = entry;
+        }
+
+        public Access Access { get; }
+
+        public EntryPoint Entry { get; }
+
+        /// <summary>The same write reached from several entry points is reported once, naming the first entry point in the source.</summary>
+        public bool IsBefore(Finding other)
+        {
+            var syntax = Entry.Operation.Syntax;
+            var otherSyntax = other.Entry.Operation.Syntax;
+            var byPath = string.CompareOrdinal(syntax.SyntaxTree.FilePath, otherSyntax.SyntaxTree.FilePath);
+            return byPath < 0 || (byPath == 0 && syntax.SpanStart <= otherSyntax.SpanStart);
+        }
+    }
+}
