@@ -94,20 +94,36 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             ? ImmutableDictionary<string, string?>.Empty.Add(FixKindProperty, InterlockedFix)
             : ImmutableDictionary<string, string?>.Empty;
 
-    /// <summary>x++, x--, x += n, x -= n on an int or long, in statement form (the value is unused).</summary>
+    /// <summary>
+    /// x++, x--, x += n, x -= n on an int or long field or captured variable, where the value is unused or is the new
+    /// value (which Interlocked returns); not on volatile fields (a ref to them warns CS0420).
+    /// </summary>
     private static bool IsInterlockedCandidate(Access access)
     {
-        var isArithmetic = access.Operation switch
+        var targetType = access.Reference.Type?.SpecialType;
+        if (targetType is not (SpecialType.System_Int32 or SpecialType.System_Int64)
+            || access.Reference is not (IFieldReferenceOperation { Field.IsVolatile: false } or ILocalReferenceOperation or IParameterReferenceOperation))
         {
-            IIncrementOrDecrementOperation => true,
-            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, OperatorMethod: null } => true,
+            return false;
+        }
+
+        var valueIsUnused = access.Operation.Parent is IExpressionStatementOperation;
+        return access.Operation switch
+        {
+            IIncrementOrDecrementOperation increment => valueIsUnused || !increment.IsPostfix,
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, OperatorMethod: null, IsChecked: false } compound =>
+                FitsInterlockedAdd(compound.Value.Type?.SpecialType, targetType.Value),
             _ => false,
         };
-        return isArithmetic
-            && access.Reference is IFieldReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation
-            && access.Reference.Type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
-            && access.Operation.Parent is IExpressionStatementOperation;
     }
+
+    private static bool FitsInterlockedAdd(SpecialType? amount, SpecialType target) => amount switch
+    {
+        SpecialType.System_Int32 or SpecialType.System_Int16 or SpecialType.System_SByte or SpecialType.System_Byte
+            or SpecialType.System_UInt16 or SpecialType.System_Char => true,
+        SpecialType.System_Int64 or SpecialType.System_UInt32 => target == SpecialType.System_Int64,
+        _ => false,
+    };
 
     /// <summary>"incremented", "decremented", "assigned", "modified by List&lt;int&gt;.Add", ...</summary>
     private static string Verb(Access access)

@@ -591,4 +591,263 @@ public class THR002Tests
             }
         }
         """);
+
+    // ---- Fixes ----
+
+    private const string UseInterlocked = "THR002.UseInterlocked";
+    private const string ProtectWithLock = "THR002.ProtectWithLock";
+
+    [Fact]
+    public Task InterlockedFixOnInstanceFieldAddsUsing() => Verify.Fix("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _count;
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    {|#0:_count++|};
+                    {|#1:--_count|};
+                });
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _count;
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    Interlocked.Increment(ref _count);
+                    Interlocked.Decrement(ref _count);
+                });
+            }
+        }
+        """, UseInterlocked,
+        Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("_count", "decremented", "Parallel.For"));
+
+    [Fact]
+    public Task InterlockedFixOnStaticFieldAndCapturedLocal() => Verify.Fix("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            static long total;
+            static long M(int[] values)
+            {
+                long sum = 0;
+                Parallel.For(0, values.Length, i =>
+                {
+                    {|#0:total -= values[i] + 1|};
+                    var now = {|#1:sum += values[i]|};
+                });
+                return sum + total;
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            static long total;
+            static long M(int[] values)
+            {
+                long sum = 0;
+                Parallel.For(0, values.Length, i =>
+                {
+                    Interlocked.Add(ref total, -(values[i] + 1));
+                    var now = Interlocked.Add(ref sum, values[i]);
+                });
+                return sum + total;
+            }
+        }
+        """, UseInterlocked,
+        Verify.Expect("THR002", 0).WithArguments("total", "decremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("sum", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task NoInterlockedFixWhenTheOldValueIsUsed() => Verify.NoFix("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _next;
+            private double _weight;
+            void M(int[] slots) => Parallel.For(0, 10, i =>
+            {
+                slots[{|#0:_next++|}] = i;
+                {|#1:_weight += 0.5|};
+            });
+        }
+        """, UseInterlocked,
+        Verify.Expect("THR002", 0).WithArguments("_next", "incremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("_weight", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixInInstanceContextAddsGate() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _items = new();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    {|#0:_items.Add(i)|};
+                });
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _items = new();
+            private readonly object _sync = new object();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    lock (_sync)
+                    {
+                        _items.Add(i);
+                    }
+                });
+            }
+        }
+        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("_items", "modified by List<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixInStaticContextAddsStaticGate() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            static Dictionary<int, int> squares = new();
+
+            static void M() => Parallel.For(0, 10, i => {|#0:squares[i] = i * i|});
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            static Dictionary<int, int> squares = new();
+            private static readonly object _sync = new object();
+
+            static void M() => Parallel.For(0, 10, i => { lock (_sync) { squares[i] = i * i; } });
+        }
+        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("squares", "modified by the Dictionary<int, int> indexer", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixReusesTheTypesGate() => Verify.Fix("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new();
+            private string _last = "";
+
+            void M(string[] names) => Parallel.ForEach(names, name =>
+            {
+                {|#0:_last = _last + name|};
+                lock (_gate) { }
+            });
+        }
+        """, """
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new();
+            private string _last = "";
+
+            void M(string[] names) => Parallel.ForEach(names, name =>
+            {
+                lock (_gate)
+                {
+                    _last = _last + name;
+                }
+                lock (_gate) { }
+            });
+        }
+        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("_last", "assigned", "Parallel.ForEach"));
+
+    [Fact]
+    public Task FixAllAddsOneGatePerType() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _evens = new();
+            private readonly List<int> _odds = new();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    if (i % 2 == 0)
+                        {|#0:_evens.Add(i)|};
+                    else
+                        {|#1:_odds.Add(i)|};
+                });
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _evens = new();
+            private readonly List<int> _odds = new();
+            private readonly object _sync = new object();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    if (i % 2 == 0)
+                        lock (_sync)
+                        {
+                            _evens.Add(i);
+                        }
+                    else
+                        lock (_sync)
+                        {
+                            _odds.Add(i);
+                        }
+                });
+            }
+        }
+        """, ProtectWithLock,
+        Verify.Expect("THR002", 0).WithArguments("_evens", "modified by List<int>.Add", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("_odds", "modified by List<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixUsesLockTypeWhereItExists() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly HashSet<int> _seen = new();
+
+            void M() => Parallel.For(0, 10, i => { {|#0:_seen.Add(i)|}; });
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly HashSet<int> _seen = new();
+            private readonly Lock _sync = new();
+
+            void M() => Parallel.For(0, 10, i => { lock (_sync) { _seen.Add(i); } });
+        }
+        """, ProtectWithLock, net10: true, Verify.Expect("THR002", 0).WithArguments("_seen", "modified by HashSet<int>.Add", "Parallel.For"));
 }
