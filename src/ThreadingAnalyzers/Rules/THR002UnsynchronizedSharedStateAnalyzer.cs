@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -43,21 +44,17 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types, Reach reach)
     {
         var findings = new ConcurrentDictionary<Location, Finding>();
-        context.RegisterOperationBlockAction(block =>
+        context.RegisterCodeBlockAction(block =>
         {
-            var roots = new HashSet<IOperation>();
-            foreach (var operation in block.OperationBlocks)
+            // Syntax first: most members start no thread, and their operation trees need not be built.
+            if (block.CodeBlock.ContainsDiagnostics || !MayStartConcurrentCode(block.CodeBlock)
+                || OperationOf(block.CodeBlock, block.OwningSymbol, block.SemanticModel, block.CancellationToken) is not { } operation)
             {
-                roots.Add(RunWindow.Root(operation));
+                return;
             }
 
-            foreach (var root in roots)
             {
-                if (root.Syntax.ContainsDiagnostics)
-                {
-                    continue;
-                }
-
+                var root = RunWindow.Root(operation);
                 var sharing = Sharing.Analyze(root, block.OwningSymbol, types, reach, block.CancellationToken);
                 foreach (var run in sharing.Runs)
                 {
@@ -87,6 +84,38 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                     finding.Entry.DisplayName));
             }
         });
+    }
+
+    private static readonly ImmutableHashSet<string> EntryPointNames = ImmutableHashSet.Create(
+        "Thread", "Run", "StartNew", "QueueUserWorkItem", "UnsafeQueueUserWorkItem", "For", "ForEach", "ForEachAsync", "Invoke", "ForAll", "Timer");
+
+    /// <summary>The operation of a member body, or of a field or property initializer.</summary>
+    private static IOperation? OperationOf(SyntaxNode codeBlock, ISymbol owner, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        SyntaxNode? initializer = codeBlock switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.BaseFieldDeclarationSyntax field =>
+                field.Declaration.Variables.FirstOrDefault(v => v.Identifier.ValueText == owner.Name)?.Initializer,
+            Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax variable => variable.Initializer,
+            Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: { } propertyInitializer } => propertyInitializer,
+            _ => null,
+        };
+        return initializer is not null ? model.GetOperation(initializer, cancellationToken) : model.GetOperation(codeBlock, cancellationToken);
+    }
+
+    /// <summary>A name of an entry point API, or a target-typed <c>new(...)</c> that may create a Thread or Timer.</summary>
+    private static bool MayStartConcurrentCode(SyntaxNode codeBlock)
+    {
+        foreach (var node in codeBlock.DescendantNodes())
+        {
+            if (node.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.ImplicitObjectCreationExpression
+                || (node is Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name && EntryPointNames.Contains(name.Identifier.ValueText)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ImmutableDictionary<string, string?> Properties(Access access) =>

@@ -138,6 +138,21 @@ public class THR002Tests
         """, Verify.Expect("THR002", 0).WithArguments("_ticks", "incremented", "new Timer"));
 
     [Fact]
+    public Task TimerInFieldInitializerAndGenericParallelForEach() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class Poller
+        {
+            private static int polls;
+            private static readonly Timer Ticker = new(_ => {|#0:polls++|}, null, 0, 100);
+            private int _seen;
+            void M(int[] items) => Parallel.ForEach<int>(items, i => {|#1:_seen += i|});
+        }
+        """,
+        Verify.Expect("THR002", 0).WithArguments("polls", "incremented", "new Timer"),
+        Verify.Expect("THR002", 1).WithArguments("_seen", "incremented", "Parallel.ForEach"));
+
+    [Fact]
     public Task ReadModifyWriteAssignmentInPlinqForAll() => Verify.Diagnostic("""
         using System;
         using System.Linq;
