@@ -242,7 +242,7 @@ internal sealed class Sharing
         {
             if (!_starterAccesses.TryGetValue(starter, out var accesses))
             {
-                var scope = new FunctionScope(starter, null, null, _starterThis, isStarter: true);
+                var scope = new FunctionScope(_types, starter, null, null, _starterThis, isStarter: true);
                 accesses = AccessesOf(scope, pathLocked: false, _types);
                 _starterAccesses.Add(starter, accesses);
             }
@@ -268,7 +268,7 @@ internal sealed class Sharing
             bodyOperation = reach.BodyOf(method, entry.Operation);
             bodyThis = method.IsStatic ? null
                 : body.MethodReceiver is null ? starterThis
-                : RootOf(body.MethodReceiver, new FunctionScope(RunWindow.Starter(entry), null, null, starterThis, isStarter: true));
+                : RootOf(body.MethodReceiver, new FunctionScope(types, RunWindow.Starter(entry), null, null, starterThis, isStarter: true));
         }
         else
         {
@@ -282,7 +282,7 @@ internal sealed class Sharing
 
         var bodySymbol = ScopeSymbol(bodyOperation);
         var accesses = ImmutableArray.CreateBuilder<Access>();
-        accesses.AddRange(AccessesOf(new FunctionScope(bodyOperation, bodyMethod, bodySymbol, bodyThis, isStarter: false), pathLocked: false, types));
+        accesses.AddRange(AccessesOf(new FunctionScope(types, bodyOperation, bodyMethod, bodySymbol, bodyThis, isStarter: false), pathLocked: false, types));
 
         var lockedFunctions = new Dictionary<IOperation, bool> { [bodyOperation] = bodyMethod is not null && LockSet.IsSynchronized(bodyMethod) };
         foreach (var reached in reach.MethodsCalledFrom(bodyOperation, cancellationToken))
@@ -294,7 +294,7 @@ internal sealed class Sharing
 
             var pathLocked = LockSet.IsHeldOnEveryPath(reached, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked);
             lockedFunctions[reached.Body] = pathLocked || LockSet.IsSynchronized(reached.Method);
-            var scope = new FunctionScope(reached.Body, reached.Method, bodySymbol, reached.ThisIsBodyThis ? bodyThis : null, isStarter: false);
+            var scope = new FunctionScope(types, reached.Body, reached.Method, bodySymbol, reached.ThisIsBodyThis ? bodyThis : null, isStarter: false);
             accesses.AddRange(AccessesOf(scope, pathLocked, types));
         }
 
@@ -360,9 +360,10 @@ internal sealed class Sharing
         {
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
                 return scope.This;
-            case IFieldReferenceOperation field:
+            case IFieldReferenceOperation field when !IsThreadStatic(field.Field, scope.Types):
                 return field.Field.IsStatic || RootOf(field.Instance, scope) is not null ? field.Field : null;
-            case IPropertyReferenceOperation property when property.Arguments.Length == 0:
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
+                // Other properties run code that may return a per-thread or new object each time.
                 return property.Property.IsStatic || RootOf(property.Instance, scope) is not null ? property.Property : null;
             case ILocalReferenceOperation local when !scope.IsInternal(local.Local):
                 return local.Local;
@@ -525,8 +526,9 @@ internal sealed class Sharing
         private readonly IMethodSymbol? _ownSymbol;
         private readonly bool _isStarter;
 
-        public FunctionScope(IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
+        public FunctionScope(ThreadingTypes types, IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
         {
+            Types = types;
             Function = function;
             Method = method;
             _bodySymbol = bodySymbol;
@@ -534,6 +536,8 @@ internal sealed class Sharing
             This = @this;
             _isStarter = isStarter;
         }
+
+        public ThreadingTypes Types { get; }
 
         public IOperation Function { get; }
 

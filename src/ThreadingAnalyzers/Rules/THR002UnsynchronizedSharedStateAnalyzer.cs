@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
@@ -86,37 +87,65 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static readonly ImmutableHashSet<string> EntryPointNames = ImmutableHashSet.Create(
-        "Thread", "Run", "StartNew", "QueueUserWorkItem", "UnsafeQueueUserWorkItem", "For", "ForEach", "ForEachAsync", "Invoke", "ForAll", "Timer");
-
     /// <summary>The operation of a member body, or of a field or property initializer.</summary>
     private static IOperation? OperationOf(SyntaxNode codeBlock, ISymbol owner, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
         SyntaxNode? initializer = codeBlock switch
         {
-            Microsoft.CodeAnalysis.CSharp.Syntax.BaseFieldDeclarationSyntax field =>
-                field.Declaration.Variables.FirstOrDefault(v => v.Identifier.ValueText == owner.Name)?.Initializer,
-            Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax variable => variable.Initializer,
-            Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: { } propertyInitializer } => propertyInitializer,
+            BaseFieldDeclarationSyntax field => field.Declaration.Variables.FirstOrDefault(v => v.Identifier.ValueText == owner.Name)?.Initializer,
+            VariableDeclaratorSyntax variable => variable.Initializer,
+            PropertyDeclarationSyntax { Initializer: { } propertyInitializer } => propertyInitializer,
             _ => null,
         };
         return initializer is not null ? model.GetOperation(initializer, cancellationToken) : model.GetOperation(codeBlock, cancellationToken);
     }
 
-    /// <summary>A name of an entry point API, or a target-typed <c>new(...)</c> that may create a Thread or Timer.</summary>
+    /// <summary>
+    /// A call or creation that looks like an entry point: <c>Task.Run</c>, <c>*.StartNew</c>, <c>*.QueueUserWorkItem</c>,
+    /// <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>, <c>new Timer</c>, or a target-typed <c>new(...)</c> given a
+    /// lambda or declared as a Thread or Timer. Symbols decide later; this only spares members that start nothing.
+    /// </summary>
     private static bool MayStartConcurrentCode(SyntaxNode codeBlock)
     {
         foreach (var node in codeBlock.DescendantNodes())
         {
-            if (node.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.ImplicitObjectCreationExpression
-                || (node is Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name && EntryPointNames.Contains(name.Identifier.ValueText)))
+            switch (node)
             {
-                return true;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                    var receiver = RightmostName(access.Expression);
+                    switch (access.Name.Identifier.ValueText)
+                    {
+                        case "Run" when receiver == "Task":
+                        case "For" or "ForEach" or "ForEachAsync" or "Invoke" when receiver == "Parallel":
+                        case "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "ForAll":
+                            return true;
+                    }
+
+                    break;
+                case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is "Thread" or "Timer":
+                    return true;
+                case ImplicitObjectCreationExpressionSyntax implicitCreation:
+                    if (implicitCreation.ArgumentList.Arguments.Any(a => a.Expression is AnonymousFunctionExpressionSyntax)
+                        || implicitCreation.Parent?.Parent?.Parent is VariableDeclarationSyntax { Type: var declared } && RightmostName(declared) is "Thread" or "Timer")
+                    {
+                        return true;
+                    }
+
+                    break;
             }
         }
 
         return false;
     }
+
+    private static string? RightmostName(SyntaxNode node) => node switch
+    {
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        _ => null,
+    };
 
     private static ImmutableDictionary<string, string?> Properties(Access access) =>
         IsInterlockedCandidate(access)

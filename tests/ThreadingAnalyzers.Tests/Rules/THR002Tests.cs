@@ -401,6 +401,33 @@ public class THR002Tests
         """);
 
     [Fact]
+    public Task ObjectsReachedThroughThreadStaticOrComputedProperties()
+    {
+        // Found in SmartThreadPool: each worker thread writes the entry that a [ThreadStatic] field holds for it.
+        return Verify.Diagnostic("""
+            using System;
+            using System.Threading;
+            class Entry { public object? Current { get; set; } public int Count; }
+            class Pool
+            {
+                [ThreadStatic] private static Entry? t_entry;
+                private static Entry CurrentEntry => t_entry ??= new Entry();
+                private readonly ThreadLocal<Entry> _local = new(() => new Entry());
+                public void Start()
+                {
+                    for (var i = 0; i < 4; i++) new Thread(Work).Start();
+                }
+                private void Work()
+                {
+                    CurrentEntry.Current = this;
+                    t_entry!.Count++;
+                    _local.Value!.Count++;
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public Task LocalsDeclaredInsideTheBody() => Verify.Diagnostic("""
         using System.Collections.Generic;
         using System.Threading.Tasks;
