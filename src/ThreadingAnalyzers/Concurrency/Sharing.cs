@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -30,11 +31,12 @@ internal enum AccessKind
 /// </summary>
 internal sealed class SharedTarget : IEquatable<SharedTarget>
 {
-    public SharedTarget(ISymbol symbol, object? root, bool isCapturedVariable)
+    public SharedTarget(ISymbol symbol, object? root, bool isCapturedVariable, bool throughThis = false)
     {
         Symbol = symbol;
         Root = root;
         IsCapturedVariable = isCapturedVariable;
+        ThroughThis = throughThis;
     }
 
     /// <summary>The field, auto-property, local or parameter.</summary>
@@ -47,6 +49,9 @@ internal sealed class SharedTarget : IEquatable<SharedTarget>
     public object? Root { get; }
 
     public bool IsCapturedVariable { get; }
+
+    /// <summary>The object was reached from <c>this</c> (<c>this.f</c>, <c>this._inner.f</c>): it is known only where <c>this</c> is.</summary>
+    public bool ThroughThis { get; }
 
     public bool Equals(SharedTarget? other) =>
         other is not null && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol)
@@ -83,6 +88,9 @@ internal sealed class Access
     public bool IsLocked { get; }
 
     public bool IsWrite => Kind is AccessKind.ReadModifyWrite or AccessKind.Write or AccessKind.CollectionMutation;
+
+    public Access WithTarget(SharedTarget target, bool? isLocked = null) =>
+        target == Target && isLocked is null ? this : new Access(Operation, Reference, target, Kind, isLocked ?? IsLocked);
 }
 
 /// <summary>One body of one entry point, with what it (and the methods it calls) touches.</summary>
@@ -268,7 +276,7 @@ internal sealed class Sharing
             bodyOperation = reach.BodyOf(method, entry.Operation);
             bodyThis = method.IsStatic ? null
                 : body.MethodReceiver is null ? starterThis
-                : RootOf(body.MethodReceiver, new FunctionScope(types, RunWindow.Starter(entry), null, null, starterThis, isStarter: true));
+                : RootOf(body.MethodReceiver, new FunctionScope(types, RunWindow.Starter(entry), null, null, starterThis, isStarter: true), out _);
         }
         else
         {
@@ -294,11 +302,60 @@ internal sealed class Sharing
 
             var pathLocked = LockSet.IsHeldOnEveryPath(reached, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked);
             lockedFunctions[reached.Body] = pathLocked || LockSet.IsSynchronized(reached.Method);
-            var scope = new FunctionScope(types, reached.Body, reached.Method, bodySymbol, reached.ThisIsBodyThis ? bodyThis : null, isStarter: false);
-            accesses.AddRange(AccessesOf(scope, pathLocked, types));
+            accesses.AddRange(AccessesOfReached(reached, bodySymbol, reached.ThisIsBodyThis ? bodyThis : null, pathLocked, types));
         }
 
         return accesses.ToImmutable();
+    }
+
+    /// <summary>
+    /// A reached ordinary method's accesses are found once per compilation with a placeholder for <c>this</c>, then
+    /// given the <c>this</c> of each body that reaches it (a method reached from many bodies is walked once).
+    /// </summary>
+    private static IEnumerable<Access> AccessesOfReached(ReachedMethod reached, IMethodSymbol? bodySymbol, object? @this, bool pathLocked, ThreadingTypes types)
+    {
+        if (reached.Body is ILocalFunctionOperation)
+        {
+            return AccessesOf(new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false), pathLocked, types);
+        }
+
+        var template = MethodTemplates.GetValue(
+            reached.Body,
+            body => new AccessTemplate(AccessesOf(new FunctionScope(types, body, reached.Method, null, ThisPlaceholder, isStarter: false), pathLocked: false, types)));
+        return Instantiate(template.Accesses, @this, pathLocked);
+    }
+
+    private static IEnumerable<Access> Instantiate(ImmutableArray<Access> template, object? @this, bool pathLocked)
+    {
+        foreach (var access in template)
+        {
+            var target = access.Target;
+            if (target.ThroughThis)
+            {
+                if (@this is null)
+                {
+                    continue;
+                }
+
+                if (target.Root == ThisPlaceholder)
+                {
+                    target = new SharedTarget(target.Symbol, @this, target.IsCapturedVariable, throughThis: true);
+                }
+            }
+
+            yield return access.IsLocked || !pathLocked ? access.WithTarget(target) : access.WithTarget(target, isLocked: true);
+        }
+    }
+
+    private static readonly object ThisPlaceholder = new();
+
+    private static readonly ConditionalWeakTable<IOperation, AccessTemplate> MethodTemplates = new();
+
+    private sealed class AccessTemplate
+    {
+        public AccessTemplate(ImmutableArray<Access> accesses) => Accesses = accesses;
+
+        public ImmutableArray<Access> Accesses { get; }
     }
 
     private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types)
@@ -313,6 +370,12 @@ internal sealed class Sharing
             }
 
             var (kind, whole) = Classify(operation, target, types);
+            if (kind == AccessKind.Read && !types.IsUnsynchronizedCollection(operation.Type))
+            {
+                // Reads matter only for collections (a reader of a List<T> being written can throw); scalars race only with writers.
+                continue;
+            }
+
             var isLocked = kind is not AccessKind.Read && (pathLocked || LockSet.IsHeldAt(whole, scope.Function, scope.Method));
             accesses.Add(new Access(whole, operation, target, kind, isLocked));
         }
@@ -350,21 +413,23 @@ internal sealed class Sharing
             return new SharedTarget(member, null, isCapturedVariable: false);
         }
 
-        return RootOf(instance, scope) is { } root ? new SharedTarget(member, root, isCapturedVariable: false) : null;
+        return RootOf(instance, scope, out var throughThis) is { } root ? new SharedTarget(member, root, isCapturedVariable: false, throughThis) : null;
     }
 
     /// <summary>The object an instance member belongs to, when it is the same in every execution; null when unknown or per-run.</summary>
-    private static object? RootOf(IOperation? instance, FunctionScope scope)
+    private static object? RootOf(IOperation? instance, FunctionScope scope, out bool throughThis)
     {
+        throughThis = false;
         switch (EntryPoints.Unwrap(instance))
         {
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                throughThis = true;
                 return scope.This;
             case IFieldReferenceOperation field when !IsThreadStatic(field.Field, scope.Types):
-                return field.Field.IsStatic || RootOf(field.Instance, scope) is not null ? field.Field : null;
+                return field.Field.IsStatic || RootOf(field.Instance, scope, out throughThis) is not null ? field.Field : null;
             case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
                 // Other properties run code that may return a per-thread or new object each time.
-                return property.Property.IsStatic || RootOf(property.Instance, scope) is not null ? property.Property : null;
+                return property.Property.IsStatic || RootOf(property.Instance, scope, out throughThis) is not null ? property.Property : null;
             case ILocalReferenceOperation local when !scope.IsInternal(local.Local):
                 return local.Local;
             case IParameterReferenceOperation parameter when !scope.IsInternal(parameter.Parameter):
@@ -490,9 +555,12 @@ internal sealed class Sharing
 
     /// <summary>An auto-property of this compilation is a field in disguise; other properties run code (followed by <see cref="Reach"/>).</summary>
     private static bool IsAutoProperty(IPropertySymbol property) =>
-        !property.IsAbstract && property.ContainingType is { } type
-        && type.GetMembers().Any(member => member is IFieldSymbol { IsImplicitlyDeclared: true } field
-            && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property));
+        AutoProperties.GetValue(property, static p => new StrongBox<bool>(
+            !p.IsAbstract && p.ContainingType is { } type
+            && type.GetMembers().Any(member => member is IFieldSymbol { IsImplicitlyDeclared: true } field
+                && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, p)))).Value;
+
+    private static readonly ConditionalWeakTable<IPropertySymbol, StrongBox<bool>> AutoProperties = new();
 
     private static IMethodSymbol? ScopeSymbol(IOperation function) => function switch
     {
