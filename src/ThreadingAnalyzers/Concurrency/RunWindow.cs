@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -32,8 +33,15 @@ internal sealed class RunWindow
     /// <summary>The outermost loop of the starter that starts the entry point again before its previous run was waited for.</summary>
     public ILoopOperation? RepeatingLoop { get; }
 
-    /// <summary>Computes the window once; cheaper than the static helpers when asked many times.</summary>
-    public static RunWindow Of(EntryPoint entry) => new(entry, Start(entry), End(entry), FindRepeatingLoop(entry));
+    private static readonly ConditionalWeakTable<EntryPoint, RunWindow> Windows = new();
+
+    /// <summary>The window of <paramref name="entry"/>, computed once per entry point object.</summary>
+    public static RunWindow Of(EntryPoint entry) =>
+        Windows.GetValue(entry, static e =>
+        {
+            var end = End(e);
+            return new RunWindow(e, Start(e), end, FindRepeatingLoop(e, end));
+        });
 
     /// <summary>Whether <paramref name="operation"/>, code of the starter itself, can run while the bodies run.</summary>
     public bool MayStillRunAt(IOperation operation)
@@ -47,7 +55,7 @@ internal sealed class RunWindow
     public static IOperation Starter(EntryPoint entry) => EnclosingFunction(entry.Operation) ?? Root(entry.Operation);
 
     /// <summary>The position where the bodies start running.</summary>
-    public static int Start(EntryPoint entry)
+    private static int Start(EntryPoint entry)
     {
         if (entry.Kind == EntryPointKind.Thread && HandleOf(entry) is { } handle)
         {
@@ -66,7 +74,7 @@ internal sealed class RunWindow
     }
 
     /// <summary>The position after which the bodies are known to have finished; <see cref="int.MaxValue"/> when never within the starter.</summary>
-    public static int End(EntryPoint entry)
+    private static int End(EntryPoint entry)
     {
         if (entry.IsSynchronous)
         {
@@ -82,9 +90,9 @@ internal sealed class RunWindow
         var otherHandles = OtherHandles(entry);
         var start = Start(entry);
         var end = int.MaxValue;
-        foreach (var operation in Starter(entry).Descendants())
+        foreach (var operation in Reach.OperationsOf(Starter(entry)))
         {
-            if (operation.Syntax.SpanStart <= start || operation.Syntax.SpanStart >= end || IsInNestedFunction(operation, Starter(entry)))
+            if (operation.Syntax.SpanStart <= start || operation.Syntax.SpanStart >= end)
             {
                 continue;
             }
@@ -99,7 +107,7 @@ internal sealed class RunWindow
     }
 
     /// <summary>The entry point is in a loop of its starter and the iteration does not wait for it: its bodies pile up.</summary>
-    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => FindRepeatingLoop(entry) is not null;
+    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => Of(entry).RepeatingLoop is not null;
 
     /// <summary>Two entry points of the same starter whose runs can overlap in time.</summary>
     public static bool Overlap(EntryPoint a, EntryPoint b)
@@ -109,12 +117,14 @@ internal sealed class RunWindow
             return false;
         }
 
-        if (StartsRepeatedlyInLoop(a) || StartsRepeatedlyInLoop(b))
+        var windowA = Of(a);
+        var windowB = Of(b);
+        if (windowA.RepeatingLoop is not null || windowB.RepeatingLoop is not null)
         {
             return true;
         }
 
-        return Start(a) < End(b) && Start(b) < End(a);
+        return windowA.StartPosition < windowB.EndPosition && windowB.StartPosition < windowA.EndPosition;
     }
 
     /// <summary>The local that holds the task or thread, when the entry point's value is stored in one.</summary>
@@ -135,7 +145,7 @@ internal sealed class RunWindow
     }
 
     /// <summary>In a loop that does not wait within the iteration, the previous iteration's run overlaps all of the loop.</summary>
-    private static ILoopOperation? FindRepeatingLoop(EntryPoint entry)
+    private static ILoopOperation? FindRepeatingLoop(EntryPoint entry, int end)
     {
         if (entry.IsSynchronous)
         {
@@ -151,19 +161,13 @@ internal sealed class RunWindow
                 break;
             }
 
-            if (current is ILoopOperation loop && !EndsWithinIteration(entry, loop))
+            if (current is ILoopOperation loop && !(end != int.MaxValue && loop.Body.Syntax.Span.Contains(end - 1)))
             {
                 outermost = loop;
             }
         }
 
         return outermost;
-    }
-
-    private static bool EndsWithinIteration(EntryPoint entry, ILoopOperation loop)
-    {
-        var end = End(entry);
-        return end != int.MaxValue && loop.Body.Syntax.Span.Contains(end - 1);
     }
 
     /// <summary><c>await Task.Run(...)</c>, <c>Task.Run(...).Wait()</c>, <c>.Result</c>, <c>.GetAwaiter().GetResult()</c>, with ConfigureAwait.</summary>
@@ -292,19 +296,6 @@ internal sealed class RunWindow
         }
 
         return handles;
-    }
-
-    private static bool IsInNestedFunction(IOperation operation, IOperation function)
-    {
-        for (var current = operation.Parent; current is not null && current != function; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     internal static IOperation? EnclosingFunction(IOperation operation)

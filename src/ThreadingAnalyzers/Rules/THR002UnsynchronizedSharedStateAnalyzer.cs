@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -47,8 +49,9 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         var findings = new ConcurrentDictionary<Location, Finding>();
         context.RegisterCodeBlockAction(block =>
         {
-            // Syntax first: most members start no thread, and their operation trees need not be built.
-            if (block.CodeBlock.ContainsDiagnostics || !MayStartConcurrentCode(block.CodeBlock)
+            // Text, then syntax: most members start no thread, and their operation trees need not be built.
+            if (block.CodeBlock is TypeDeclarationSyntax || block.CodeBlock.ContainsDiagnostics
+                || !TextMentionsEntryPoint(block.CodeBlock) || !MayStartConcurrentCode(block.CodeBlock)
                 || OperationOf(block.CodeBlock, block.OwningSymbol, block.SemanticModel, block.CancellationToken) is not { } operation)
             {
                 return;
@@ -85,6 +88,38 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                     finding.Entry.DisplayName));
             }
         });
+    }
+
+    private static readonly string[] EntryPointWords = { "Task.Run", "StartNew", "QueueUserWorkItem", "Parallel.", "ForAll", "Thread", "Timer", "new(" };
+
+    private static readonly ConditionalWeakTable<SyntaxTree, int[]> EntryPointWordPositions = new();
+
+    /// <summary>Whether the code block's text holds a word of an entry point; the positions are found once per tree.</summary>
+    private static bool TextMentionsEntryPoint(SyntaxNode codeBlock)
+    {
+        var positions = EntryPointWordPositions.GetValue(codeBlock.SyntaxTree, static tree =>
+        {
+            var text = tree.GetText().ToString();
+            var found = new List<int>();
+            foreach (var word in EntryPointWords)
+            {
+                for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+                {
+                    found.Add(index);
+                }
+            }
+
+            found.Sort();
+            return found.ToArray();
+        });
+        var span = codeBlock.Span;
+        var first = Array.BinarySearch(positions, span.Start);
+        if (first < 0)
+        {
+            first = ~first;
+        }
+
+        return first < positions.Length && positions[first] < span.End;
     }
 
     /// <summary>The operation of a member body, or of a field or property initializer.</summary>
