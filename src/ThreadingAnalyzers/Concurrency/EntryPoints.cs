@@ -22,6 +22,8 @@ internal enum EntryPointKind
     PlinqForAll,
     /// <summary><c>new System.Threading.Timer(callback, ...)</c>.</summary>
     Timer,
+    /// <summary><c>new Task(body)</c> that the same method starts with <c>Start()</c> on the default scheduler.</summary>
+    TaskStart,
 }
 
 /// <summary>One delegate that an entry point runs on another thread: a lambda, or a method group.</summary>
@@ -244,7 +246,40 @@ internal static class EntryPoints
             return Create(EntryPointKind.Timer, "new Timer", creation, FirstDelegate(creation.Arguments), IsPeriodic(creation));
         }
 
+        if (type.Name == "Task" && (IsType(type, types.Task) || IsType(type.BaseType, types.Task)) && IsStartedOnThePool(creation))
+        {
+            return Create(EntryPointKind.TaskStart, "new Task", creation, FirstDelegate(creation.Arguments), false);
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// A created task runs on the pool when the method calls <c>Start()</c> on it (or on tasks it iterates) and never
+    /// <c>RunSynchronously()</c> or <c>Start(scheduler)</c> with another scheduler, which may run it on the caller's thread.
+    /// </summary>
+    private static bool IsStartedOnThePool(IObjectCreationOperation creation)
+    {
+        var function = RunWindow.EnclosingFunction(creation) ?? RunWindow.Root(creation);
+        var started = false;
+        foreach (var operation in function.Descendants())
+        {
+            if (operation is not IInvocationOperation { TargetMethod.Name: "Start" or "RunSynchronously" } call
+                || call.TargetMethod.ContainingType?.Name != "Task")
+            {
+                continue;
+            }
+
+            if (call.TargetMethod.Name == "RunSynchronously"
+                || (call.Arguments.Length > 0 && Unwrap(call.Arguments[0].Value) is not IPropertyReferenceOperation { Property.Name: "Default" }))
+            {
+                return false;
+            }
+
+            started = true;
+        }
+
+        return started;
     }
 
     private static EntryPoint Create(EntryPointKind kind, string name, IOperation operation, ImmutableArray<ConcurrentBody> bodies, bool runManyTimes) =>

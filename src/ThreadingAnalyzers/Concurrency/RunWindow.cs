@@ -57,11 +57,12 @@ internal sealed class RunWindow
     /// <summary>The position where the bodies start running.</summary>
     private static int Start(EntryPoint entry)
     {
-        if (entry.Kind == EntryPointKind.Thread && HandleOf(entry) is { } handle)
+        if (entry.Kind is EntryPointKind.Thread or EntryPointKind.TaskStart && HandleOf(entry) is { } handle)
         {
             foreach (var operation in Starter(entry).Descendants())
             {
-                if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: ILocalReferenceOperation receiver } start
+                if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
+                    && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver
                     && SymbolEqualityComparer.Default.Equals(receiver.Local, handle)
                     && start.Syntax.SpanStart > entry.Operation.Syntax.SpanStart)
                 {

@@ -369,7 +369,7 @@ internal sealed class Sharing
                 continue;
             }
 
-            var (kind, whole) = Classify(operation, target, types);
+            var (kind, whole) = Classify(operation, target, types, scope.Reach);
             if (kind == AccessKind.Read && !types.IsUnsynchronizedCollection(operation.Type))
             {
                 // Reads matter only for collections (a reader of a List<T> being written can throw); scalars race only with writers.
@@ -439,7 +439,7 @@ internal sealed class Sharing
         }
     }
 
-    private static (AccessKind Kind, IOperation Whole) Classify(IOperation reference, SharedTarget target, ThreadingTypes types)
+    private static (AccessKind Kind, IOperation Whole) Classify(IOperation reference, SharedTarget target, ThreadingTypes types, Reach reach)
     {
         var parent = reference.Parent;
         switch (parent)
@@ -466,6 +466,12 @@ internal sealed class Sharing
                     return (AccessKind.SynchronizedAccess, call);
                 }
 
+                if (argument.Parameter.RefKind == RefKind.Ref && call is IInvocationOperation invocation
+                    && reach.BodyOf(invocation.TargetMethod, call) is { } calleeBody)
+                {
+                    return (RefParameterUse(calleeBody, argument.Parameter, types), call);
+                }
+
                 return (argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite, call);
         }
 
@@ -484,6 +490,36 @@ internal sealed class Sharing
         }
 
         return (AccessKind.Read, reference);
+    }
+
+    /// <summary>
+    /// What a method of this compilation does with a <c>ref</c> parameter: only reads and Interlocked/Volatile calls
+    /// (a compare-exchange loop) make the ref pass synchronized; a plain write or a further ref pass is a write.
+    /// </summary>
+    private static AccessKind RefParameterUse(IOperation calleeBody, IParameterSymbol parameter, ThreadingTypes types)
+    {
+        var synchronized = false;
+        foreach (var operation in Reach.OperationsOf(calleeBody))
+        {
+            if (operation is not IParameterReferenceOperation reference || reference.Parameter.Ordinal != parameter.Ordinal
+                || !SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol.OriginalDefinition, parameter.ContainingSymbol.OriginalDefinition))
+            {
+                continue;
+            }
+
+            switch (reference.Parent)
+            {
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Parent: { } call } when IsSynchronizingCall(call, types):
+                    synchronized = true;
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
+                case IAssignmentOperation assignment when assignment.Target == reference:
+                case IIncrementOrDecrementOperation:
+                    return AccessKind.ReadModifyWrite;
+            }
+        }
+
+        return synchronized ? AccessKind.SynchronizedAccess : AccessKind.Read;
     }
 
     private static bool IsWritten(IOperation reference, out IOperation write)
@@ -597,6 +633,7 @@ internal sealed class Sharing
         public FunctionScope(ThreadingTypes types, IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
         {
             Types = types;
+            Reach = Reach.For(types.Compilation);
             Function = function;
             Method = method;
             _bodySymbol = bodySymbol;
@@ -606,6 +643,8 @@ internal sealed class Sharing
         }
 
         public ThreadingTypes Types { get; }
+
+        public Reach Reach { get; }
 
         public IOperation Function { get; }
 

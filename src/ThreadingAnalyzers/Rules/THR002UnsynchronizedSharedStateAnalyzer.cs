@@ -90,7 +90,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static readonly string[] EntryPointWords = { "Task.Run", "StartNew", "QueueUserWorkItem", "Parallel.", "ForAll", "Thread", "Timer", "new(" };
+    private static readonly string[] EntryPointWords = { "Task.Run", "StartNew", "QueueUserWorkItem", "Parallel.", "ForAll", "Thread", "Timer", "new(", "new Task" };
 
     private static readonly ConditionalWeakTable<SyntaxTree, int[]> EntryPointWordPositions = new();
 
@@ -137,8 +137,8 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A call or creation that looks like an entry point: <c>Task.Run</c>, <c>*.StartNew</c>, <c>*.QueueUserWorkItem</c>,
-    /// <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>, <c>new Timer</c>, or a target-typed <c>new(...)</c> given a
-    /// lambda or declared as a Thread or Timer. Symbols decide later; this only spares members that start nothing.
+    /// <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>, <c>new Timer</c>, <c>new Task</c>, or a target-typed <c>new(...)</c>
+    /// given a lambda or declared as a Thread, Timer or Task. Symbols decide later; this only spares members that start nothing.
     /// </summary>
     private static bool MayStartConcurrentCode(SyntaxNode codeBlock)
     {
@@ -157,11 +157,11 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                     }
 
                     break;
-                case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is "Thread" or "Timer":
+                case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is "Thread" or "Timer" or "Task":
                     return true;
                 case ImplicitObjectCreationExpressionSyntax implicitCreation:
                     if (implicitCreation.ArgumentList.Arguments.Any(a => a.Expression is AnonymousFunctionExpressionSyntax)
-                        || implicitCreation.Parent?.Parent?.Parent is VariableDeclarationSyntax { Type: var declared } && RightmostName(declared) is "Thread" or "Timer")
+                        || implicitCreation.Parent?.Parent?.Parent is VariableDeclarationSyntax { Type: var declared } && RightmostName(declared) is "Thread" or "Timer" or "Task")
                     {
                         return true;
                     }

@@ -254,7 +254,86 @@ public class THR002Tests
         }
         """, Verify.Expect("THR002", 0).WithArguments("done", "incremented", "Task.Run"));
 
+    [Fact]
+    public Task RefPassToAHelperThatWritesPlainly() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            static int total;
+            static void M() => Parallel.For(0, 10, i => {|#0:Bump(ref total)|});
+            static void Bump(ref int value) => value++;
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("total", "passed by ref to Bump", "Parallel.For"));
+
+    [Fact]
+    public Task TasksCreatedAndStartedInALoop() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class Account { public int Balance; }
+        class C
+        {
+            static void M()
+            {
+                var account = new Account();
+                var tasks = new List<Task>();
+                for (var i = 0; i < 10; i++)
+                {
+                    tasks.Add(new Task(() => { for (var j = 0; j < 1000; j++) {|#0:account.Balance++|}; }));
+                }
+                foreach (var task in tasks) task.Start();
+                Task.WaitAll(tasks.ToArray());
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("Balance", "incremented", "new Task"));
+
     // ---- Negatives ----
+
+    [Fact]
+    public Task RefPassToACompareExchangeHelper()
+    {
+        // Found in ParallelPro (SyncViaTls): localFinally adds through a CompareExchange loop.
+        return Verify.Diagnostic("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                static double M()
+                {
+                    double total = 0;
+                    Parallel.For<double>(0, 100, () => 0, (j, loop, subtotal) => subtotal + j, x => Add(ref total, x));
+                    return total;
+                }
+                static double Add(ref double location, double value)
+                {
+                    var seen = location;
+                    while (true)
+                    {
+                        var current = seen;
+                        seen = Interlocked.CompareExchange(ref location, current + value, current);
+                        if (seen.Equals(current)) return current + value;
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public Task TaskRunSynchronouslyIsNotConcurrent() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            static int count;
+            static void M()
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    var task = new Task(() => count++);
+                    task.RunSynchronously();
+                }
+                var unstarted = new Task(() => count++);
+            }
+        }
+        """);
 
     [Fact]
     public Task UnderLock() => Verify.Diagnostic("""
