@@ -157,6 +157,9 @@ internal static class LockSet
                 return true;
             case "Wait" or "WaitAsync" or "WaitOne":
                 return IsLockLikeType(invocation.Instance?.Type);
+            case "WaitAll" or "WaitAny":
+                // WaitHandle.WaitAll(new[] { mutex1, mutex2 }) takes every mutex at once.
+                return method.IsStatic && method.ContainingType?.Name == "WaitHandle";
             default:
                 return false;
         }
@@ -166,9 +169,14 @@ internal static class LockSet
         invocation.TargetMethod.Name is "Exit" or "Release" or "ReleaseMutex" or "Set" or "ExitWriteLock" or "ExitUpgradeableReadLock"
             or "ReleaseWriterLock" or "ReleaseLock" or "Unlock";
 
-    /// <summary>The lock a call acquires or releases: Monitor's argument, or the receiver.</summary>
+    /// <summary>The lock a call acquires or releases: Monitor's argument, or the receiver (none for WaitHandle.WaitAll: held to the end).</summary>
     private static ISymbol? LockKey(IInvocationOperation invocation)
     {
+        if (invocation.TargetMethod.Name is "WaitAll" or "WaitAny")
+        {
+            return null;
+        }
+
         if (invocation.TargetMethod.IsStatic)
         {
             return invocation.Arguments.Length > 0 ? EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Arguments[0].Value)) : null;

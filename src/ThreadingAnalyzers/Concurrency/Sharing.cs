@@ -55,7 +55,7 @@ internal sealed class SharedTarget : IEquatable<SharedTarget>
 
     public bool Equals(SharedTarget? other) =>
         other is not null && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol)
-        && (Root is ISymbol root ? other.Root is ISymbol otherRoot && SymbolEqualityComparer.Default.Equals(root, otherRoot) : Root == other.Root);
+        && Sharing.SameRootObject(Root, other.Root);
 
     public override bool Equals(object? obj) => Equals(obj as SharedTarget);
 
@@ -290,9 +290,11 @@ internal sealed class Sharing
 
         var bodySymbol = ScopeSymbol(bodyOperation);
         var accesses = ImmutableArray.CreateBuilder<Access>();
-        accesses.AddRange(AccessesOf(new FunctionScope(types, bodyOperation, bodyMethod, bodySymbol, bodyThis, isStarter: false), pathLocked: false, types));
+        var bodyScope = new FunctionScope(types, bodyOperation, bodyMethod, bodySymbol, bodyThis, isStarter: false);
+        accesses.AddRange(AccessesOf(bodyScope, pathLocked: false, types));
 
         var lockedFunctions = new Dictionary<IOperation, bool> { [bodyOperation] = bodyMethod is not null && LockSet.IsSynchronized(bodyMethod) };
+        var scopes = new Dictionary<IOperation, FunctionScope> { [bodyOperation] = bodyScope };
         foreach (var reached in reach.MethodsCalledFrom(bodyOperation, cancellationToken))
         {
             if (HasErrors(reached.Body))
@@ -302,11 +304,63 @@ internal sealed class Sharing
 
             var pathLocked = LockSet.IsHeldOnEveryPath(reached, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked);
             lockedFunctions[reached.Body] = pathLocked || LockSet.IsSynchronized(reached.Method);
-            accesses.AddRange(AccessesOfReached(reached, bodySymbol, reached.ThisIsBodyThis ? bodyThis : null, pathLocked, types));
+            var @this = ThisOfReached(reached, scopes);
+            scopes[reached.Body] = new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false);
+            accesses.AddRange(AccessesOfReached(reached, bodySymbol, @this, pathLocked, types));
         }
 
         return accesses.ToImmutable();
     }
+
+    /// <summary>
+    /// The object a reached method runs on: its caller's <c>this</c> for calls on <c>this</c>, else the stable object
+    /// the receiver names (<c>account.Deposit()</c> on a captured <c>account</c>); unknown when callers disagree.
+    /// </summary>
+    private static object? ThisOfReached(ReachedMethod reached, Dictionary<IOperation, FunctionScope> scopes)
+    {
+        if (reached.Method.IsStatic)
+        {
+            return null;
+        }
+
+        object? result = null;
+        var any = false;
+        foreach (var call in reached.Callers)
+        {
+            if (!scopes.TryGetValue(call.Caller, out var callerScope))
+            {
+                // A call from a method reached later (a cycle) cannot bring in another object than the paths already seen.
+                continue;
+            }
+
+            var instance = call.Operation switch
+            {
+                IInvocationOperation invocation => invocation.Instance,
+                IPropertyReferenceOperation property => property.Instance,
+                _ => null,
+            };
+            var root = call.ReceiverIsThis ? callerScope.This : RootOf(instance, callerScope, out _);
+            if (root is null)
+            {
+                return null;
+            }
+
+            if (any && !SameRoot(result, root))
+            {
+                return null;
+            }
+
+            result = root;
+            any = true;
+        }
+
+        return result;
+    }
+
+    internal static bool SameRootObject(object? a, object? b) => SameRoot(a, b);
+
+    private static bool SameRoot(object? a, object? b) =>
+        a is ISymbol symbolA ? b is ISymbol symbolB && SymbolEqualityComparer.Default.Equals(symbolA, symbolB) : a == b;
 
     /// <summary>
     /// A reached ordinary method's accesses are found once per compilation with a placeholder for <c>this</c>, then

@@ -286,6 +286,25 @@ public class THR002Tests
         }
         """, Verify.Expect("THR002", 0).WithArguments("Balance", "incremented", "new Task"));
 
+    [Fact]
+    public Task MethodCalledOnACapturedObject() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class Counter
+        {
+            private int _value;
+            public void Increment() => {|#0:_value++|};
+        }
+        class C
+        {
+            static void M()
+            {
+                var counter = new Counter();
+                Parallel.For(0, 10, i => counter.Increment());
+                Parallel.For(0, 10, i => new Counter().Increment());
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_value", "incremented", "Parallel.For"));
+
     // ---- Negatives ----
 
     [Fact]
@@ -437,6 +456,31 @@ public class THR002Tests
             }
         }
         """);
+
+    [Fact]
+    public Task MutexesTakenTogetherWithWaitAll()
+    {
+        // Found in ParallelPro (MultipleLocksMutexWaitAll).
+        return Verify.Diagnostic("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Account { public int Balance; }
+            class C
+            {
+                static void M(Account a, Account b)
+                {
+                    var first = new Mutex();
+                    var second = new Mutex();
+                    Parallel.For(0, 10, i =>
+                    {
+                        var taken = WaitHandle.WaitAll(new WaitHandle[] { first, second });
+                        try { a.Balance++; b.Balance--; }
+                        finally { if (taken) { first.ReleaseMutex(); second.ReleaseMutex(); } }
+                    });
+                }
+            }
+            """);
+    }
 
     [Fact]
     public Task SynchronizedMethod() => Verify.Diagnostic("""
