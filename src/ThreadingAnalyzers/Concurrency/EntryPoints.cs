@@ -22,6 +22,8 @@ internal enum EntryPointKind
     PlinqForAll,
     /// <summary><c>new System.Threading.Timer(callback, ...)</c>.</summary>
     Timer,
+    /// <summary><c>new Task(body)</c> that the same method starts with <c>Start()</c> on the default scheduler.</summary>
+    TaskStart,
 }
 
 /// <summary>One delegate that an entry point runs on another thread: a lambda, or a method group.</summary>
@@ -136,6 +138,7 @@ internal static class EntryPoints
                 {
                     if (otherBody.Method is not null
                         && SymbolEqualityComparer.Default.Equals(otherBody.Method.OriginalDefinition, body.Method.OriginalDefinition)
+                        && SameReceiver(body.MethodReceiver, otherBody.MethodReceiver)
                         && RunWindow.Overlap(entry, other))
                     {
                         return true;
@@ -146,6 +149,27 @@ internal static class EntryPoints
 
         return false;
     }
+
+    /// <summary>Two method groups on the same object: both on <c>this</c> (or static), or on the same variable or field.</summary>
+    public static bool SameReceiver(IOperation? a, IOperation? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        var symbolA = ReferencedSymbol(Unwrap(a));
+        return symbolA is not null && SymbolEqualityComparer.Default.Equals(symbolA, ReferencedSymbol(Unwrap(b)));
+    }
+
+    internal static ISymbol? ReferencedSymbol(IOperation? operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field when field.Field.IsStatic || field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => field.Field,
+        IPropertyReferenceOperation property when property.Property.IsStatic || property.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => property.Property,
+        _ => null,
+    };
 
     /// <summary>The body that a delegate-typed value denotes: a lambda, a method group, or a local initialized once with one of them.</summary>
     public static ConcurrentBody? BodyOf(IOperation? value)
@@ -163,7 +187,7 @@ internal static class EntryPoints
                 case IAnonymousFunctionOperation lambda:
                     return new ConcurrentBody(lambda, null, null);
                 case IMethodReferenceOperation reference:
-                    var receiver = reference.Instance is null or IInstanceReferenceOperation ? null : reference.Instance;
+                    var receiver = reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } ? null : reference.Instance;
                     return new ConcurrentBody(null, reference.Method, receiver);
             }
         }
@@ -222,7 +246,40 @@ internal static class EntryPoints
             return Create(EntryPointKind.Timer, "new Timer", creation, FirstDelegate(creation.Arguments), IsPeriodic(creation));
         }
 
+        if (type.Name == "Task" && (IsType(type, types.Task) || IsType(type.BaseType, types.Task)) && IsStartedOnThePool(creation))
+        {
+            return Create(EntryPointKind.TaskStart, "new Task", creation, FirstDelegate(creation.Arguments), false);
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// A created task runs on the pool when the method calls <c>Start()</c> on it (or on tasks it iterates) and never
+    /// <c>RunSynchronously()</c> or <c>Start(scheduler)</c> with another scheduler, which may run it on the caller's thread.
+    /// </summary>
+    private static bool IsStartedOnThePool(IObjectCreationOperation creation)
+    {
+        var function = RunWindow.EnclosingFunction(creation) ?? RunWindow.Root(creation);
+        var started = false;
+        foreach (var operation in function.Descendants())
+        {
+            if (operation is not IInvocationOperation { TargetMethod.Name: "Start" or "RunSynchronously" } call
+                || call.TargetMethod.ContainingType?.Name != "Task")
+            {
+                continue;
+            }
+
+            if (call.TargetMethod.Name == "RunSynchronously"
+                || (call.Arguments.Length > 0 && Unwrap(call.Arguments[0].Value) is not IPropertyReferenceOperation { Property.Name: "Default" }))
+            {
+                return false;
+            }
+
+            started = true;
+        }
+
+        return started;
     }
 
     private static EntryPoint Create(EntryPointKind kind, string name, IOperation operation, ImmutableArray<ConcurrentBody> bodies, bool runManyTimes) =>

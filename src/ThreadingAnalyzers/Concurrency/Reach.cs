@@ -11,12 +11,16 @@ namespace ThreadingAnalyzers.Concurrency;
 /// <summary>One call from a function to a method of this compilation whose body can be seen.</summary>
 internal sealed class CallSite
 {
-    public CallSite(IOperation operation, IMethodSymbol target, bool receiverIsThis)
+    public CallSite(IOperation caller, IOperation operation, IMethodSymbol target, bool receiverIsThis)
     {
+        Caller = caller;
         Operation = operation;
         Target = target;
         ReceiverIsThis = receiverIsThis;
     }
+
+    /// <summary>The function that makes the call: a concurrent body, or a reached method's <see cref="ReachedMethod.Body"/>.</summary>
+    public IOperation Caller { get; }
 
     /// <summary>The invocation, or the property reference whose accessor runs.</summary>
     public IOperation Operation { get; }
@@ -212,14 +216,14 @@ internal sealed class Reach
             switch (operation)
             {
                 case IInvocationOperation invocation when IsSource(invocation.TargetMethod):
-                    calls.Add(new CallSite(invocation, Normalize(invocation.TargetMethod), IsThis(invocation.Instance, invocation.TargetMethod)));
+                    calls.Add(new CallSite(function, invocation, Normalize(invocation.TargetMethod), IsThis(invocation.Instance, invocation.TargetMethod)));
                     break;
                 case IPropertyReferenceOperation property when IsSource(property.Property):
                     foreach (var accessor in AccessorsRun(property))
                     {
                         if (IsSource(accessor))
                         {
-                            calls.Add(new CallSite(property, Normalize(accessor), IsThis(property.Instance, accessor)));
+                            calls.Add(new CallSite(function, property, Normalize(accessor), IsThis(property.Instance, accessor)));
                         }
                     }
 
@@ -247,7 +251,7 @@ internal sealed class Reach
     }
 
     private static bool IsThis(IOperation? instance, IMethodSymbol method) =>
-        !method.IsStatic && (instance is null ? method.MethodKind == MethodKind.LocalFunction : instance is IInstanceReferenceOperation);
+        !method.IsStatic && (instance is null ? method.MethodKind == MethodKind.LocalFunction : instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance });
 
     private bool IsSource(ISymbol symbol) =>
         !symbol.IsAbstract && !symbol.IsExtern && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly);

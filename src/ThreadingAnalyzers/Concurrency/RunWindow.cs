@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -11,19 +12,57 @@ namespace ThreadingAnalyzers.Concurrency;
 /// Ends are generous (any wait on something that is not another entry point's handle ends the run) so that the rules
 /// built on this stay silent rather than flag code that already waits.
 /// </summary>
-internal static class RunWindow
+internal sealed class RunWindow
 {
+    private RunWindow(EntryPoint entry, int start, int end, ILoopOperation? repeatingLoop)
+    {
+        Entry = entry;
+        StartPosition = start;
+        EndPosition = end;
+        RepeatingLoop = repeatingLoop;
+    }
+
+    public EntryPoint Entry { get; }
+
+    /// <summary>Where the bodies start running (the <c>Start()</c> of a thread held in a local, else the entry point).</summary>
+    public int StartPosition { get; }
+
+    /// <summary>Where they are known to have finished; <see cref="int.MaxValue"/> when never within the starter.</summary>
+    public int EndPosition { get; }
+
+    /// <summary>The outermost loop of the starter that starts the entry point again before its previous run was waited for.</summary>
+    public ILoopOperation? RepeatingLoop { get; }
+
+    private static readonly ConditionalWeakTable<EntryPoint, RunWindow> Windows = new();
+
+    /// <summary>The window of <paramref name="entry"/>, computed once per entry point object.</summary>
+    public static RunWindow Of(EntryPoint entry) =>
+        Windows.GetValue(entry, static e =>
+        {
+            var end = End(e);
+            return new RunWindow(e, Start(e), end, FindRepeatingLoop(e, end));
+        });
+
+    /// <summary>Whether <paramref name="operation"/>, code of the starter itself, can run while the bodies run.</summary>
+    public bool MayStillRunAt(IOperation operation)
+    {
+        var position = operation.Syntax.SpanStart;
+        return (position > StartPosition && position < EndPosition)
+            || (RepeatingLoop is not null && RepeatingLoop.Syntax.Span.Contains(operation.Syntax.Span));
+    }
+
     /// <summary>The function (method body, lambda or local function) that contains the entry point.</summary>
     public static IOperation Starter(EntryPoint entry) => EnclosingFunction(entry.Operation) ?? Root(entry.Operation);
 
     /// <summary>The position where the bodies start running.</summary>
-    public static int Start(EntryPoint entry)
+    private static int Start(EntryPoint entry)
     {
-        if (entry.Kind == EntryPointKind.Thread && HandleOf(entry) is { } handle)
+        if (entry.Kind is EntryPointKind.Thread or EntryPointKind.TaskStart && HandleOf(entry) is { } handle)
         {
             foreach (var operation in Starter(entry).Descendants())
             {
-                if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: ILocalReferenceOperation receiver } start
+                if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
+                    && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver
                     && SymbolEqualityComparer.Default.Equals(receiver.Local, handle)
                     && start.Syntax.SpanStart > entry.Operation.Syntax.SpanStart)
                 {
@@ -36,7 +75,7 @@ internal static class RunWindow
     }
 
     /// <summary>The position after which the bodies are known to have finished; <see cref="int.MaxValue"/> when never within the starter.</summary>
-    public static int End(EntryPoint entry)
+    private static int End(EntryPoint entry)
     {
         if (entry.IsSynchronous)
         {
@@ -52,9 +91,9 @@ internal static class RunWindow
         var otherHandles = OtherHandles(entry);
         var start = Start(entry);
         var end = int.MaxValue;
-        foreach (var operation in Starter(entry).Descendants())
+        foreach (var operation in Reach.OperationsOf(Starter(entry)))
         {
-            if (operation.Syntax.SpanStart <= start || operation.Syntax.SpanStart >= end || IsInNestedFunction(operation, Starter(entry)))
+            if (operation.Syntax.SpanStart <= start || operation.Syntax.SpanStart >= end)
             {
                 continue;
             }
@@ -68,21 +107,8 @@ internal static class RunWindow
         return end;
     }
 
-    /// <summary>Whether <paramref name="operation"/>, code of the starter itself, can run while the entry point's bodies run.</summary>
-    public static bool MayStillRunAt(EntryPoint entry, IOperation operation)
-    {
-        var position = operation.Syntax.SpanStart;
-        if (position > Start(entry) && position < End(entry))
-        {
-            return true;
-        }
-
-        // In a loop that does not wait within the iteration, the previous iteration's run overlaps all of the loop.
-        return RepeatingLoop(entry) is { } loop && loop.Syntax.Span.Contains(operation.Syntax.Span);
-    }
-
     /// <summary>The entry point is in a loop of its starter and the iteration does not wait for it: its bodies pile up.</summary>
-    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => RepeatingLoop(entry) is not null;
+    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => Of(entry).RepeatingLoop is not null;
 
     /// <summary>Two entry points of the same starter whose runs can overlap in time.</summary>
     public static bool Overlap(EntryPoint a, EntryPoint b)
@@ -92,12 +118,14 @@ internal static class RunWindow
             return false;
         }
 
-        if (StartsRepeatedlyInLoop(a) || StartsRepeatedlyInLoop(b))
+        var windowA = Of(a);
+        var windowB = Of(b);
+        if (windowA.RepeatingLoop is not null || windowB.RepeatingLoop is not null)
         {
             return true;
         }
 
-        return Start(a) < End(b) && Start(b) < End(a);
+        return windowA.StartPosition < windowB.EndPosition && windowB.StartPosition < windowA.EndPosition;
     }
 
     /// <summary>The local that holds the task or thread, when the entry point's value is stored in one.</summary>
@@ -117,34 +145,30 @@ internal static class RunWindow
         };
     }
 
-    private static ILoopOperation? RepeatingLoop(EntryPoint entry)
+    /// <summary>In a loop that does not wait within the iteration, the previous iteration's run overlaps all of the loop.</summary>
+    private static ILoopOperation? FindRepeatingLoop(EntryPoint entry, int end)
     {
         if (entry.IsSynchronous)
         {
             return null;
         }
 
+        ILoopOperation? outermost = null;
         var starter = Starter(entry);
         for (var current = entry.Operation.Parent; current is not null && current != starter; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                return null;
+                break;
             }
 
-            if (current is ILoopOperation loop && !EndsWithinIteration(entry, loop))
+            if (current is ILoopOperation loop && !(end != int.MaxValue && loop.Body.Syntax.Span.Contains(end - 1)))
             {
-                return loop;
+                outermost = loop;
             }
         }
 
-        return null;
-    }
-
-    private static bool EndsWithinIteration(EntryPoint entry, ILoopOperation loop)
-    {
-        var end = End(entry);
-        return end != int.MaxValue && loop.Body.Syntax.Span.Contains(end - 1);
+        return outermost;
     }
 
     /// <summary><c>await Task.Run(...)</c>, <c>Task.Run(...).Wait()</c>, <c>.Result</c>, <c>.GetAwaiter().GetResult()</c>, with ConfigureAwait.</summary>
@@ -273,19 +297,6 @@ internal static class RunWindow
         }
 
         return handles;
-    }
-
-    private static bool IsInNestedFunction(IOperation operation, IOperation function)
-    {
-        for (var current = operation.Parent; current is not null && current != function; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     internal static IOperation? EnclosingFunction(IOperation operation)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -34,6 +35,13 @@ internal sealed class ThreadingTypes
         BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
         ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
         Environment = compilation.GetTypeByMetadataName("System.Environment");
+        ImmutableInterlocked = compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableInterlocked");
+        ThreadStaticAttribute = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+        UnsynchronizedCollections = ResolveAll(compilation,
+            "System.Collections.Generic.List`1", "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1",
+            "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.SortedList`2",
+            "System.Collections.Generic.LinkedList`1", "System.Collections.Generic.SortedDictionary`2", "System.Collections.Generic.SortedSet`1",
+            "System.Collections.SortedList");
     }
 
     public Compilation Compilation { get; }
@@ -61,9 +69,31 @@ internal sealed class ThreadingTypes
     /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
     public INamedTypeSymbol? ListOfT { get; }
     public INamedTypeSymbol? Environment { get; }
+    public INamedTypeSymbol? ImmutableInterlocked { get; }
+    public INamedTypeSymbol? ThreadStaticAttribute { get; }
+    /// <summary>The BCL collections that are not safe to mutate from several threads (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...), as original definitions.</summary>
+    public ImmutableHashSet<INamedTypeSymbol> UnsynchronizedCollections { get; }
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
+
+    /// <summary>Whether <paramref name="type"/> is one of <see cref="UnsynchronizedCollections"/> (any instantiation).</summary>
+    public bool IsUnsynchronizedCollection(ITypeSymbol? type) =>
+        type is INamedTypeSymbol named && UnsynchronizedCollections.Contains(named.OriginalDefinition);
+
+    private static ImmutableHashSet<INamedTypeSymbol> ResolveAll(Compilation compilation, params string[] metadataNames)
+    {
+        var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var name in metadataNames)
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } type)
+            {
+                builder.Add(type);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
 
     public bool IsThread(ITypeSymbol? type) =>
         type is not null && Thread is not null && SymbolEqualityComparer.Default.Equals(type, Thread);

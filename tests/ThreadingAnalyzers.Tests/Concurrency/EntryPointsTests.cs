@@ -36,6 +36,7 @@ public class EntryPointsTests
     [InlineData("for (var i = 0; i < 2; i++) Task.Run(Work);", "Task.Run", true)]
     [InlineData("for (var i = 0; i < 2; i++) Task.Run(Work).Wait();", "Task.Run", false)]
     [InlineData("new Thread(Work).Start(); new Thread(Work).Start();", "new Thread", true)]
+    [InlineData("new Task(Work).Start();", "new Task", false)]
     public void RecognizesEntryPoint(string statement, string name, bool runsMoreThanOnce)
     {
         var (compilation, root) = Compile($$"""
@@ -69,7 +70,7 @@ public class EntryPointsTests
                 void M()
                 {
                     Parallel.For(0, 1, i => { });
-                    new Task(() => { }).Start();
+                    new Task(() => { }).RunSynchronously();
                     Task.Factory.StartNew(() => { }, default, TaskCreationOptions.None, TaskScheduler.FromCurrentSynchronizationContext());
                 }
             }

@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>
+/// Whether a lock is held at an operation: a <c>lock</c> statement, <c>Monitor.Enter</c>/<c>TryEnter</c> not yet
+/// followed by <c>Exit</c>, a <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> method, a <c>Wait</c>/<c>WaitOne</c>/
+/// <c>WaitAsync</c>/<c>Enter*Lock</c> of a semaphore, mutex or reader-writer lock not yet released, a <c>using</c> of a
+/// lock scope (<c>Lock.EnterScope()</c>, <c>await mutex.LockAsync()</c>), or, across calls, a lock held at every call
+/// on the path from a concurrent body (see <see cref="IsHeldOnEveryPath"/>).
+/// Where it cannot tell, it answers "held": the rules built on it stay silent rather than flag protected code.
+/// </summary>
+internal static class LockSet
+{
+    /// <summary>
+    /// Whether a lock is held at <paramref name="operation"/> by the code of <paramref name="function"/> itself (the
+    /// body or method that contains it; synchronous nested lambdas are part of it), or because <paramref name="method"/>
+    /// is a Synchronized method.
+    /// </summary>
+    public static bool IsHeldAt(IOperation operation, IOperation function, IMethodSymbol? method = null)
+    {
+        if (method is not null && IsSynchronized(method))
+        {
+            return true;
+        }
+
+        for (var current = operation.Parent; current is not null && current != function; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ILockOperation:
+                    return true;
+                case IUsingOperation usingOperation when IsLockScope(usingOperation.Resources):
+                    return true;
+                case IBlockOperation block when HasLockScopeDeclarationBefore(block, operation):
+                    return true;
+            }
+        }
+
+        return HasUnreleasedAcquireBefore(operation, function);
+    }
+
+    /// <summary>
+    /// For a method reached from a concurrent body: whether every call path from the body to it holds a lock
+    /// (<paramref name="isHeldInCaller"/> says it for the callers that are themselves reached methods).
+    /// </summary>
+    public static bool IsHeldOnEveryPath(ReachedMethod reached, Func<IOperation, bool> isHeldInCaller)
+    {
+        if (IsSynchronized(reached.Method))
+        {
+            return true;
+        }
+
+        foreach (var call in reached.Callers)
+        {
+            if (!IsHeldAt(call.Operation, call.Caller) && !isHeldInCaller(call.Caller))
+            {
+                return false;
+            }
+        }
+
+        return reached.Callers.Length > 0;
+    }
+
+    /// <summary><c>[MethodImpl(MethodImplOptions.Synchronized)]</c>: the runtime locks the instance (or the type) around the call.</summary>
+    public static bool IsSynchronized(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == "MethodImplAttribute" && attribute.ConstructorArguments.Length == 1
+                && attribute.ConstructorArguments[0].Value is { } value
+                && (Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) & 0x20) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasUnreleasedAcquireBefore(IOperation operation, IOperation function)
+    {
+        var position = operation.Syntax.SpanStart;
+        var calls = Calls.GetValue(function, FindLockCalls);
+        foreach (var acquire in calls.Acquires)
+        {
+            if (acquire.Position >= position)
+            {
+                continue;
+            }
+
+            var released = false;
+            foreach (var release in calls.Releases)
+            {
+                if (release.Position > acquire.Position && release.Position < position && acquire.Key is not null
+                    && SymbolEqualityComparer.Default.Equals(acquire.Key, release.Key))
+                {
+                    released = true;
+                    break;
+                }
+            }
+
+            if (!released)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly ConditionalWeakTable<IOperation, LockCalls> Calls = new();
+
+    private static LockCalls FindLockCalls(IOperation function)
+    {
+        var calls = new LockCalls();
+        foreach (var candidate in Reach.OperationsOf(function))
+        {
+            if (candidate is not IInvocationOperation invocation)
+            {
+                continue;
+            }
+
+            if (IsAcquire(invocation))
+            {
+                calls.Acquires.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
+            }
+            else if (IsRelease(invocation))
+            {
+                calls.Releases.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
+            }
+        }
+
+        return calls;
+    }
+
+    /// <summary>The acquiring and releasing calls of one function, found once.</summary>
+    private sealed class LockCalls
+    {
+        public List<(int Position, ISymbol? Key)> Acquires { get; } = new();
+
+        public List<(int Position, ISymbol? Key)> Releases { get; } = new();
+    }
+
+    private static bool IsAcquire(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        switch (method.Name)
+        {
+            case "Enter" or "TryEnter" or "ReliableEnter":
+            case "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock":
+            case "AcquireWriterLock" or "AcquireLock" or "Acquire" or "AcquireAsync" or "Lock" or "LockAsync":
+                return true;
+            case "Wait" or "WaitAsync" or "WaitOne":
+                return IsLockLikeType(invocation.Instance?.Type);
+            case "WaitAll" or "WaitAny":
+                // WaitHandle.WaitAll(new[] { mutex1, mutex2 }) takes every mutex at once.
+                return method.IsStatic && method.ContainingType?.Name == "WaitHandle";
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsRelease(IInvocationOperation invocation) =>
+        invocation.TargetMethod.Name is "Exit" or "Release" or "ReleaseMutex" or "Set" or "ExitWriteLock" or "ExitUpgradeableReadLock"
+            or "ReleaseWriterLock" or "ReleaseLock" or "Unlock";
+
+    /// <summary>The lock a call acquires or releases: Monitor's argument, or the receiver (none for WaitHandle.WaitAll: held to the end).</summary>
+    private static ISymbol? LockKey(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name is "WaitAll" or "WaitAny")
+        {
+            return null;
+        }
+
+        if (invocation.TargetMethod.IsStatic)
+        {
+            return invocation.Arguments.Length > 0 ? EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Arguments[0].Value)) : null;
+        }
+
+        return EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Instance));
+    }
+
+    /// <summary>SemaphoreSlim, WaitHandles (Semaphore, Mutex, AutoResetEvent, ...), and user types named like a lock.</summary>
+    private static bool IsLockLikeType(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            var name = current.Name;
+            if (name is "SemaphoreSlim" or "WaitHandle"
+                || name.IndexOf("Lock", StringComparison.Ordinal) >= 0
+                || name.IndexOf("Semaphore", StringComparison.Ordinal) >= 0
+                || name.IndexOf("Mutex", StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLockScope(IOperation? resource)
+    {
+        switch (EntryPoints.Unwrap(resource))
+        {
+            case IAwaitOperation awaited:
+                return IsLockScope(awaited.Operation);
+            case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure:
+                return IsLockScope(configure.Instance);
+            case IInvocationOperation invocation:
+                var name = invocation.TargetMethod.Name;
+                return name.IndexOf("Lock", StringComparison.Ordinal) >= 0 || name.StartsWith("Enter", StringComparison.Ordinal)
+                    || name.StartsWith("Acquire", StringComparison.Ordinal) || IsLockLikeType(invocation.Type);
+            case IVariableDeclarationGroupOperation group:
+                foreach (var declaration in group.Declarations)
+                {
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        if (IsLockScope(declarator.Initializer?.Value ?? declaration.Initializer?.Value))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary><c>using var scope = gate.EnterScope();</c> earlier in the same block.</summary>
+    private static bool HasLockScopeDeclarationBefore(IBlockOperation block, IOperation operation)
+    {
+        foreach (var statement in block.Operations)
+        {
+            if (statement.Syntax.SpanStart >= operation.Syntax.SpanStart)
+            {
+                break;
+            }
+
+            if (statement is IUsingDeclarationOperation declaration && IsLockScope(declaration.DeclarationGroup))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,744 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>How an operation touches a <see cref="SharedTarget"/>.</summary>
+internal enum AccessKind
+{
+    Read,
+    /// <summary><c>x++</c>, <c>x += n</c>, <c>x = x + n</c>, a <c>ref</c> argument: other writers' updates can be lost.</summary>
+    ReadModifyWrite,
+    /// <summary><c>x = value</c> where the value does not read <c>x</c> (also <c>out</c> arguments and <c>??=</c>).</summary>
+    Write,
+    /// <summary>A constant, or a plain assignment of a <c>volatile</c> field: it cannot lose anyone's update.</summary>
+    BenignWrite,
+    /// <summary>A <c>ref</c> pass to <c>Interlocked</c>, <c>Volatile</c>, <c>ImmutableInterlocked</c> or another System.Threading API.</summary>
+    SynchronizedAccess,
+    /// <summary>A mutating call or an indexer set on a non-thread-safe collection (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...).</summary>
+    CollectionMutation,
+}
+
+/// <summary>
+/// A variable that several executions may reach: a static field, an instance field (or auto-property) of a known
+/// object, or a captured local or parameter. Two targets are equal when they are the same variable of the same object.
+/// </summary>
+internal sealed class SharedTarget : IEquatable<SharedTarget>
+{
+    public SharedTarget(ISymbol symbol, object? root, bool isCapturedVariable, bool throughThis = false)
+    {
+        Symbol = symbol;
+        Root = root;
+        IsCapturedVariable = isCapturedVariable;
+        ThroughThis = throughThis;
+    }
+
+    /// <summary>The field, auto-property, local or parameter.</summary>
+    public ISymbol Symbol { get; }
+
+    /// <summary>
+    /// For instance members, the object: <see cref="Sharing.StarterThis"/>, or the variable or field that holds it.
+    /// Null for static fields and captured variables.
+    /// </summary>
+    public object? Root { get; }
+
+    public bool IsCapturedVariable { get; }
+
+    /// <summary>The object was reached from <c>this</c> (<c>this.f</c>, <c>this._inner.f</c>): it is known only where <c>this</c> is.</summary>
+    public bool ThroughThis { get; }
+
+    public bool Equals(SharedTarget? other) =>
+        other is not null && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol)
+        && Sharing.SameRootObject(Root, other.Root);
+
+    public override bool Equals(object? obj) => Equals(obj as SharedTarget);
+
+    public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Symbol);
+}
+
+/// <summary>One access to a <see cref="SharedTarget"/>.</summary>
+internal sealed class Access
+{
+    public Access(IOperation operation, IOperation reference, SharedTarget target, AccessKind kind, bool isLocked)
+    {
+        Operation = operation;
+        Reference = reference;
+        Target = target;
+        Kind = kind;
+        IsLocked = isLocked;
+    }
+
+    /// <summary>The whole access: the assignment, increment, call or argument; the reference itself for a read.</summary>
+    public IOperation Operation { get; }
+
+    /// <summary>The field, property, local or parameter reference.</summary>
+    public IOperation Reference { get; }
+
+    public SharedTarget Target { get; }
+
+    public AccessKind Kind { get; }
+
+    /// <summary>A lock is held here (see <see cref="LockSet"/>), in this function or on every call path to it; computed for writes only.</summary>
+    public bool IsLocked { get; }
+
+    public bool IsWrite => Kind is AccessKind.ReadModifyWrite or AccessKind.Write or AccessKind.CollectionMutation;
+
+    public Access WithTarget(SharedTarget target, bool? isLocked = null) =>
+        target == Target && isLocked is null ? this : new Access(Operation, Reference, target, Kind, isLocked ?? IsLocked);
+}
+
+/// <summary>One body of one entry point, with what it (and the methods it calls) touches.</summary>
+internal sealed class BodyRun
+{
+    public BodyRun(EntryPoint entry, RunWindow window, bool runsMoreThanOnceAtATime, ImmutableArray<Access> accesses)
+    {
+        Entry = entry;
+        Window = window;
+        RunsMoreThanOnceAtATime = runsMoreThanOnceAtATime;
+        Accesses = accesses;
+    }
+
+    public EntryPoint Entry { get; }
+
+    public RunWindow Window { get; }
+
+    public bool RunsMoreThanOnceAtATime { get; }
+
+    public ImmutableArray<Access> Accesses { get; }
+}
+
+/// <summary>
+/// Whether the variables that concurrent bodies write can be reached by another execution at the same time: the body
+/// running again (Parallel.*, a loop, the same method started twice) on the same variable, another body of the same
+/// starter that runs at the same time, or the starter itself while the body may still run. Locals declared in a body,
+/// [ThreadStatic] fields, parameters of called methods and objects created per run are not shared.
+/// </summary>
+internal sealed class Sharing
+{
+    /// <summary>The <c>this</c> of the method that starts the bodies (lambdas and <c>this</c> method groups share it).</summary>
+    public static readonly object StarterThis = new();
+
+    private static readonly ImmutableHashSet<string> CollectionReaders = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "TryGetValue", "ContainsKey", "ContainsValue", "Contains", "Peek", "TryPeek", "Find", "FindAll", "FindIndex", "FindLast",
+        "FindLastIndex", "Exists", "IndexOf", "LastIndexOf", "IndexOfKey", "IndexOfValue", "ToArray", "CopyTo", "GetEnumerator",
+        "BinarySearch", "ConvertAll", "GetRange", "TrueForAll", "ForEach", "IsSubsetOf", "IsSupersetOf", "IsProperSubsetOf",
+        "IsProperSupersetOf", "Overlaps", "SetEquals", "GetHashCode", "Equals", "ToString", "GetType", "AsReadOnly",
+        "GetValueOrDefault", "GetObjectData", "GetViewBetween", "GetAlternateLookup", "TryGetAlternateLookup", "GetKeyAtIndex",
+        "GetValueAtIndex", "GetByIndex", "GetKey", "GetKeyList", "GetValueList", "Slice", "Clone", "CreateSetComparer");
+
+    private readonly ThreadingTypes _types;
+    private readonly Dictionary<IOperation, ImmutableArray<Access>> _starterAccesses = new();
+
+    private readonly object? _starterThis;
+
+    private Sharing(ThreadingTypes types, ImmutableArray<BodyRun> runs, object? starterThis)
+    {
+        _types = types;
+        Runs = runs;
+        _starterThis = starterThis;
+    }
+
+    public ImmutableArray<BodyRun> Runs { get; }
+
+    /// <summary>The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch.</summary>
+    public static Sharing Analyze(IOperation root, ISymbol owner, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    {
+        var runs = ImmutableArray.CreateBuilder<BodyRun>();
+        var starterThis = owner.IsStatic ? null : StarterThis;
+        foreach (var (entry, runsMoreThanOnce) in EntryPoints.In(root, types))
+        {
+            var window = RunWindow.Of(entry);
+            foreach (var body in entry.Bodies)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var accesses = AccessesOfBody(entry, body, starterThis, types, reach, cancellationToken);
+                if (!accesses.IsDefault)
+                {
+                    runs.Add(new BodyRun(entry, window, runsMoreThanOnce, accesses));
+                }
+            }
+        }
+
+        return new Sharing(types, runs.ToImmutable(), starterThis);
+    }
+
+    /// <summary>Whether <paramref name="access"/>, a write of <paramref name="run"/>, can race with another execution.</summary>
+    public bool IsShared(BodyRun run, Access access)
+    {
+        if (!access.IsWrite)
+        {
+            return false;
+        }
+
+        var isCollection = access.Kind == AccessKind.CollectionMutation;
+        if (run.RunsMoreThanOnceAtATime && IsSameVariableInEveryRun(run, access.Target))
+        {
+            return true;
+        }
+
+        foreach (var other in Runs)
+        {
+            if (other == run || (other.Entry != run.Entry && !RunWindow.Overlap(run.Entry, other.Entry)))
+            {
+                continue;
+            }
+
+            foreach (var otherAccess in other.Accesses)
+            {
+                if (Conflicts(otherAccess, access.Target, isCollection))
+                {
+                    return true;
+                }
+            }
+        }
+
+        foreach (var starterAccess in StarterAccesses(RunWindow.Starter(run.Entry)))
+        {
+            if (Conflicts(starterAccess, access.Target, isCollection) && run.Window.MayStillRunAt(starterAccess.Operation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A collection is hurt by any concurrent use; a scalar loses updates only to another writer.</summary>
+    private static bool Conflicts(Access other, SharedTarget target, bool isCollection) =>
+        other.Target.Equals(target) && (isCollection || other.Kind != AccessKind.Read);
+
+    /// <summary>Runs repeated by a loop get a new variable when it is declared inside the loop (also the object a loop variable holds).</summary>
+    private static bool IsSameVariableInEveryRun(BodyRun run, SharedTarget target)
+    {
+        var loop = run.Window.RepeatingLoop;
+        if (run.Entry.BodiesRunManyTimes || loop is null)
+        {
+            return true;
+        }
+
+        if (target.IsCapturedVariable && IsDeclaredIn(target.Symbol, loop))
+        {
+            return false;
+        }
+
+        return !(target.Root is ILocalSymbol rootLocal && IsDeclaredIn(rootLocal, loop));
+    }
+
+    private static bool IsDeclaredIn(ISymbol symbol, IOperation scope)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == scope.Syntax.SyntaxTree && scope.Syntax.Span.Contains(reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ImmutableArray<Access> StarterAccesses(IOperation starter)
+    {
+        lock (_starterAccesses)
+        {
+            if (!_starterAccesses.TryGetValue(starter, out var accesses))
+            {
+                var scope = new FunctionScope(_types, starter, null, null, _starterThis, isStarter: true);
+                accesses = AccessesOf(scope, pathLocked: false, _types);
+                _starterAccesses.Add(starter, accesses);
+            }
+
+            return accesses;
+        }
+    }
+
+    /// <summary>Default when the body cannot be seen or does not compile.</summary>
+    private static ImmutableArray<Access> AccessesOfBody(EntryPoint entry, ConcurrentBody body, object? starterThis, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    {
+        IOperation? bodyOperation;
+        IMethodSymbol? bodyMethod = null;
+        object? bodyThis;
+        if (body.Function is IAnonymousFunctionOperation lambda)
+        {
+            bodyOperation = lambda;
+            bodyThis = starterThis;
+        }
+        else if (body.Method is { } method)
+        {
+            bodyMethod = method;
+            bodyOperation = reach.BodyOf(method, entry.Operation);
+            bodyThis = method.IsStatic ? null
+                : body.MethodReceiver is null ? starterThis
+                : RootOf(body.MethodReceiver, new FunctionScope(types, RunWindow.Starter(entry), null, null, starterThis, isStarter: true), out _);
+        }
+        else
+        {
+            return default;
+        }
+
+        if (bodyOperation is null || HasErrors(bodyOperation))
+        {
+            return default;
+        }
+
+        var bodySymbol = ScopeSymbol(bodyOperation);
+        var accesses = ImmutableArray.CreateBuilder<Access>();
+        var bodyScope = new FunctionScope(types, bodyOperation, bodyMethod, bodySymbol, bodyThis, isStarter: false);
+        accesses.AddRange(AccessesOf(bodyScope, pathLocked: false, types));
+
+        var lockedFunctions = new Dictionary<IOperation, bool> { [bodyOperation] = bodyMethod is not null && LockSet.IsSynchronized(bodyMethod) };
+        var scopes = new Dictionary<IOperation, FunctionScope> { [bodyOperation] = bodyScope };
+        foreach (var reached in reach.MethodsCalledFrom(bodyOperation, cancellationToken))
+        {
+            if (HasErrors(reached.Body))
+            {
+                continue;
+            }
+
+            var pathLocked = LockSet.IsHeldOnEveryPath(reached, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked);
+            lockedFunctions[reached.Body] = pathLocked || LockSet.IsSynchronized(reached.Method);
+            var @this = ThisOfReached(reached, scopes);
+            scopes[reached.Body] = new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false);
+            accesses.AddRange(AccessesOfReached(reached, bodySymbol, @this, pathLocked, types));
+        }
+
+        return accesses.ToImmutable();
+    }
+
+    /// <summary>
+    /// The object a reached method runs on: its caller's <c>this</c> for calls on <c>this</c>, else the stable object
+    /// the receiver names (<c>account.Deposit()</c> on a captured <c>account</c>); unknown when callers disagree.
+    /// </summary>
+    private static object? ThisOfReached(ReachedMethod reached, Dictionary<IOperation, FunctionScope> scopes)
+    {
+        if (reached.Method.IsStatic)
+        {
+            return null;
+        }
+
+        object? result = null;
+        var any = false;
+        foreach (var call in reached.Callers)
+        {
+            if (!scopes.TryGetValue(call.Caller, out var callerScope))
+            {
+                // A call from a method reached later (a cycle) cannot bring in another object than the paths already seen.
+                continue;
+            }
+
+            var instance = call.Operation switch
+            {
+                IInvocationOperation invocation => invocation.Instance,
+                IPropertyReferenceOperation property => property.Instance,
+                _ => null,
+            };
+            var root = call.ReceiverIsThis ? callerScope.This : RootOf(instance, callerScope, out _);
+            if (root is null)
+            {
+                return null;
+            }
+
+            if (any && !SameRoot(result, root))
+            {
+                return null;
+            }
+
+            result = root;
+            any = true;
+        }
+
+        return result;
+    }
+
+    internal static bool SameRootObject(object? a, object? b) => SameRoot(a, b);
+
+    private static bool SameRoot(object? a, object? b) =>
+        a is ISymbol symbolA ? b is ISymbol symbolB && SymbolEqualityComparer.Default.Equals(symbolA, symbolB) : a == b;
+
+    /// <summary>
+    /// A reached ordinary method's accesses are found once per compilation with a placeholder for <c>this</c>, then
+    /// given the <c>this</c> of each body that reaches it (a method reached from many bodies is walked once).
+    /// </summary>
+    private static IEnumerable<Access> AccessesOfReached(ReachedMethod reached, IMethodSymbol? bodySymbol, object? @this, bool pathLocked, ThreadingTypes types)
+    {
+        if (reached.Body is ILocalFunctionOperation)
+        {
+            return AccessesOf(new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false), pathLocked, types);
+        }
+
+        var template = MethodTemplates.GetValue(
+            reached.Body,
+            body => new AccessTemplate(AccessesOf(new FunctionScope(types, body, reached.Method, null, ThisPlaceholder, isStarter: false), pathLocked: false, types)));
+        return Instantiate(template.Accesses, @this, pathLocked);
+    }
+
+    private static IEnumerable<Access> Instantiate(ImmutableArray<Access> template, object? @this, bool pathLocked)
+    {
+        foreach (var access in template)
+        {
+            var target = access.Target;
+            if (target.ThroughThis)
+            {
+                if (@this is null)
+                {
+                    continue;
+                }
+
+                if (target.Root == ThisPlaceholder)
+                {
+                    target = new SharedTarget(target.Symbol, @this, target.IsCapturedVariable, throughThis: true);
+                }
+            }
+
+            yield return access.IsLocked || !pathLocked ? access.WithTarget(target) : access.WithTarget(target, isLocked: true);
+        }
+    }
+
+    private static readonly object ThisPlaceholder = new();
+
+    private static readonly ConditionalWeakTable<IOperation, AccessTemplate> MethodTemplates = new();
+
+    private sealed class AccessTemplate
+    {
+        public AccessTemplate(ImmutableArray<Access> accesses) => Accesses = accesses;
+
+        public ImmutableArray<Access> Accesses { get; }
+    }
+
+    private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types)
+    {
+        var accesses = ImmutableArray.CreateBuilder<Access>();
+        foreach (var operation in Reach.OperationsOf(scope.Function))
+        {
+            if (operation is not (IFieldReferenceOperation or IPropertyReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation)
+                || TargetOf(operation, scope, types) is not { } target)
+            {
+                continue;
+            }
+
+            var (kind, whole) = Classify(operation, target, types, scope.Reach);
+            if (kind == AccessKind.Read && !types.IsUnsynchronizedCollection(operation.Type))
+            {
+                // Reads matter only for collections (a reader of a List<T> being written can throw); scalars race only with writers.
+                continue;
+            }
+
+            var isLocked = kind is not AccessKind.Read && (pathLocked || LockSet.IsHeldAt(whole, scope.Function, scope.Method));
+            accesses.Add(new Access(whole, operation, target, kind, isLocked));
+        }
+
+        return accesses.ToImmutable();
+    }
+
+    /// <summary>The shared variable that <paramref name="reference"/> denotes, or null when it is private to one execution.</summary>
+    private static SharedTarget? TargetOf(IOperation reference, FunctionScope scope, ThreadingTypes types)
+    {
+        switch (reference)
+        {
+            case IFieldReferenceOperation field:
+                if (field.Field.IsConst || field.Field.Type.TypeKind == TypeKind.Error || IsThreadStatic(field.Field, types))
+                {
+                    return null;
+                }
+
+                return MemberTarget(field.Field, field.Field.IsStatic, field.Instance, scope);
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
+                return MemberTarget(property.Property, property.Property.IsStatic, property.Instance, scope);
+            case ILocalReferenceOperation local when !local.Local.IsRef && !scope.IsInternal(local.Local):
+                return new SharedTarget(local.Local, null, isCapturedVariable: true);
+            case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && !scope.IsInternal(parameter.Parameter):
+                return new SharedTarget(parameter.Parameter, null, isCapturedVariable: true);
+            default:
+                return null;
+        }
+    }
+
+    private static SharedTarget? MemberTarget(ISymbol member, bool isStatic, IOperation? instance, FunctionScope scope)
+    {
+        if (isStatic)
+        {
+            return new SharedTarget(member, null, isCapturedVariable: false);
+        }
+
+        return RootOf(instance, scope, out var throughThis) is { } root ? new SharedTarget(member, root, isCapturedVariable: false, throughThis) : null;
+    }
+
+    /// <summary>The object an instance member belongs to, when it is the same in every execution; null when unknown or per-run.</summary>
+    private static object? RootOf(IOperation? instance, FunctionScope scope, out bool throughThis)
+    {
+        throughThis = false;
+        switch (EntryPoints.Unwrap(instance))
+        {
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                throughThis = true;
+                return scope.This;
+            case IFieldReferenceOperation field when !IsThreadStatic(field.Field, scope.Types):
+                return field.Field.IsStatic || RootOf(field.Instance, scope, out throughThis) is not null ? field.Field : null;
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
+                // Other properties run code that may return a per-thread or new object each time.
+                return property.Property.IsStatic || RootOf(property.Instance, scope, out throughThis) is not null ? property.Property : null;
+            case ILocalReferenceOperation local when !scope.IsInternal(local.Local):
+                return local.Local;
+            case IParameterReferenceOperation parameter when !scope.IsInternal(parameter.Parameter):
+                return parameter.Parameter;
+            default:
+                return null;
+        }
+    }
+
+    private static (AccessKind Kind, IOperation Whole) Classify(IOperation reference, SharedTarget target, ThreadingTypes types, Reach reach)
+    {
+        var parent = reference.Parent;
+        switch (parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                if (IsConstant(assignment.Value) || target.Symbol is IFieldSymbol { IsVolatile: true })
+                {
+                    return (AccessKind.BenignWrite, assignment);
+                }
+
+                return (Reads(assignment.Value, target.Symbol) ? AccessKind.ReadModifyWrite : AccessKind.Write, assignment);
+            case ICompoundAssignmentOperation compound when compound.Target == reference:
+                return (AccessKind.ReadModifyWrite, compound);
+            case IIncrementOrDecrementOperation increment:
+                return (AccessKind.ReadModifyWrite, increment);
+            case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
+                return (AccessKind.Write, coalesce);
+            case ITupleOperation { Parent: IDeconstructionAssignmentOperation deconstruction } tuple when deconstruction.Target == tuple:
+                return (AccessKind.Write, deconstruction);
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when argument.Value == reference:
+                var call = argument.Parent ?? argument;
+                if (IsSynchronizingCall(call, types))
+                {
+                    return (AccessKind.SynchronizedAccess, call);
+                }
+
+                if (argument.Parameter.RefKind == RefKind.Ref && call is IInvocationOperation invocation
+                    && reach.BodyOf(invocation.TargetMethod, call) is { } calleeBody)
+                {
+                    return (RefParameterUse(calleeBody, argument.Parameter, types), call);
+                }
+
+                return (argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite, call);
+        }
+
+        if (types.IsUnsynchronizedCollection(reference.Type))
+        {
+            switch (parent)
+            {
+                case IInvocationOperation invocation when invocation.Instance == reference && IsMutator(invocation.TargetMethod):
+                    return (AccessKind.CollectionMutation, invocation);
+                case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { Instance: IConditionalAccessInstanceOperation } invocation } conditional
+                    when conditional.Operation == reference && IsMutator(invocation.TargetMethod):
+                    return (AccessKind.CollectionMutation, invocation);
+                case IPropertyReferenceOperation property when property.Instance == reference && IsWritten(property, out var write):
+                    return (AccessKind.CollectionMutation, write);
+            }
+        }
+
+        return (AccessKind.Read, reference);
+    }
+
+    /// <summary>
+    /// What a method of this compilation does with a <c>ref</c> parameter: only reads and Interlocked/Volatile calls
+    /// (a compare-exchange loop) make the ref pass synchronized; a plain write or a further ref pass is a write.
+    /// </summary>
+    private static AccessKind RefParameterUse(IOperation calleeBody, IParameterSymbol parameter, ThreadingTypes types)
+    {
+        var synchronized = false;
+        foreach (var operation in Reach.OperationsOf(calleeBody))
+        {
+            if (operation is not IParameterReferenceOperation reference || reference.Parameter.Ordinal != parameter.Ordinal
+                || !SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol.OriginalDefinition, parameter.ContainingSymbol.OriginalDefinition))
+            {
+                continue;
+            }
+
+            switch (reference.Parent)
+            {
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Parent: { } call } when IsSynchronizingCall(call, types):
+                    synchronized = true;
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
+                case IAssignmentOperation assignment when assignment.Target == reference:
+                case IIncrementOrDecrementOperation:
+                    return AccessKind.ReadModifyWrite;
+            }
+        }
+
+        return synchronized ? AccessKind.SynchronizedAccess : AccessKind.Read;
+    }
+
+    private static bool IsWritten(IOperation reference, out IOperation write)
+    {
+        switch (reference.Parent)
+        {
+            case IAssignmentOperation assignment when assignment.Target == reference:
+                write = assignment;
+                return true;
+            case IIncrementOrDecrementOperation increment:
+                write = increment;
+                return true;
+            default:
+                write = reference;
+                return false;
+        }
+    }
+
+    private static bool IsMutator(IMethodSymbol method) =>
+        !method.IsStatic && !CollectionReaders.Contains(method.Name)
+        && !(method.Name == "Reverse" && method.ContainingType.Name == "SortedSet");
+
+    private static bool IsSynchronizingCall(IOperation call, ThreadingTypes types) =>
+        call is IInvocationOperation invocation
+        && (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Interlocked)
+            || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Volatile)
+            || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.ImmutableInterlocked)
+            || invocation.TargetMethod.ContainingNamespace?.ToString() == "System.Threading");
+
+    private static bool Reads(IOperation value, ISymbol symbol)
+    {
+        foreach (var operation in value.DescendantsAndSelf())
+        {
+            var referenced = operation switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
+                _ => null,
+            };
+            if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsConstant(IOperation value)
+    {
+        var unwrapped = EntryPoints.Unwrap(value);
+        return value.ConstantValue.HasValue || unwrapped is IDefaultValueOperation || unwrapped?.ConstantValue.HasValue == true;
+    }
+
+    private static bool IsThreadStatic(IFieldSymbol field, ThreadingTypes types)
+    {
+        foreach (var attribute in field.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, types.ThreadStaticAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An auto-property of this compilation is a field in disguise; other properties run code (followed by <see cref="Reach"/>).</summary>
+    private static bool IsAutoProperty(IPropertySymbol property) =>
+        AutoProperties.GetValue(property, static p => new StrongBox<bool>(
+            !p.IsAbstract && p.ContainingType is { } type
+            && type.GetMembers().Any(member => member is IFieldSymbol { IsImplicitlyDeclared: true } field
+                && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, p)))).Value;
+
+    private static readonly ConditionalWeakTable<IPropertySymbol, StrongBox<bool>> AutoProperties = new();
+
+    private static IMethodSymbol? ScopeSymbol(IOperation function) => function switch
+    {
+        IAnonymousFunctionOperation lambda => lambda.Symbol,
+        ILocalFunctionOperation localFunction => localFunction.Symbol,
+        _ => null,
+    };
+
+    private static bool HasErrors(IOperation function)
+    {
+        if (function.Syntax.ContainsDiagnostics)
+        {
+            return true;
+        }
+
+        foreach (var operation in function.Descendants())
+        {
+            if (operation is IInvalidOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The function whose accesses are collected, and which of its variables are its own (not shared).</summary>
+    private sealed class FunctionScope
+    {
+        private readonly IMethodSymbol? _bodySymbol;
+        private readonly IMethodSymbol? _ownSymbol;
+        private readonly bool _isStarter;
+
+        public FunctionScope(ThreadingTypes types, IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
+        {
+            Types = types;
+            Reach = Reach.For(types.Compilation);
+            Function = function;
+            Method = method;
+            _bodySymbol = bodySymbol;
+            _ownSymbol = ScopeSymbol(function);
+            This = @this;
+            _isStarter = isStarter;
+        }
+
+        public ThreadingTypes Types { get; }
+
+        public Reach Reach { get; }
+
+        public IOperation Function { get; }
+
+        /// <summary>The method, for a reached method or a method-group body (Synchronized methods hold a lock).</summary>
+        public IMethodSymbol? Method { get; }
+
+        /// <summary>What <c>this</c> is here, as a <see cref="SharedTarget.Root"/>; null when unknown.</summary>
+        public object? This { get; }
+
+        /// <summary>
+        /// A local or parameter that each execution has for itself: declared in the concurrent body or in the function.
+        /// The starter's own variables are never internal (they are what bodies capture). Ordinary methods own all of theirs.
+        /// </summary>
+        public bool IsInternal(ISymbol variable)
+        {
+            if (_isStarter)
+            {
+                return false;
+            }
+
+            if (_ownSymbol is null && _bodySymbol is null)
+            {
+                return true;
+            }
+
+            for (var container = variable.ContainingSymbol; container is IMethodSymbol method; container = method.ContainingSymbol)
+            {
+                if (SymbolEqualityComparer.Default.Equals(method, _ownSymbol) || SymbolEqualityComparer.Default.Equals(method, _bodySymbol))
+                {
+                    return true;
+                }
+
+                if (method.MethodKind is not (MethodKind.AnonymousFunction or MethodKind.LocalFunction))
+                {
+                    // Reached an ordinary method: the variable belongs to it. It is the body's own only if the function is that method.
+                    return _ownSymbol is null;
+                }
+            }
+
+            return _ownSymbol is null;
+        }
+    }
+}

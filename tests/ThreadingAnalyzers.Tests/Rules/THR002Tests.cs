@@ -1,0 +1,1018 @@
+using System.Threading.Tasks;
+using Verify = ThreadingAnalyzers.Tests.Verifier<ThreadingAnalyzers.Rules.THR002UnsynchronizedSharedStateAnalyzer, ThreadingAnalyzers.CodeFixes.THR002UnsynchronizedSharedStateCodeFix>;
+
+namespace ThreadingAnalyzers.Tests.Rules;
+
+public class THR002Tests
+{
+    // ---- Positives ----
+
+    [Fact]
+    public Task StaticCounterIncrementedFromTwoThreads() => Verify.Diagnostic("""
+        using System.Threading;
+        class Program
+        {
+            static int counter;
+            static void Main()
+            {
+                var t1 = new Thread(Work);
+                var t2 = new Thread(Work);
+                t1.Start();
+                t2.Start();
+                t1.Join();
+                t2.Join();
+            }
+            static void Work()
+            {
+                for (var i = 0; i < 1000; i++)
+                {
+                    {|#0:counter++|};
+                }
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("counter", "incremented", "new Thread"));
+
+    [Fact]
+    public Task TwoLambdasIncrementTheSameStaticField() => Verify.Diagnostic("""
+        using System.Threading;
+        class Program
+        {
+            static int counter;
+            static void Main()
+            {
+                var t1 = new Thread(() => { {|#0:counter++|}; });
+                var t2 = new Thread(() => { {|#1:counter += 2|}; });
+                t1.Start();
+                t2.Start();
+                t1.Join();
+                t2.Join();
+            }
+        }
+        """,
+        Verify.Expect("THR002", 0).WithArguments("counter", "incremented", "new Thread"),
+        Verify.Expect("THR002", 1).WithArguments("counter", "incremented", "new Thread"));
+
+    [Fact]
+    public Task ListAddInParallelForEach() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            List<int> Squares(int[] input)
+            {
+                var results = new List<int>();
+                Parallel.ForEach(input, x => {|#0:results.Add(x * x)|});
+                return results;
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("results", "modified by List<int>.Add", "Parallel.ForEach"));
+
+    [Fact]
+    public Task DictionaryIndexerSetFromTaskRunInLoop() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class Cache
+        {
+            private readonly Dictionary<string, int> _lengths = new();
+            async Task Fill(string[] words)
+            {
+                var tasks = new List<Task>();
+                foreach (var word in words)
+                {
+                    tasks.Add(Task.Run(() => { {|#0:_lengths[word] = word.Length|}; }));
+                }
+                await Task.WhenAll(tasks);
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_lengths", "modified by the Dictionary<string, int> indexer", "Task.Run"));
+
+    [Fact]
+    public Task FieldMutatedTwoCallsDeepFromThreadStart() => Verify.Diagnostic("""
+        using System.Threading;
+        class Worker
+        {
+            private int _processed;
+            public void Run()
+            {
+                var threads = new Thread[4];
+                for (var i = 0; i < threads.Length; i++)
+                {
+                    threads[i] = new Thread(new ThreadStart(Process));
+                    threads[i].Start();
+                }
+                foreach (var thread in threads)
+                {
+                    thread.Join();
+                }
+            }
+            private void Process() => Step();
+            private void Step() => Record();
+            private void Record() { {|#0:_processed++|}; }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_processed", "incremented", "new Thread"));
+
+    [Fact]
+    public Task CapturedLocalSummedInParallelFor() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            long Sum(int[] values)
+            {
+                long sum = 0;
+                Parallel.For(0, values.Length, i => { {|#0:sum += values[i]|}; });
+                return sum;
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("sum", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task TimerCallbackIncrementsField() => Verify.Diagnostic("""
+        using System;
+        using System.Threading;
+        class Heartbeat
+        {
+            private int _ticks;
+            private Timer? _timer;
+            public void Start() => _timer = new Timer(_ => {|#0:_ticks++|}, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(10));
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_ticks", "incremented", "new Timer"));
+
+    [Fact]
+    public Task TimerInFieldInitializerAndGenericParallelForEach() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class Poller
+        {
+            private static int polls;
+            private static readonly Timer Ticker = new(_ => {|#0:polls++|}, null, 0, 100);
+            private int _seen;
+            void M(int[] items) => Parallel.ForEach<int>(items, i => {|#1:_seen += i|});
+        }
+        """,
+        Verify.Expect("THR002", 0).WithArguments("polls", "incremented", "new Timer"),
+        Verify.Expect("THR002", 1).WithArguments("_seen", "incremented", "Parallel.ForEach"));
+
+    [Fact]
+    public Task ReadModifyWriteAssignmentInPlinqForAll() => Verify.Diagnostic("""
+        using System;
+        using System.Linq;
+        class C
+        {
+            static int max;
+            static void M(int[] values) => values.AsParallel().ForAll(v => {|#0:max = Math.Max(max, v)|});
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("max", "assigned", "PLINQ ForAll"));
+
+    [Fact]
+    public Task StarterWritesWhileThreadRuns() => Verify.Diagnostic("""
+        using System.Threading;
+        class C
+        {
+            int _count;
+            void M()
+            {
+                var t = new Thread(() => { for (var i = 0; i < 100; i++) {|#0:_count++|}; });
+                t.Start();
+                for (var i = 0; i < 100; i++) _count++;
+                t.Join();
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "new Thread"));
+
+    [Fact]
+    public Task CollectionReadByStarterWhileTaskAdds() => Verify.Diagnostic("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            static readonly Queue<int> Pending = new();
+            static async Task M()
+            {
+                var task = Task.Run(() => {|#0:Pending.Enqueue(1)|});
+                Console.WriteLine(Pending.Count);
+                await task;
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("Pending", "modified by Queue<int>.Enqueue", "Task.Run"));
+
+    [Fact]
+    public Task ParallelInvokeActionsTouchingTheSameField() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            int _total;
+            void M() => Parallel.Invoke(() => {|#0:_total += 1|}, () => {|#1:_total += 2|});
+        }
+        """,
+        Verify.Expect("THR002", 0).WithArguments("_total", "incremented", "Parallel.Invoke"),
+        Verify.Expect("THR002", 1).WithArguments("_total", "incremented", "Parallel.Invoke"));
+
+    [Fact]
+    public Task AutoPropertyIncrementedByThreadPoolItemsInLoop() => Verify.Diagnostic("""
+        using System.Threading;
+        class Stats
+        {
+            public int Hits { get; set; }
+            public void Record(int n)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    ThreadPool.QueueUserWorkItem(_ => {|#0:Hits++|});
+                }
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("Hits", "incremented", "ThreadPool.QueueUserWorkItem"));
+
+    [Fact]
+    public Task SameWriteReachedFromTwoEntryPointsIsReportedOnce() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            static int hits;
+            static void A() => Parallel.For(0, 10, i => Hit());
+            static void B() => Parallel.For(0, 10, i => Hit());
+            static void Hit() { {|#0:hits++|}; }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("hits", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task LocalFunctionStartedInLoopWritesCapturedLocal() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            static async Task<int> M()
+            {
+                var done = 0;
+                var tasks = new List<Task>();
+                for (var i = 0; i < 4; i++) tasks.Add(Task.Run(Work));
+                await Task.WhenAll(tasks);
+                return done;
+                void Work() { {|#0:done++|}; }
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("done", "incremented", "Task.Run"));
+
+    [Fact]
+    public Task RefPassToAHelperThatWritesPlainly() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            static int total;
+            static void M() => Parallel.For(0, 10, i => {|#0:Bump(ref total)|});
+            static void Bump(ref int value) => value++;
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("total", "passed by ref to Bump", "Parallel.For"));
+
+    [Fact]
+    public Task TasksCreatedAndStartedInALoop() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class Account { public int Balance; }
+        class C
+        {
+            static void M()
+            {
+                var account = new Account();
+                var tasks = new List<Task>();
+                for (var i = 0; i < 10; i++)
+                {
+                    tasks.Add(new Task(() => { for (var j = 0; j < 1000; j++) {|#0:account.Balance++|}; }));
+                }
+                foreach (var task in tasks) task.Start();
+                Task.WaitAll(tasks.ToArray());
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("Balance", "incremented", "new Task"));
+
+    [Fact]
+    public Task MethodCalledOnACapturedObject() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class Counter
+        {
+            private int _value;
+            public void Increment() => {|#0:_value++|};
+        }
+        class C
+        {
+            static void M()
+            {
+                var counter = new Counter();
+                Parallel.For(0, 10, i => counter.Increment());
+                Parallel.For(0, 10, i => new Counter().Increment());
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_value", "incremented", "Parallel.For"));
+
+    // ---- Negatives ----
+
+    [Fact]
+    public Task RefPassToACompareExchangeHelper()
+    {
+        // Found in ParallelPro (SyncViaTls): localFinally adds through a CompareExchange loop.
+        return Verify.Diagnostic("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                static double M()
+                {
+                    double total = 0;
+                    Parallel.For<double>(0, 100, () => 0, (j, loop, subtotal) => subtotal + j, x => Add(ref total, x));
+                    return total;
+                }
+                static double Add(ref double location, double value)
+                {
+                    var seen = location;
+                    while (true)
+                    {
+                        var current = seen;
+                        seen = Interlocked.CompareExchange(ref location, current + value, current);
+                        if (seen.Equals(current)) return current + value;
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public Task TaskRunSynchronouslyIsNotConcurrent() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            static int count;
+            static void M()
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    var task = new Task(() => count++);
+                    task.RunSynchronously();
+                }
+                var unstarted = new Task(() => count++);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UnderLock() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new object();
+            private int _count;
+            void M() => Parallel.For(0, 10, i => { lock (_gate) { _count++; } });
+        }
+        """);
+
+    [Fact]
+    public Task HelperCalledOnlyUnderLock() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new object();
+            private int _count;
+            void M() => Parallel.For(0, 10, i => { lock (_gate) { Add(); } });
+            private void Add() => _count++;
+        }
+        """);
+
+    [Fact]
+    public Task MonitorEnterExitInTryFinally() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new object();
+            private int _count;
+            void M() => Parallel.For(0, 10, i =>
+            {
+                var taken = false;
+                try
+                {
+                    Monitor.Enter(_gate, ref taken);
+                    _count++;
+                }
+                finally
+                {
+                    if (taken) Monitor.Exit(_gate);
+                }
+            });
+        }
+        """);
+
+    [Fact]
+    public Task WriteAfterMonitorExitIsFlagged() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new object();
+            private int _count;
+            void M() => Parallel.For(0, 10, i =>
+            {
+                Monitor.Enter(_gate);
+                try { _count++; } finally { Monitor.Exit(_gate); }
+                {|#0:_count--|};
+            });
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_count", "decremented", "Parallel.For"));
+
+    [Fact]
+    public Task Interlocked() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _count;
+            private long _total;
+            void M() => Parallel.For(0, 10, i => { Interlocked.Increment(ref _count); Interlocked.Add(ref _total, i); Volatile.Write(ref _count, 0); });
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreSlimWaitRelease() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+            private readonly List<int> _items = new();
+            async Task M()
+            {
+                var tasks = new List<Task>();
+                for (var i = 0; i < 4; i++)
+                {
+                    var n = i;
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        await _semaphore.WaitAsync();
+                        try { _items.Add(n); }
+                        finally { _semaphore.Release(); }
+                    }));
+                }
+                await Task.WhenAll(tasks);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task MutexesTakenTogetherWithWaitAll()
+    {
+        // Found in ParallelPro (MultipleLocksMutexWaitAll).
+        return Verify.Diagnostic("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Account { public int Balance; }
+            class C
+            {
+                static void M(Account a, Account b)
+                {
+                    var first = new Mutex();
+                    var second = new Mutex();
+                    Parallel.For(0, 10, i =>
+                    {
+                        var taken = WaitHandle.WaitAll(new WaitHandle[] { first, second });
+                        try { a.Balance++; b.Balance--; }
+                        finally { if (taken) { first.ReleaseMutex(); second.ReleaseMutex(); } }
+                    });
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public Task SynchronizedMethod() => Verify.Diagnostic("""
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _count;
+            void M() => Parallel.For(0, 10, i => Add());
+            [MethodImpl(MethodImplOptions.Synchronized)]
+            private void Add() => _count++;
+        }
+        """);
+
+    [Fact]
+    public Task ConcurrentCollections() => Verify.Diagnostic("""
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly ConcurrentDictionary<int, int> _map = new();
+            void M()
+            {
+                var bag = new ConcurrentBag<int>();
+                Parallel.For(0, 10, i => { bag.Add(i); _map[i] = i; _map.TryAdd(i, i); });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ThreadStaticAndThreadLocal() => Verify.Diagnostic("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            [ThreadStatic] private static int t_count;
+            private readonly ThreadLocal<int> _local = new(() => 0);
+            void M() => Parallel.For(0, 10, i => { t_count++; _local.Value++; });
+        }
+        """);
+
+    [Fact]
+    public Task ObjectsReachedThroughThreadStaticOrComputedProperties()
+    {
+        // Found in SmartThreadPool: each worker thread writes the entry that a [ThreadStatic] field holds for it.
+        return Verify.Diagnostic("""
+            using System;
+            using System.Threading;
+            class Entry { public object? Current { get; set; } public int Count; }
+            class Pool
+            {
+                [ThreadStatic] private static Entry? t_entry;
+                private static Entry CurrentEntry => t_entry ??= new Entry();
+                private readonly ThreadLocal<Entry> _local = new(() => new Entry());
+                public void Start()
+                {
+                    for (var i = 0; i < 4; i++) new Thread(Work).Start();
+                }
+                private void Work()
+                {
+                    CurrentEntry.Current = this;
+                    t_entry!.Count++;
+                    _local.Value!.Count++;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public Task LocalsDeclaredInsideTheBody() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            void M() => Parallel.For(0, 10, i =>
+            {
+                var sum = 0;
+                var list = new List<int>();
+                for (var j = 0; j < i; j++) { sum += j; list.Add(j); }
+                list.ForEach(x => sum += x);
+            });
+        }
+        """);
+
+    [Fact]
+    public Task FieldWrittenBeforeStartAndOnlyReadInThread() => Verify.Diagnostic("""
+        using System;
+        using System.Threading;
+        class C
+        {
+            private int _limit;
+            void M()
+            {
+                _limit = 10;
+                var t = new Thread(() => { for (var i = 0; i < _limit; i++) Console.WriteLine(i); });
+                t.Start();
+                t.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SingleThreadWritesStarterReadsAfterJoin() => Verify.Diagnostic("""
+        using System;
+        using System.Threading;
+        class C
+        {
+            private int _result;
+            private readonly System.Collections.Generic.List<int> _log = new();
+            void M()
+            {
+                var t = new Thread(() => { for (var i = 0; i < 10; i++) { _result += i; _log.Add(i); } });
+                t.Start();
+                t.Join();
+                Console.WriteLine(_result + _log.Count);
+                _result = 0;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AwaitedTaskInLoopRunsOneAtATime() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _count;
+            async Task M()
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    await Task.Run(() => _count++);
+                    var t = Task.Run(() => _count++);
+                    t.Wait();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ArrayElementWrites() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            static int[] Squares(int n)
+            {
+                var results = new int[n];
+                Parallel.For(0, n, i => { results[i] = i * i; results[i]++; });
+                return results;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ParallelInvokeActionsTouchingDifferentFields() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            int _left, _right;
+            void M() => Parallel.Invoke(() => _left++, () => _right++);
+        }
+        """);
+
+    [Fact]
+    public Task ThreadsOnDistinctObjects() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading;
+        class Worker
+        {
+            private int _done;
+            public void Run() { for (var i = 0; i < 100; i++) _done++; }
+            static void Main()
+            {
+                var a = new Worker();
+                var b = new Worker();
+                var t1 = new Thread(a.Run);
+                var t2 = new Thread(b.Run);
+                t1.Start(); t2.Start();
+                t1.Join(); t2.Join();
+                var threads = new List<Thread>();
+                for (var i = 0; i < 4; i++)
+                {
+                    var worker = new Worker();
+                    var t = new Thread(worker.Run);
+                    threads.Add(t);
+                    t.Start();
+                }
+                foreach (var t in threads) t.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ParallelForEachItemsAreDistinct() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class Order { public int Total; public List<int> Lines = new(); }
+        class C
+        {
+            void M(List<Order> orders) => Parallel.ForEach(orders, order => { order.Total++; order.Lines.Add(1); });
+        }
+        """);
+
+    [Fact]
+    public Task ConstantFlagSetByParallelSearch() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            static volatile int last;
+            static bool Contains(int[] values, int wanted)
+            {
+                var found = false;
+                Parallel.For(0, values.Length, i => { if (values[i] == wanted) found = true; last = i; });
+                return found;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SingleRunBodyWithStarterOnlyReadingScalar() => Verify.Diagnostic("""
+        using System;
+        using System.Threading;
+        class C
+        {
+            private int _progress;
+            void M()
+            {
+                var t = new Thread(() => { for (var i = 0; i < 100; i++) _progress++; });
+                t.Start();
+                while (!t.Join(100)) Console.WriteLine(_progress);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UserTypesNamedLikeTheBcl() => Verify.Diagnostic("""
+        class Parallel { public static void For(int from, int to, System.Action<int> body) { } }
+        class C
+        {
+            int _count;
+            void M() => Parallel.For(0, 10, i => _count++);
+        }
+        """);
+
+    [Fact]
+    public Task LambdaNotRunConcurrently() => Verify.Diagnostic("""
+        using System;
+        using System.Threading.Tasks;
+        class C
+        {
+            int _count;
+            void M()
+            {
+                Action a = () => _count++;
+                a();
+                Parallel.For(0, 10, i => { Action later = () => _count++; });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CodeThatDoesNotCompileYet() => Verify.NoDiagnosticInBrokenCode("""
+        using System.Threading.Tasks;
+        class C
+        {
+            int _count;
+            void M()
+            {
+                Parallel.For(0, 10, i => { _count++ });
+                Parallel.For(0, 10, i => { _count++; Undefined(); });
+                Parallel.For(0, 10, i => { _missing++; });
+                Task.Run(
+            }
+        }
+        """);
+
+    // ---- Fixes ----
+
+    private const string UseInterlocked = "THR002.UseInterlocked";
+    private const string ProtectWithLock = "THR002.ProtectWithLock";
+
+    [Fact]
+    public Task InterlockedFixOnInstanceFieldAddsUsing() => Verify.Fix("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _count;
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    {|#0:_count++|};
+                    {|#1:--_count|};
+                });
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _count;
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    Interlocked.Increment(ref _count);
+                    Interlocked.Decrement(ref _count);
+                });
+            }
+        }
+        """, UseInterlocked,
+        Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("_count", "decremented", "Parallel.For"));
+
+    [Fact]
+    public Task InterlockedFixOnStaticFieldAndCapturedLocal() => Verify.Fix("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            static long total;
+            static long M(int[] values)
+            {
+                long sum = 0;
+                Parallel.For(0, values.Length, i =>
+                {
+                    {|#0:total -= values[i] + 1|};
+                    var now = {|#1:sum += values[i]|};
+                });
+                return sum + total;
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            static long total;
+            static long M(int[] values)
+            {
+                long sum = 0;
+                Parallel.For(0, values.Length, i =>
+                {
+                    Interlocked.Add(ref total, -(values[i] + 1));
+                    var now = Interlocked.Add(ref sum, values[i]);
+                });
+                return sum + total;
+            }
+        }
+        """, UseInterlocked,
+        Verify.Expect("THR002", 0).WithArguments("total", "decremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("sum", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task NoInterlockedFixWhenTheOldValueIsUsed() => Verify.NoFix("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private int _next;
+            private double _weight;
+            void M(int[] slots) => Parallel.For(0, 10, i =>
+            {
+                slots[{|#0:_next++|}] = i;
+                {|#1:_weight += 0.5|};
+            });
+        }
+        """, UseInterlocked,
+        Verify.Expect("THR002", 0).WithArguments("_next", "incremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("_weight", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixInInstanceContextAddsGate() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _items = new();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    {|#0:_items.Add(i)|};
+                });
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _items = new();
+            private readonly object _sync = new object();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    lock (_sync)
+                    {
+                        _items.Add(i);
+                    }
+                });
+            }
+        }
+        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("_items", "modified by List<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixInStaticContextAddsStaticGate() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            static Dictionary<int, int> squares = new();
+
+            static void M() => Parallel.For(0, 10, i => {|#0:squares[i] = i * i|});
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            static Dictionary<int, int> squares = new();
+            private static readonly object _sync = new object();
+
+            static void M() => Parallel.For(0, 10, i => { lock (_sync) { squares[i] = i * i; } });
+        }
+        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("squares", "modified by the Dictionary<int, int> indexer", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixReusesTheTypesGate() => Verify.Fix("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new();
+            private string _last = "";
+
+            void M(string[] names) => Parallel.ForEach(names, name =>
+            {
+                {|#0:_last = _last + name|};
+                lock (_gate) { }
+            });
+        }
+        """, """
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly object _gate = new();
+            private string _last = "";
+
+            void M(string[] names) => Parallel.ForEach(names, name =>
+            {
+                lock (_gate)
+                {
+                    _last = _last + name;
+                }
+                lock (_gate) { }
+            });
+        }
+        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("_last", "assigned", "Parallel.ForEach"));
+
+    [Fact]
+    public Task FixAllAddsOneGatePerType() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _evens = new();
+            private readonly List<int> _odds = new();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    if (i % 2 == 0)
+                        {|#0:_evens.Add(i)|};
+                    else
+                        {|#1:_odds.Add(i)|};
+                });
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly List<int> _evens = new();
+            private readonly List<int> _odds = new();
+            private readonly object _sync = new object();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    if (i % 2 == 0)
+                        lock (_sync)
+                        {
+                            _evens.Add(i);
+                        }
+                    else
+                        lock (_sync)
+                        {
+                            _odds.Add(i);
+                        }
+                });
+            }
+        }
+        """, ProtectWithLock,
+        Verify.Expect("THR002", 0).WithArguments("_evens", "modified by List<int>.Add", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("_odds", "modified by List<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task LockFixUsesLockTypeWhereItExists() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly HashSet<int> _seen = new();
+
+            void M() => Parallel.For(0, 10, i => { {|#0:_seen.Add(i)|}; });
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly HashSet<int> _seen = new();
+            private readonly Lock _sync = new();
+
+            void M() => Parallel.For(0, 10, i => { lock (_sync) { _seen.Add(i); } });
+        }
+        """, ProtectWithLock, net10: true, Verify.Expect("THR002", 0).WithArguments("_seen", "modified by HashSet<int>.Add", "Parallel.For"));
+}
