@@ -15,7 +15,7 @@ public sealed record CorpusSize(int MinimumFiles, int MinimumLines)
 {
     public static CorpusSize Full { get; } = new(1_500, 200_000);
 
-    public static CorpusSize Quick { get; } = new(150, 20_000);
+    public static CorpusSize Quick { get; } = new(60, 8_000);
 }
 
 /// <summary>A compilation of generated C# plus the repository's samples, with the files the editor benchmark edits.</summary>
