@@ -27,27 +27,38 @@ public sealed class TruncationTests
 
     /// <summary>Every line end, and a cut every few characters in between.</summary>
     [Fact]
-    public Task SamplesCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.Samples(), minimumStride: 5, midLineCuts: 3_000, lineEndStep: 1);
+    public Task SamplesCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.Samples(), new CutPlan(MinimumStride: 5, MidLineCuts: 3_000, LineEndStep: 1, FixedCuts: 300));
 
     /// <summary>Every line end; the cuts in between thin out as the rule tests grow, to keep the test fast.</summary>
     [Fact]
-    public Task RuleTestSnippetsCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.RuleTestSnippets(), minimumStride: 7, midLineCuts: 2_000, lineEndStep: 1);
+    public Task RuleTestSnippetsCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.RuleTestSnippets(), new CutPlan(MinimumStride: 7, MidLineCuts: 2_000, LineEndStep: 1, FixedCuts: 300));
 
     /// <summary>Ten files of ordinary and threading code, cut more sparsely; each cut analyzes its own file, as the editor does.</summary>
     [Fact]
-    public Task BenchmarkCorpusCutAnywhere() => AssertSurvivesTruncation(new[] { RobustnessSources.CorpusGroup() }, minimumStride: 509, midLineCuts: 100, lineEndStep: 8);
+    public Task BenchmarkCorpusCutAnywhere() => AssertSurvivesTruncation(new[] { RobustnessSources.CorpusGroup() }, new CutPlan(MinimumStride: 509, MidLineCuts: 60, LineEndStep: 12, FixedCuts: 60));
 
-    private async Task AssertSurvivesTruncation(IReadOnlyList<SourceProject> projects, int minimumStride, int midLineCuts, int lineEndStep)
+    /// <summary>
+    /// Where to cut: every <see cref="LineEndStep"/>th line end, and every so many characters so that there are about
+    /// <see cref="MidLineCuts"/> cuts in between (never closer than <see cref="MinimumStride"/>). Fixes, which cost
+    /// far more than analysis, run on the diagnostics of about <see cref="FixedCuts"/> of the line-end cuts.
+    /// </summary>
+    private sealed record CutPlan(int MinimumStride, int MidLineCuts, int LineEndStep, int FixedCuts);
+
+    private async Task AssertSurvivesTruncation(IReadOnlyList<SourceProject> projects, CutPlan plan)
     {
-        var characters = projects.Sum(project => project.Files.Sum(file => file.Text.Length));
-        var stride = Math.Max(minimumStride, characters / midLineCuts);
+        var files = projects.SelectMany(project => project.Files).ToList();
+        var characters = files.Sum(file => file.Text.Length);
+        var lineEnds = files.Sum(file => SourceText.From(file.Text).Lines.Count) / plan.LineEndStep;
+        var stride = Math.Max(plan.MinimumStride, characters / plan.MidLineCuts);
+        var fixStep = Math.Max(1, lineEnds / plan.FixedCuts);
         var runner = new TruncationRunner(Harness.Analyzers(), Harness.CodeFixes());
         foreach (var project in projects)
         {
-            await runner.RunAsync(project, stride, lineEndStep);
+            await runner.RunAsync(project, stride, plan.LineEndStep, fixStep);
         }
 
-        _output.WriteLine($"{projects.Count} projects, {characters} characters, {runner.Cuts} cuts (stride {stride}), {runner.Diagnostics} THR diagnostics on cut code, {runner.CodeActions} code actions applied");
+        _output.WriteLine($"{projects.Count} projects, {characters} characters, {runner.Cuts} cuts (stride {stride}), {runner.Diagnostics} THR diagnostics on cut code, "
+            + $"{runner.CodeActions} code actions applied (fixes on 1 in {fixStep} line-end cuts)");
         Assert.True(runner.Failures.IsEmpty, $"{runner.Failures.Count} failures, first ones:\n" + string.Join("\n\n", runner.Failures.Take(5)));
     }
 
@@ -73,8 +84,10 @@ public sealed class TruncationTests
 
         public int CodeActions => _codeActions;
 
-        public async Task RunAsync(SourceProject project, int stride, int lineEndStep)
+        public async Task RunAsync(SourceProject project, int stride, int lineEndStep, int fixStep)
         {
+            using var workspace = new AdhocWorkspace();
+            var (solution, documents) = Harness.CreateSolution(workspace, new[] { project });
             for (var fileIndex = 0; fileIndex < project.Files.Count; fileIndex++)
             {
                 var (path, text) = project.Files[fileIndex];
@@ -82,7 +95,7 @@ public sealed class TruncationTests
                     .Select(file => CSharpSyntaxTree.ParseText(file.Text, Harness.ParseOptions, file.Path))
                     .ToList();
                 var withoutFile = project.Compilation(others);
-                var points = CutPoints(SourceText.From(text), stride, lineEndStep);
+                var (points, fixPoints) = CutPoints(SourceText.From(text), stride, lineEndStep, fixStep);
                 await Parallel.ForEachAsync(points, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (point, cancellationToken) =>
                 {
                     Interlocked.Increment(ref _cuts);
@@ -99,9 +112,9 @@ public sealed class TruncationTests
                         }
 
                         Interlocked.Add(ref _diagnostics, diagnostics.Length);
-                        if (diagnostics.Any(diagnostic => _fixers.Contains(diagnostic.Id)))
+                        if (fixPoints.Contains(point) && diagnostics.Any(diagnostic => _fixers.Contains(diagnostic.Id)))
                         {
-                            await RunFixesAsync(project, path, cut, where, cancellationToken);
+                            await RunFixesAsync(solution.WithDocumentText(documents[fileIndex], SourceText.From(cut)), documents[fileIndex], where, cancellationToken);
                         }
                     }
                     catch (Exception exception)
@@ -112,13 +125,21 @@ public sealed class TruncationTests
             }
         }
 
-        /// <summary>Every line end (every <paramref name="lineEndStep"/>th), every <paramref name="stride"/> characters, and the whole text.</summary>
-        private static IEnumerable<int> CutPoints(SourceText text, int stride, int lineEndStep)
+        /// <summary>
+        /// Every <paramref name="lineEndStep"/>th line end, every <paramref name="stride"/> characters, and the whole text;
+        /// of those, every <paramref name="fixStep"/>th line end and the whole text also get their fixes run.
+        /// </summary>
+        private static (SortedSet<int> Points, HashSet<int> FixPoints) CutPoints(SourceText text, int stride, int lineEndStep, int fixStep)
         {
             var points = new SortedSet<int> { text.Length };
+            var fixPoints = new HashSet<int> { text.Length };
             for (var line = 0; line < text.Lines.Count; line += lineEndStep)
             {
                 points.Add(text.Lines[line].End);
+                if (line / lineEndStep % fixStep == 0)
+                {
+                    fixPoints.Add(text.Lines[line].End);
+                }
             }
 
             for (var point = stride; point < text.Length; point += stride)
@@ -126,16 +147,12 @@ public sealed class TruncationTests
                 points.Add(point);
             }
 
-            return points;
+            return (points, fixPoints);
         }
 
-        /// <summary>In a workspace, as the IDE does: the diagnostics of the cut document, every action of every fixer, its changed document.</summary>
-        private async Task RunFixesAsync(SourceProject project, string path, string cut, string where, CancellationToken cancellationToken)
+        /// <summary>As the IDE does: the diagnostics of the cut document, every action of every fixer, its changed document.</summary>
+        private async Task RunFixesAsync(Solution solution, DocumentId documentId, string where, CancellationToken cancellationToken)
         {
-            using var workspace = new AdhocWorkspace();
-            var (solution, documents) = Harness.CreateSolution(workspace, new[] { project });
-            var documentId = documents.Single(id => solution.GetDocument(id)!.FilePath == path);
-            solution = solution.WithDocumentText(documentId, SourceText.From(cut));
             var document = solution.GetDocument(documentId)!;
             var compilation = (await document.Project.GetCompilationAsync(cancellationToken))!;
             var tree = await document.GetSyntaxTreeAsync(cancellationToken);
