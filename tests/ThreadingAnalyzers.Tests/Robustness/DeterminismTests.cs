@@ -38,7 +38,12 @@ public sealed class DeterminismTests
     }
 
     private static string Describe(Diagnostic diagnostic) =>
-        $"{diagnostic.Location.GetLineSpan()} {diagnostic.Id} {diagnostic.Severity} {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)} "
-        + string.Join(",", diagnostic.AdditionalLocations.Select(location => location.GetLineSpan().ToString()))
-        + string.Join(",", diagnostic.Properties.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"));
+        string.Join(
+            " | ",
+            diagnostic.Location.GetLineSpan().ToString(),
+            diagnostic.Id,
+            diagnostic.Severity.ToString(),
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
+            string.Join(", ", diagnostic.AdditionalLocations.Select(location => location.GetLineSpan().ToString())),
+            string.Join(", ", diagnostic.Properties.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}")));
 }

@@ -1,4 +1,4 @@
-using System.Linq;
+using System.Collections.Immutable;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -60,7 +60,7 @@ public sealed class GeneratedCodeTests
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id == "THR001");
     }
 
-    private static Task<(System.Collections.Immutable.ImmutableArray<Diagnostic> Diagnostics, System.Collections.Immutable.ImmutableArray<string> Exceptions)> AnalyzeAsync(string source, string fileName)
+    private static Task<(ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Exceptions)> AnalyzeAsync(string source, string fileName)
     {
         var tree = CSharpSyntaxTree.ParseText(source, Harness.ParseOptions, path: "/src/" + fileName);
         var compilation = CSharpCompilation.Create("Generated", new[] { tree }, TestReferences.Net80, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
