@@ -68,6 +68,12 @@ public static class Verifier<TAnalyzer, TCodeFix>
                     project.CompilationOptions.SpecificDiagnosticOptions
                         .SetItem("CS0618", ReportDiagnostic.Suppress)   // obsolete Thread APIs are the point of some tests
                         .SetItem("SYSLIB0006", ReportDiagnostic.Suppress));
+                // Top-level statements need an executable.
+                if (project.Documents.Any(d => d.GetSyntaxRootAsync().Result!.ChildNodes().Any(n => n.IsKind(SyntaxKind.GlobalStatement))))
+                {
+                    compilationOptions = compilationOptions.WithOutputKind(OutputKind.ConsoleApplication);
+                }
+
                 return solution.WithProjectParseOptions(projectId, parseOptions).WithProjectCompilationOptions(projectId, compilationOptions);
             });
         }

@@ -30,41 +30,53 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types), SymbolKind.NamedType);
+            start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    // Only types that declare a private Thread field need the per-type facts.
+                    if (((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
+                    {
+                        AnalyzeFieldsOfType(symbolStart, types);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types)
+    /// <summary>Inline <c>new Thread(...).Start()</c> and threads held in locals are decided where Start() is.</summary>
+    private static void AnalyzeStart(OperationAnalysisContext context, ThreadingTypes types)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!IsThreadStart(invocation, types) || IsInCodeWithSyntaxErrors(invocation))
+        {
+            return;
+        }
+
+        switch (invocation.Instance)
+        {
+            case IObjectCreationOperation creation:
+                if (ThreadUsage.BackgroundInInitializer(creation) is not (ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), InlineThreadName));
+                }
+
+                break;
+            case ILocalReferenceOperation local:
+                if (IsLocalThreadUnjoined(local, types))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), local.Local.Name));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Private Thread fields are decided over the whole type (every partial part), at the type's end.</summary>
+    private static void AnalyzeFieldsOfType(SymbolStartAnalysisContext context, ThreadingTypes types)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var fields = new ConcurrentDictionary<IFieldSymbol, FieldFacts>(SymbolEqualityComparer.Default);
-
-        context.RegisterOperationAction(operationContext =>
-        {
-            var invocation = (IInvocationOperation)operationContext.Operation;
-            if (!IsThreadStart(invocation, types))
-            {
-                return;
-            }
-
-            switch (invocation.Instance)
-            {
-                case IObjectCreationOperation creation:
-                    if (ThreadUsage.BackgroundInInitializer(creation) is not (ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown))
-                    {
-                        operationContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), InlineThreadName));
-                    }
-
-                    break;
-                case ILocalReferenceOperation local:
-                    if (IsLocalThreadUnjoined(local, types))
-                    {
-                        operationContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), local.Local.Name));
-                    }
-
-                    break;
-            }
-        }, OperationKind.Invocation);
 
         context.RegisterOperationAction(operationContext =>
         {
@@ -76,8 +88,13 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var facts = fields.GetOrAdd(field, _ => new FieldFacts());
             var use = ThreadUsage.Classify(reference, types);
+            if (use.Kind == ThreadUseKind.Start && IsInCodeWithSyntaxErrors(reference))
+            {
+                use = new ThreadUse(ThreadUseKind.Harmless);
+            }
+
+            var facts = fields.GetOrAdd(field, _ => new FieldFacts());
             lock (facts)
             {
                 facts.Record(use, reference, types);
@@ -154,7 +171,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             var use = ThreadUsage.Classify(reference, types);
             switch (CaptureOf(reference, declaringFunction))
             {
-                case Capture.RunsAfterForegroundThreadsEnd:
+                case Capture.Ignored:
                     continue;
                 case Capture.Escapes:
                     use = new ThreadUse(ThreadUseKind.Escapes);
@@ -205,8 +222,11 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         RunsHere,
         /// <summary>Captured by a delegate that runs elsewhere or later.</summary>
         Escapes,
-        /// <summary>Captured by an AppDomain.ProcessExit handler, which runs after every foreground thread has ended.</summary>
-        RunsAfterForegroundThreadsEnd,
+        /// <summary>
+        /// Never runs while the thread may need joining: an AppDomain.ProcessExit handler runs after every
+        /// foreground thread has ended, and a local function that nothing calls or references never runs.
+        /// </summary>
+        Ignored,
     }
 
     private static Capture CaptureOf(IOperation reference, IOperation? declaringFunction)
@@ -214,9 +234,9 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         var result = Capture.RunsHere;
         for (var function = EnclosingFunction(reference); function is not null && function != declaringFunction; function = EnclosingFunction(function))
         {
-            if (IsProcessExitHandler(function))
+            if (IsProcessExitHandler(function) || IsUnusedLocalFunction(function))
             {
-                return Capture.RunsAfterForegroundThreadsEnd;
+                return Capture.Ignored;
             }
 
             if (!IsInvokedInPlace(function))
@@ -227,6 +247,18 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
 
         return result;
     }
+
+    private static bool IsUnusedLocalFunction(IOperation function) =>
+        function is ILocalFunctionOperation localFunction
+        && !Root(function).Descendants().Any(operation => operation switch
+        {
+            IInvocationOperation call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol),
+            IMethodReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol),
+            _ => false,
+        });
+
+    /// <summary>Half-typed code gets silence: the parser's recovery is no ground for a warning.</summary>
+    private static bool IsInCodeWithSyntaxErrors(IOperation operation) => Root(operation).Syntax.ContainsDiagnostics;
 
     private static IOperation? EnclosingFunction(IOperation operation)
     {

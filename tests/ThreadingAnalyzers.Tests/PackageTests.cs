@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace ThreadingAnalyzers.Tests;
+
+/// <summary>The packed nupkg, installed in throwaway console projects and built, fixed and checked with the real CLI.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class PackageTests(PackedPackage package)
+{
+    private const string AnalyzerFolder = "analyzers/dotnet/cs/";
+
+    /// <summary>The newest Roslyn the shipped assemblies may reference, so that compilers from the .NET 8 SDK load them.</summary>
+    private static readonly Version RoslynFloor = new(4, 8, 0, 0);
+
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>An older compiler than the SDK's, fetched at restore by the test project's PackageDownload.</summary>
+    private static string OldCompilerToolsetVersion =>
+        typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OldCompilerToolsetVersion").Value!;
+
+    private const string UnjoinedThreadProgram = """
+        using System.Threading;
+
+        Console.WriteLine("main starts a worker");
+        var worker = new Thread(() => Console.WriteLine("worker runs"));
+        worker.Start(); // expect: THR001
+        Console.WriteLine("main returns");
+
+        """;
+
+    private static readonly int UnjoinedThreadLine = MarkedLine(UnjoinedThreadProgram, "THR001");
+
+    [Fact]
+    public void NupkgHasBothAssembliesUnderAnalyzersAndNothingUnderLib()
+    {
+        using var zip = ZipFile.OpenRead(package.NupkgPath);
+        var entries = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToList();
+
+        Assert.Equal(
+            new[] { AnalyzerFolder + "ThreadingAnalyzers.CodeFixes.dll", AnalyzerFolder + "ThreadingAnalyzers.dll" },
+            entries.Where(e => e.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.OrdinalIgnoreCase) || e.StartsWith("ref/", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void NuspecMarksADevelopmentDependencyWithoutDependencies()
+    {
+        using var zip = ZipFile.OpenRead(package.NupkgPath);
+        var nuspecEntry = Assert.Single(zip.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string? Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+
+        Assert.Equal(PackedPackage.PackageId, Value("id"));
+        Assert.Equal(package.Version, Value("version"));
+        Assert.Equal("true", Value("developmentDependency"));
+        Assert.Equal("MIT", Value("license"));
+        Assert.False(string.IsNullOrWhiteSpace(Value("description")));
+        Assert.False(string.IsNullOrWhiteSpace(Value("tags")));
+        Assert.Null(metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "dependencies"));
+        var readme = Value("readme");
+        Assert.NotNull(readme);
+        Assert.Contains(zip.Entries, e => e.FullName == readme);
+    }
+
+    [Fact]
+    public void ShippedAssembliesReferenceNoRoslynNewerThanTheFloorAndTheAnalyzersNoWorkspaces()
+    {
+        using var zip = ZipFile.OpenRead(package.NupkgPath);
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith(AnalyzerFolder, StringComparison.Ordinal)))
+        {
+            var references = AssemblyReferences(entry);
+            foreach (var (name, version) in references.Where(r => r.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)))
+            {
+                Assert.True(version <= RoslynFloor, $"{entry.Name} references {name} {version}; compilers older than that drop it with CS8032/CS9057.");
+            }
+
+            if (entry.Name == "ThreadingAnalyzers.dll")
+            {
+                // The command-line compiler does not load Workspaces: an analyzer that references it fails there (RS1038).
+                Assert.DoesNotContain(references, r => r.Name.Contains("Workspaces", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
+    public void InstalledPackageReportsThr001AtTheMarkedLine()
+    {
+        var project = package.CreateProject("Installed", UnjoinedThreadProgram, referencePackage: false);
+
+        var add = DotNetCli.Run(project, BuildTimeout, package.Environment, "add", "package", PackedPackage.PackageId, "--version", package.Version);
+        Assert.True(add.ExitCode == 0, add.ToString());
+        var reference = XDocument.Load(Path.Combine(project, "Installed.csproj")).Descendants("PackageReference").Single();
+        Assert.Equal("all", reference.Element("PrivateAssets")?.Value ?? reference.Attribute("PrivateAssets")?.Value);
+
+        // As the README's CI section shows: the build also writes a SARIF 2.1 log.
+        var build = Build(project, "-p:ErrorLog=build.sarif%2Cversion=2.1");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var thr001 = Assert.Single(DotNetCli.Diagnostics(build.Output), d => d.Id == "THR001");
+        Assert.Equal((Path.Combine(project, "Program.cs"), UnjoinedThreadLine, "warning"), (thr001.File, thr001.Line, thr001.Severity));
+        Assert.Contains("'worker'", thr001.Message, StringComparison.Ordinal);
+
+        using var sarif = JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "build.sarif")));
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        var result = Assert.Single(sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray(),
+            r => r.GetProperty("ruleId").GetString() == "THR001");
+        var region = result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
+        Assert.Equal(UnjoinedThreadLine, region.GetProperty("startLine").GetInt32());
+    }
+
+    /// <summary>Both ways the README's CI section shows to fail a build: -warnaserror, and a severity in .editorconfig.</summary>
+    [Theory]
+    [InlineData("WarnAsError")]
+    [InlineData("EditorConfigError")]
+    public void ErrorSeverityFailsTheBuildOnThr001(string way)
+    {
+        var project = package.CreateProject(way, UnjoinedThreadProgram);
+        string[] arguments = [];
+        if (way == "WarnAsError")
+        {
+            arguments = ["-warnaserror"];
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(project, ".editorconfig"), "root = true\n\n[*.cs]\ndotnet_diagnostic.THR001.severity = error\n");
+        }
+
+        var build = Build(project, arguments);
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        var thr001 = Assert.Single(DotNetCli.Diagnostics(build.Output), d => d.Id == "THR001");
+        Assert.Equal((UnjoinedThreadLine, "error"), (thr001.Line, thr001.Severity));
+    }
+
+    [Fact]
+    public void DotnetFormatAppliesTheThr001Fix()
+    {
+        var project = package.CreateProject("Format", UnjoinedThreadProgram);
+        var programPath = Path.Combine(project, "Program.cs");
+        var before = Build(project);
+        Assert.Contains(DotNetCli.Diagnostics(before.Output), d => d.Id == "THR001");
+
+        var format = DotNetCli.Run(project, BuildTimeout, package.Environment,
+            "format", "analyzers", "--diagnostics", "THR001", "--severity", "warn", "--no-restore", "--verbosity", "detailed");
+
+        Assert.True(format.ExitCode == 0, format.ToString());
+        Assert.DoesNotContain("Unable to fix THR001", format.Output, StringComparison.Ordinal);
+        var fixedProgram = File.ReadAllText(programPath);
+        Assert.True(fixedProgram != UnjoinedThreadProgram, $"dotnet format changed nothing. {format}");
+        var after = Build(project);
+        Assert.True(after.ExitCode == 0, $"The fixed program does not build:{Environment.NewLine}{fixedProgram}{Environment.NewLine}{after}");
+        Assert.DoesNotContain(DotNetCli.Diagnostics(after.Output), d => d.Id.StartsWith("THR", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The package loads in a compiler older than the SDK's. RoslynCompilerType=Custom keeps the SDK from putting its
+    /// own compiler tasks back in place of the toolset package's; the compiler's command line in the log proves which ran.
+    /// </summary>
+    [Fact]
+    public void OlderCompilerToolsetLoadsTheAnalyzers()
+    {
+        var toolsetVersion = OldCompilerToolsetVersion;
+        var project = package.CreateProject("OlderCompiler", UnjoinedThreadProgram, $"""
+            <PropertyGroup><RoslynCompilerType>Custom</RoslynCompilerType></PropertyGroup>
+            <ItemGroup><PackageReference Include="Microsoft.Net.Compilers.Toolset" Version="{toolsetVersion}" PrivateAssets="all" /></ItemGroup>
+            """);
+
+        var build = Build(project, "-v:n");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var compilerLine = build.Output.Split('\n').FirstOrDefault(l => Regex.IsMatch(l, @"\bcsc\.(dll|exe)\b"))?.Replace('\\', '/');
+        Assert.True(compilerLine is not null, $"No compiler command line in the log. {build}");
+        Assert.Contains($"microsoft.net.compilers.toolset/{toolsetVersion}/", compilerLine, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"threadinganalyzers/{package.Version}/{AnalyzerFolder}ThreadingAnalyzers.dll", compilerLine, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"\b(CS8032|CS9057)\b", build.Output);
+        var thr001 = Assert.Single(DotNetCli.Diagnostics(build.Output), d => d.Id == "THR001");
+        Assert.Equal(UnjoinedThreadLine, thr001.Line);
+    }
+
+    private CommandResult Build(string project, params string[] extraArguments) =>
+        DotNetCli.Run(project, BuildTimeout, package.Environment,
+            ["build", "--disable-build-servers", "-tl:off", "-nologo", .. extraArguments]);
+
+    private static int MarkedLine(string source, string id)
+    {
+        var lines = source.Split('\n');
+        return Array.FindIndex(lines, l => l.Contains("// expect: " + id, StringComparison.Ordinal)) + 1;
+    }
+
+    private static List<(string Name, Version Version)> AssemblyReferences(ZipArchiveEntry entry)
+    {
+        using var memory = new MemoryStream();
+        using (var stream = entry.Open())
+        {
+            stream.CopyTo(memory);
+        }
+
+        memory.Position = 0;
+        using var pe = new PEReader(memory);
+        var reader = pe.GetMetadataReader();
+        return reader.AssemblyReferences
+            .Select(h => reader.GetAssemblyReference(h))
+            .Select(r => (reader.GetString(r.Name), r.Version))
+            .ToList();
+    }
+}
