@@ -32,7 +32,7 @@ public sealed class MetaTests
 
     private static readonly Assembly CodeFixAssembly = Assembly.Load(new AssemblyName("ThreadingAnalyzers.CodeFixes"));
 
-    private static readonly ImmutableArray<DiagnosticDescriptor> AllDescriptors = typeof(Descriptors)
+    internal static readonly ImmutableArray<DiagnosticDescriptor> AllDescriptors = typeof(Descriptors)
         .GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
@@ -305,11 +305,11 @@ public sealed class MetaTests
     private static IEnumerable<CodeFixProvider> CodeFixProviders() =>
         ConcreteTypes<CodeFixProvider>(CodeFixAssembly).Select(t => (CodeFixProvider)Activator.CreateInstance(t)!);
 
-    private static bool HasCodeFix(string id) => CodeFixProviders().Any(p => p.FixableDiagnosticIds.Contains(id));
+    internal static bool HasCodeFix(string id) => CodeFixProviders().Any(p => p.FixableDiagnosticIds.Contains(id));
 
     private static string YesNo(bool value) => value ? "Yes" : "No";
 
-    private static string SampleFolder(string id)
+    internal static string SampleFolder(string id)
     {
         var folders = Directory.GetDirectories(Path.Combine(RepoInfo.Root, "samples"), id + ".*");
         Assert.True(folders.Length == 1, $"Expected one samples/{id}.<Name> folder, found {folders.Length}");

@@ -21,13 +21,13 @@ public sealed class PackageTests(PackedPackage package)
     /// <summary>The newest Roslyn the shipped assemblies may reference, so that compilers from the .NET 8 SDK load them.</summary>
     private static readonly Version RoslynFloor = new(4, 8, 0, 0);
 
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan BuildTimeout = PackedPackage.BuildTimeout;
 
     /// <summary>An older compiler than the SDK's, fetched at restore by the test project's PackageDownload.</summary>
     private static string OldCompilerToolsetVersion =>
         typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OldCompilerToolsetVersion").Value!;
 
-    private const string UnjoinedThreadProgram = """
+    internal const string UnjoinedThreadProgram = """
         using System.Threading;
 
         Console.WriteLine("main starts a worker");
@@ -37,7 +37,7 @@ public sealed class PackageTests(PackedPackage package)
 
         """;
 
-    private static readonly int UnjoinedThreadLine = MarkedLine(UnjoinedThreadProgram, "THR001");
+    internal static readonly int UnjoinedThreadLine = MarkedLine(UnjoinedThreadProgram, "THR001");
 
     [Fact]
     public void NupkgHasBothAssembliesUnderAnalyzersAndNothingUnderLib()
@@ -109,12 +109,18 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Equal((Path.Combine(project, "Program.cs"), UnjoinedThreadLine, "warning"), (thr001.File, thr001.Line, thr001.Severity));
         Assert.Contains("'worker'", thr001.Message, StringComparison.Ordinal);
 
+        // What code-scanning tools read: the rule id, level, file and line of the result, and the rule's docs page.
         using var sarif = JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "build.sarif")));
         Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
-        var result = Assert.Single(sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray(),
-            r => r.GetProperty("ruleId").GetString() == "THR001");
-        var region = result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
-        Assert.Equal(UnjoinedThreadLine, region.GetProperty("startLine").GetInt32());
+        var run = sarif.RootElement.GetProperty("runs")[0];
+        var result = Assert.Single(run.GetProperty("results").EnumerateArray(), r => r.GetProperty("ruleId").GetString() == "THR001");
+        Assert.Equal("warning", result.GetProperty("level").GetString());
+        var location = result.GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.Equal(Path.Combine(project, "Program.cs"), new Uri(location.GetProperty("artifactLocation").GetProperty("uri").GetString()!).LocalPath);
+        Assert.Equal(UnjoinedThreadLine, location.GetProperty("region").GetProperty("startLine").GetInt32());
+        var rule = Assert.Single(run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray(),
+            r => r.GetProperty("id").GetString() == "THR001");
+        Assert.Equal(Descriptors.THR001.HelpLinkUri, rule.GetProperty("helpUri").GetString());
     }
 
     /// <summary>Both ways the README's CI section shows to fail a build: -warnaserror, and a severity in .editorconfig.</summary>
@@ -141,24 +147,41 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Equal((UnjoinedThreadLine, "error"), (thr001.Line, thr001.Severity));
     }
 
-    [Fact]
-    public void DotnetFormatAppliesTheThr001Fix()
+    /// <summary>Every rule that has a code fix, once the rules exist: the ids of the descriptors that a fix provider fixes.</summary>
+    public static TheoryData<string> FixableRuleIds => new(MetaTests.AllDescriptors.Select(d => d.Id).Where(MetaTests.HasCodeFix));
+
+    /// <summary>
+    /// <c>dotnet format analyzers</c> applies the rule's fixes to its sample, copied into a throwaway project that
+    /// installed the package; the build afterwards has no diagnostic of the rule and no error. The .editorconfig
+    /// raises the rule to a warning so that a leftover shows in the build even for an info-level rule.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FixableRuleIds))]
+    public void DotnetFormatAppliesTheRuleFixesToItsSample(string id)
     {
-        var project = package.CreateProject("Format", UnjoinedThreadProgram);
-        var programPath = Path.Combine(project, "Program.cs");
-        var before = Build(project);
-        Assert.Contains(DotNetCli.Diagnostics(before.Output), d => d.Id == "THR001");
+        var sample = MetaTests.SampleFolder(id);
+        var project = package.CreateProject("Format" + id, "");
+        var sources = SamplesTests.SourceFiles(sample).ToDictionary(f => Path.GetRelativePath(sample, f), File.ReadAllText);
+        foreach (var (relativePath, text) in sources)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(project, relativePath))!);
+            File.WriteAllText(Path.Combine(project, relativePath), text);
+        }
+
+        File.WriteAllText(Path.Combine(project, ".editorconfig"), $"root = true\n\n[*.cs]\ndotnet_diagnostic.{id}.severity = warning\n");
 
         var format = DotNetCli.Run(project, BuildTimeout, package.Environment,
-            "format", "analyzers", "--diagnostics", "THR001", "--severity", "warn", "--no-restore", "--verbosity", "detailed");
+            "format", "analyzers", "--diagnostics", id, "--severity", "info", "--verbosity", "detailed");
 
         Assert.True(format.ExitCode == 0, format.ToString());
-        Assert.DoesNotContain("Unable to fix THR001", format.Output, StringComparison.Ordinal);
-        var fixedProgram = File.ReadAllText(programPath);
-        Assert.True(fixedProgram != UnjoinedThreadProgram, $"dotnet format changed nothing. {format}");
+        Assert.DoesNotContain($"Unable to fix {id}", format.Output, StringComparison.Ordinal);
+        var changed = sources.Keys.Where(f => File.ReadAllText(Path.Combine(project, f)) != sources[f]).ToList();
+        Assert.True(changed.Count > 0, $"dotnet format changed nothing. {format}");
         var after = Build(project);
-        Assert.True(after.ExitCode == 0, $"The fixed program does not build:{Environment.NewLine}{fixedProgram}{Environment.NewLine}{after}");
-        Assert.DoesNotContain(DotNetCli.Diagnostics(after.Output), d => d.Id.StartsWith("THR", StringComparison.Ordinal));
+        var fixedSources = string.Join(Environment.NewLine, changed.Select(f => $"{f}:{Environment.NewLine}{File.ReadAllText(Path.Combine(project, f))}"));
+        Assert.True(after.ExitCode == 0, $"The fixed sample does not build:{Environment.NewLine}{fixedSources}{Environment.NewLine}{after}");
+        var left = DotNetCli.Diagnostics(after.Output).Where(d => d.Id == id || d.Severity == "error").ToList();
+        Assert.True(left.Count == 0, $"Left after dotnet format: {string.Join("; ", left)}{Environment.NewLine}{fixedSources}");
     }
 
     /// <summary>
@@ -186,11 +209,9 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Equal(UnjoinedThreadLine, thr001.Line);
     }
 
-    private CommandResult Build(string project, params string[] extraArguments) =>
-        DotNetCli.Run(project, BuildTimeout, package.Environment,
-            ["build", "--disable-build-servers", "-tl:off", "-nologo", .. extraArguments]);
+    private CommandResult Build(string project, params string[] extraArguments) => package.Build(project, extraArguments);
 
-    private static int MarkedLine(string source, string id)
+    internal static int MarkedLine(string source, string id)
     {
         var lines = source.Split('\n');
         return Array.FindIndex(lines, l => l.Contains("// expect: " + id, StringComparison.Ordinal)) + 1;
