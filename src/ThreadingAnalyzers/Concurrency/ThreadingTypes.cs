@@ -25,9 +25,14 @@ internal sealed class ThreadingTypes
         Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
         Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
         ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
         AppDomain = compilation.GetTypeByMetadataName("System.AppDomain");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        Console = compilation.GetTypeByMetadataName("System.Console");
+        BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
+        ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
     }
 
     public Compilation Compilation { get; }
@@ -43,9 +48,17 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Lock { get; }
     public INamedTypeSymbol? Task { get; }
     public INamedTypeSymbol? TaskFactory { get; }
+    /// <summary><c>TaskFactory&lt;TResult&gt;</c> (<c>Task&lt;T&gt;.Factory</c>).</summary>
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }
     public INamedTypeSymbol? AppDomain { get; }
+    public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? Console { get; }
+    /// <summary><c>BlockingCollection&lt;T&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? BlockingCollection { get; }
+    /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? ListOfT { get; }
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));

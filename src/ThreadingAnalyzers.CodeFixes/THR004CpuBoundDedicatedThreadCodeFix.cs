@@ -1,0 +1,385 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Rules;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ThreadingAnalyzers.CodeFixes;
+
+/// <summary>
+/// THR004: replaces the dedicated thread with the thread pool. (a) One thread started and joined in one method becomes
+/// <c>var task = Task.Run(body); ... task.Wait();</c> (<c>await task;</c> in an async function). (b) Threads created in a
+/// <c>for</c> loop, stored, started and joined in the loop that follows become one <c>Parallel.For</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR004CpuBoundDedicatedThreadCodeFix)), Shared]
+public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
+{
+    internal const string UseTaskRunKey = "THR004.UseTaskRun";
+
+    internal const string UseParallelForKey = "THR004.UseParallelFor";
+
+    private const string TasksNamespace = "System.Threading.Tasks";
+
+    private static readonly SyntaxAnnotation PoolTypeAnnotation = new("THR004.PoolType");
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR004.Id);
+
+    // Each rewrite picks a variable name that must not collide with the previous ones: the document is fixed one site at a time.
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+        context.CodeActionEquivalenceKey is { } key
+            ? await FixAsync(document, diagnostics, key, context.CancellationToken).ConfigureAwait(false)
+            : document);
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        var types = ThreadingTypes.From(model.Compilation);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (Creation(root, model, diagnostic.Location.SourceSpan, context.CancellationToken) is not { } creation)
+            {
+                continue;
+            }
+
+            string? title = null;
+            string? key = null;
+            if (THR004ReplacementShapes.TryParallelFor(creation, types) is not null)
+            {
+                (title, key) = ("Use Parallel.For", UseParallelForKey);
+            }
+            else if (THR004ReplacementShapes.TryTaskRun(creation, types) is not null)
+            {
+                (title, key) = ("Use Task.Run", UseTaskRunKey);
+            }
+
+            if (key is not null)
+            {
+                var document = context.Document;
+                var equivalenceKey = key;
+                context.RegisterCodeFix(
+                    CodeAction.Create(title!, cancellationToken => FixAsync(document, ImmutableArray.Create(diagnostic), equivalenceKey, cancellationToken), equivalenceKey),
+                    diagnostic);
+            }
+        }
+    }
+
+    private static IObjectCreationOperation? Creation(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken) =>
+        root.FindNode(span, getInnermostNodeForTie: true) is BaseObjectCreationExpressionSyntax node && node.Span == span
+            ? model.GetOperation(node, cancellationToken) as IObjectCreationOperation
+            : null;
+
+    /// <summary>Rewrites the sites of <paramref name="diagnostics"/> whose shape fits <paramref name="key"/>, one after the other.</summary>
+    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        var sites = new List<SyntaxAnnotation>();
+        var nodes = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is BaseObjectCreationExpressionSyntax node && !nodes.ContainsKey(node))
+            {
+                var annotation = new SyntaxAnnotation("THR004.Site", sites.Count.ToString(CultureInfo.InvariantCulture));
+                sites.Add(annotation);
+                nodes.Add(node, annotation);
+            }
+        }
+
+        document = document.WithSyntaxRoot(root.ReplaceNodes(nodes.Keys, (original, current) => current.WithAdditionalAnnotations(nodes[original])));
+        foreach (var site in sites)
+        {
+            root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || root.GetAnnotatedNodes(site).FirstOrDefault() is not BaseObjectCreationExpressionSyntax node
+                || model.GetOperation(node, cancellationToken) is not IObjectCreationOperation creation)
+            {
+                continue;
+            }
+
+            var types = ThreadingTypes.From(model.Compilation);
+            SyntaxNode? fixedRoot = null;
+            if (key == UseParallelForKey && THR004ReplacementShapes.TryParallelFor(creation, types) is { } loop)
+            {
+                fixedRoot = UseParallelFor(root, loop);
+            }
+            else if (key == UseTaskRunKey && THR004ReplacementShapes.TryParallelFor(creation, types) is null
+                && THR004ReplacementShapes.TryTaskRun(creation, types) is { } single)
+            {
+                fixedRoot = UseTaskRun(root, model, single);
+            }
+
+            if (fixedRoot is not null)
+            {
+                document = document.WithSyntaxRoot(fixedRoot);
+            }
+        }
+
+        return await AddTasksImportAsync(document, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>(a): the declaration and Start() become <c>var task = Task.Run(body);</c>, the Join() becomes a wait.</summary>
+    private static SyntaxNode UseTaskRun(SyntaxNode root, SemanticModel model, TaskRunShape shape)
+    {
+        var name = TaskName(shape, model);
+        var argument = shape.Body switch
+        {
+            { Lambda: { } lambda } => lambda.WithoutTrivia().ToFullString(),
+            { TakesArgument: true, MethodGroup: { } group } => "() => " + group.WithoutTrivia().ToFullString() + "(" + (shape.Body.Argument?.WithoutTrivia().ToFullString() ?? "null") + ")",
+            { MethodGroup: { } group } => group.WithoutTrivia().ToFullString(),
+            _ => "null",
+        };
+        var run = (LocalDeclarationStatementSyntax)ParseStatement($"var {name} = global::{TasksNamespace}.Task.Run({argument});");
+        var invocation = (InvocationExpressionSyntax)run.Declaration.Variables[0].Initializer!.Value;
+        run = run.ReplaceNode(invocation.Expression, AnnotatePoolType(invocation.Expression));
+
+        // Parsed outside an async context, `await name;` would read as a declaration of a local of type `await`.
+        var wait = (shape.Awaits ? ExpressionStatement(AwaitExpression(IdentifierName(name))) : ParseStatement($"{name}.Wait();")).WithTriviaFrom(shape.Join);
+        var replaced = shape.StartsWhereDeclared ? (StatementSyntax)shape.Declaration : shape.Start;
+        var removed = shape.Removed.Add(shape.StartsWhereDeclared ? shape.Start : shape.Declaration);
+
+        var tracked = root.TrackNodes(removed.Add(replaced).Add(shape.Join));
+        tracked = tracked.ReplaceNode(tracked.GetCurrentNode(shape.Join)!, wait);
+        var current = tracked.GetCurrentNode(replaced)!;
+        tracked = tracked.ReplaceNode(current, run.WithLeadingTrivia(current.GetLeadingTrivia()).WithTrailingTrivia(current.GetTrailingTrivia()));
+        return tracked.RemoveNodes(removed.Select(r => StatementList.RemovableNode(tracked.GetCurrentNode(r)!)), SyntaxRemoveOptions.KeepNoTrivia)!;
+    }
+
+    /// <summary>(b): the loop becomes <c>Parallel.For(from, to, i =&gt; body)</c>; the collection and the join loop go away.</summary>
+    private static SyntaxNode UseParallelFor(SyntaxNode root, ParallelForShape shape)
+    {
+        var call = shape.Body switch
+        {
+            { Lambda: { } lambda } => lambda.Body,
+            { TakesArgument: true, MethodGroup: { } group } => (CSharpSyntaxNode)ParseExpression(group.WithoutTrivia().ToFullString() + "(" + (shape.Body.Argument?.WithoutTrivia().ToFullString() ?? "null") + ")"),
+            { MethodGroup: { } group } => ParseExpression(group.WithoutTrivia().ToFullString() + "()"),
+            _ => null,
+        };
+        if (call is null)
+        {
+            return root;
+        }
+
+        string body;
+        if (shape.Prefix.IsEmpty && call is ExpressionSyntax expression)
+        {
+            body = expression.WithoutTrivia().ToFullString();
+        }
+        else
+        {
+            var block = new StringBuilder("{\n");
+            foreach (var statement in shape.Prefix)
+            {
+                block.Append(statement.WithoutTrivia().ToFullString()).Append('\n');
+            }
+
+            if (call is BlockSyntax statements)
+            {
+                foreach (var statement in statements.Statements)
+                {
+                    block.Append(statement.ToFullString().Trim()).Append('\n');
+                }
+            }
+            else
+            {
+                block.Append(((ExpressionSyntax)call).WithoutTrivia().ToFullString()).Append(";\n");
+            }
+
+            body = block.Append('}').ToString();
+        }
+
+        var text = $"global::{TasksNamespace}.Parallel.For({shape.From.WithoutTrivia()}, {shape.To.WithoutTrivia()}, {shape.Parameter} => {body});";
+        var parallelFor = (ExpressionStatementSyntax)ParseStatement(text);
+        var invocation = (InvocationExpressionSyntax)parallelFor.Expression;
+        parallelFor = parallelFor.ReplaceNode(invocation.Expression, AnnotatePoolType(invocation.Expression));
+
+        var first = shape.CollectionDeclaredJustBefore ? (StatementSyntax)shape.CollectionDeclaration : shape.Loop;
+        parallelFor = parallelFor
+            .WithLeadingTrivia(first.GetLeadingTrivia())
+            .WithTrailingTrivia(shape.Loop.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        var tracked = root.TrackNodes(shape.CollectionDeclaration, shape.Loop, shape.JoinLoop);
+        tracked = tracked.ReplaceNode(tracked.GetCurrentNode(shape.Loop)!, parallelFor);
+        var removed = new[] { tracked.GetCurrentNode(shape.CollectionDeclaration)!, tracked.GetCurrentNode(shape.JoinLoop)! };
+        return tracked.RemoveNodes(removed.Select(StatementList.RemovableNode), SyntaxRemoveOptions.KeepNoTrivia)!;
+    }
+
+    /// <summary><c>global::System.Threading.Tasks.Task.Run</c>: the cleanup reduces it to the shortest name that binds.</summary>
+    private static SyntaxNode AnnotatePoolType(ExpressionSyntax member) =>
+        member.WithAdditionalAnnotations(Simplifier.Annotation, PoolTypeAnnotation);
+
+    /// <summary>
+    /// The thread's name with Thread turned into Task (<c>thread</c> to <c>task</c>, <c>t1</c> to <c>task1</c>, <c>worker</c> stays),
+    /// numbered on until it collides with no name visible at the site or declared in the enclosing member.
+    /// </summary>
+    private static string TaskName(TaskRunShape shape, SemanticModel model)
+    {
+        var original = shape.Thread.Name;
+        string suggested;
+        if (original.Contains("Thread"))
+        {
+            suggested = original.Replace("Thread", "Task");
+        }
+        else if (original.Contains("thread"))
+        {
+            suggested = original.Replace("thread", "task");
+        }
+        else if ((original.StartsWith("th", System.StringComparison.Ordinal) && original.Skip(2).All(char.IsDigit))
+            || (original.StartsWith("t", System.StringComparison.Ordinal) && original.Skip(1).All(char.IsDigit)))
+        {
+            suggested = "task" + new string(original.SkipWhile(char.IsLetter).ToArray());
+        }
+        else
+        {
+            suggested = original;
+        }
+
+        var taken = new HashSet<string>(model.LookupSymbols(shape.Start.SpanStart).Select(s => s.Name));
+        // Top-level statements share one scope: every global statement of the file counts.
+        var member = shape.Declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } declared and not GlobalStatementSyntax
+            ? declared
+            : shape.Declaration.SyntaxTree.GetRoot();
+        foreach (var token in member.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is VariableDeclaratorSyntax or SingleVariableDesignationSyntax or ForEachStatementSyntax
+                    or ParameterSyntax or LocalFunctionStatementSyntax or CatchDeclarationSyntax or FromClauseSyntax or LetClauseSyntax or JoinClauseSyntax or QueryContinuationSyntax)
+            {
+                taken.Add(token.ValueText);
+            }
+        }
+
+        taken.Remove(original);
+        var name = suggested;
+        for (var number = 2; taken.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; number++)
+        {
+            name = suggested + number.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return name;
+    }
+
+    /// <summary>Adds <c>using System.Threading.Tasks;</c> when a rewritten name does not bind yet and the using is safe to add.</summary>
+    private static async Task<Document> AddTasksImportAsync(Document document, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is not CompilationUnitSyntax unit || model is null)
+        {
+            return document;
+        }
+
+        var unbound = root.GetAnnotatedNodes(PoolTypeAnnotation).Any(node =>
+            node is MemberAccessExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var type } }
+            && model.LookupNamespacesAndTypes(node.SpanStart, name: type.Identifier.ValueText).IsEmpty);
+        if (!unbound || model.Compilation.GetTypeByMetadataName(TasksNamespace + ".Task") is not { } task
+            || model.Compilation.GetCompilationNamespace(task.ContainingNamespace) is not { } tasks
+            || !CanImport(model, root, tasks))
+        {
+            return document;
+        }
+
+        return document.WithSyntaxRoot(AddUsing(unit, TasksNamespace));
+    }
+
+    /// <summary>False when a simple name of the file already binds to another type named like one of <paramref name="ns"/>'s: the using would make it ambiguous.</summary>
+    private static bool CanImport(SemanticModel model, SyntaxNode root, INamespaceSymbol ns)
+    {
+        var typeNames = new HashSet<string>(ns.GetTypeMembers().Select(t => t.Name));
+        foreach (var name in root.DescendantNodes().OfType<SimpleNameSyntax>())
+        {
+            if (!typeNames.Contains(name.Identifier.ValueText)
+                || name.Parent is QualifiedNameSyntax { Right: var right } && right == name
+                || name.Parent is MemberAccessExpressionSyntax { Name: var member } && member == name)
+            {
+                continue;
+            }
+
+            if (model.GetSymbolInfo(name).Symbol is INamedTypeSymbol type
+                && !SymbolEqualityComparer.Default.Equals(model.Compilation.GetCompilationNamespace(type.ContainingNamespace), ns))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds the using among the file's plain usings, System ones first, then in ordinal order.</summary>
+    private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string ns)
+    {
+        var endOfLine = unit.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        if (!endOfLine.IsKind(SyntaxKind.EndOfLineTrivia))
+        {
+            endOfLine = EndOfLine("\n");
+        }
+
+        var directive = UsingDirective(ParseName(ns))
+            .WithUsingKeyword(Token(SyntaxTriviaList.Empty, SyntaxKind.UsingKeyword, TriviaList(Space)))
+            .WithSemicolonToken(Token(SyntaxTriviaList.Empty, SyntaxKind.SemicolonToken, TriviaList(endOfLine)));
+        var usings = unit.Usings;
+        if (usings.Count == 0)
+        {
+            var first = unit.GetFirstToken(includeZeroWidth: true);
+            unit = unit.ReplaceToken(first, first.WithLeadingTrivia(first.LeadingTrivia.Insert(0, endOfLine)));
+            return unit.WithUsings(SingletonList(directive));
+        }
+
+        var index = 0;
+        for (var i = 0; i < usings.Count; i++)
+        {
+            var existing = usings[i];
+            if (existing.Alias is not null || !existing.StaticKeyword.IsKind(SyntaxKind.None) || !existing.GlobalKeyword.IsKind(SyntaxKind.None))
+            {
+                continue;
+            }
+
+            if (CompareNamespaces(ns, existing.Name?.ToString() ?? string.Empty) < 0)
+            {
+                break;
+            }
+
+            index = i + 1;
+        }
+
+        if (index == 0)
+        {
+            // The file header stays on top.
+            directive = directive.WithLeadingTrivia(usings[0].GetLeadingTrivia());
+            usings = usings.Replace(usings[0], usings[0].WithLeadingTrivia(SyntaxTriviaList.Empty));
+        }
+
+        return unit.WithUsings(usings.Insert(index, directive));
+    }
+
+    private static int CompareNamespaces(string left, string right)
+    {
+        var bySystem = IsSystem(right).CompareTo(IsSystem(left));
+        return bySystem != 0 ? bySystem : string.CompareOrdinal(left, right);
+    }
+
+    private static bool IsSystem(string ns) => ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal);
+}

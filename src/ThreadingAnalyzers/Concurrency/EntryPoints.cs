@@ -1,0 +1,367 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>The API that starts code on another thread.</summary>
+internal enum EntryPointKind
+{
+    /// <summary><c>new Thread(body)</c>; the body runs once <c>Start()</c> is called.</summary>
+    Thread,
+    TaskRun,
+    /// <summary><c>Task.Factory.StartNew</c> or <c>StartNew</c> on any <c>TaskFactory</c>.</summary>
+    TaskFactoryStartNew,
+    /// <summary><c>ThreadPool.QueueUserWorkItem</c> and <c>UnsafeQueueUserWorkItem</c>.</summary>
+    ThreadPool,
+    ParallelFor,
+    ParallelForEach,
+    ParallelInvoke,
+    /// <summary>PLINQ <c>ParallelEnumerable.ForAll</c>.</summary>
+    PlinqForAll,
+    /// <summary><c>new System.Threading.Timer(callback, ...)</c>.</summary>
+    Timer,
+}
+
+/// <summary>One delegate that an entry point runs on another thread: a lambda, or a method group.</summary>
+internal sealed class ConcurrentBody
+{
+    public ConcurrentBody(IOperation? function, IMethodSymbol? method, IOperation? methodReceiver)
+    {
+        Function = function;
+        Method = method;
+        MethodReceiver = methodReceiver;
+    }
+
+    /// <summary>The lambda or anonymous method (<see cref="IAnonymousFunctionOperation"/>); null for a method group.</summary>
+    public IOperation? Function { get; }
+
+    /// <summary>The method of a method group (possibly a local function); null for a lambda.</summary>
+    public IMethodSymbol? Method { get; }
+
+    /// <summary>For a method group, the receiver (<c>worker</c> in <c>worker.Run</c>); null for static or implicit-<c>this</c> groups.</summary>
+    public IOperation? MethodReceiver { get; }
+}
+
+/// <summary>A call or object creation that runs delegates concurrently with the code that makes it.</summary>
+internal sealed class EntryPoint
+{
+    public EntryPoint(EntryPointKind kind, string displayName, IOperation operation, ImmutableArray<ConcurrentBody> bodies, bool bodiesRunManyTimes)
+    {
+        Kind = kind;
+        DisplayName = displayName;
+        Operation = operation;
+        Bodies = bodies;
+        BodiesRunManyTimes = bodiesRunManyTimes;
+    }
+
+    public EntryPointKind Kind { get; }
+
+    /// <summary>How messages name it: "new Thread", "Task.Run", "Parallel.For", ...</summary>
+    public string DisplayName { get; }
+
+    /// <summary>The <see cref="IInvocationOperation"/> or <see cref="IObjectCreationOperation"/>.</summary>
+    public IOperation Operation { get; }
+
+    /// <summary>The delegates it runs whose code can be seen; empty when they are passed in from elsewhere.</summary>
+    public ImmutableArray<ConcurrentBody> Bodies { get; }
+
+    /// <summary>The API itself runs each body many times at once (Parallel.For/ForEach, ForAll, a periodic timer).</summary>
+    public bool BodiesRunManyTimes { get; }
+
+    /// <summary>Synchronous entry points: every body has finished when the call returns.</summary>
+    public bool IsSynchronous => Kind is EntryPointKind.ParallelFor or EntryPointKind.ParallelForEach or EntryPointKind.ParallelInvoke or EntryPointKind.PlinqForAll;
+}
+
+/// <summary>Recognizes the concurrent entry points of RULES.md ("Runs concurrently") and their bodies.</summary>
+internal static class EntryPoints
+{
+    /// <summary>The entry point that <paramref name="operation"/> is, if any. Cheap name filters run before any symbol comparison.</summary>
+    public static EntryPoint? TryGet(IOperation operation, ThreadingTypes types) => operation switch
+    {
+        IInvocationOperation invocation => FromInvocation(invocation, types),
+        IObjectCreationOperation creation => FromCreation(creation, types),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Every entry point in <paramref name="root"/> (a method body), each with whether its bodies can run more than once
+    /// at a time: the API runs them many times, the entry point runs in a loop and is not awaited or joined within the
+    /// iteration, or the same method or lambda is started by two entry points of this body.
+    /// </summary>
+    public static ImmutableArray<(EntryPoint Entry, bool RunsMoreThanOnceAtATime)> In(IOperation root, ThreadingTypes types)
+    {
+        var entries = new List<EntryPoint>();
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IInvocationOperation or IObjectCreationOperation && TryGet(operation, types) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        var result = ImmutableArray.CreateBuilder<(EntryPoint, bool)>(entries.Count);
+        foreach (var entry in entries)
+        {
+            result.Add((entry, RunsMoreThanOnceAtATime(entry, entries)));
+        }
+
+        return result.MoveToImmutable();
+    }
+
+    /// <summary>Whether <paramref name="entry"/>'s bodies can overlap with themselves; <paramref name="siblings"/> are the entry points of the same method body.</summary>
+    public static bool RunsMoreThanOnceAtATime(EntryPoint entry, IReadOnlyList<EntryPoint> siblings)
+    {
+        if (entry.BodiesRunManyTimes || RunWindow.StartsRepeatedlyInLoop(entry))
+        {
+            return true;
+        }
+
+        foreach (var body in entry.Bodies)
+        {
+            if (body.Method is null)
+            {
+                continue;
+            }
+
+            foreach (var other in siblings)
+            {
+                if (other == entry)
+                {
+                    continue;
+                }
+
+                foreach (var otherBody in other.Bodies)
+                {
+                    if (otherBody.Method is not null
+                        && SymbolEqualityComparer.Default.Equals(otherBody.Method.OriginalDefinition, body.Method.OriginalDefinition)
+                        && RunWindow.Overlap(entry, other))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The body that a delegate-typed value denotes: a lambda, a method group, or a local initialized once with one of them.</summary>
+    public static ConcurrentBody? BodyOf(IOperation? value)
+    {
+        value = Unwrap(value);
+        if (value is ILocalReferenceOperation local && SingleAssignedValue(local) is { } assigned)
+        {
+            value = Unwrap(assigned);
+        }
+
+        if (value is IDelegateCreationOperation creation)
+        {
+            switch (Unwrap(creation.Target))
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return new ConcurrentBody(lambda, null, null);
+                case IMethodReferenceOperation reference:
+                    var receiver = reference.Instance is null or IInstanceReferenceOperation ? null : reference.Instance;
+                    return new ConcurrentBody(null, reference.Method, receiver);
+            }
+        }
+
+        return null;
+    }
+
+    private static EntryPoint? FromInvocation(IInvocationOperation invocation, ThreadingTypes types)
+    {
+        var method = invocation.TargetMethod;
+        switch (method.Name)
+        {
+            case "Run" when IsType(method.ContainingType, types.Task):
+                return Create(EntryPointKind.TaskRun, "Task.Run", invocation, FirstDelegate(invocation.Arguments), false);
+            case "StartNew" when IsType(method.ContainingType, types.TaskFactory) || IsType(method.ContainingType.OriginalDefinition, types.TaskFactoryOfT):
+                if (UsesNonDefaultScheduler(invocation))
+                {
+                    // A scheduler such as FromCurrentSynchronizationContext() may run the body on the caller's thread.
+                    return null;
+                }
+
+                var name = invocation.Instance is IPropertyReferenceOperation { Property.Name: "Factory" } ? "Task.Factory.StartNew" : "TaskFactory.StartNew";
+                return Create(EntryPointKind.TaskFactoryStartNew, name, invocation, FirstDelegate(invocation.Arguments), false);
+            case "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when IsType(method.ContainingType, types.ThreadPool):
+                return Create(EntryPointKind.ThreadPool, "ThreadPool." + method.Name, invocation, FirstDelegate(invocation.Arguments), false);
+            case "For" when IsType(method.ContainingType, types.Parallel):
+                return Create(EntryPointKind.ParallelFor, "Parallel.For", invocation, AllDelegates(invocation.Arguments), true);
+            case "ForEach" when IsType(method.ContainingType, types.Parallel):
+                return Create(EntryPointKind.ParallelForEach, "Parallel.ForEach", invocation, AllDelegates(invocation.Arguments), true);
+            case "ForEachAsync" when IsType(method.ContainingType, types.Parallel):
+                return Create(EntryPointKind.ParallelForEach, "Parallel.ForEachAsync", invocation, AllDelegates(invocation.Arguments), true);
+            case "Invoke" when IsType(method.ContainingType, types.Parallel):
+                return Create(EntryPointKind.ParallelInvoke, "Parallel.Invoke", invocation, InvokeActions(invocation.Arguments), false);
+            case "ForAll" when IsType(method.ContainingType, types.ParallelEnumerable):
+                return Create(EntryPointKind.PlinqForAll, "PLINQ ForAll", invocation, AllDelegates(invocation.Arguments), true);
+            default:
+                return null;
+        }
+    }
+
+    private static EntryPoint? FromCreation(IObjectCreationOperation creation, ThreadingTypes types)
+    {
+        var type = creation.Type;
+        if (type is null || creation.Constructor is null)
+        {
+            return null;
+        }
+
+        if (type.Name == "Thread" && types.IsThread(type))
+        {
+            return Create(EntryPointKind.Thread, "new Thread", creation, FirstDelegate(creation.Arguments), false);
+        }
+
+        if (type.Name == "Timer" && IsType(type, types.Timer))
+        {
+            return Create(EntryPointKind.Timer, "new Timer", creation, FirstDelegate(creation.Arguments), IsPeriodic(creation));
+        }
+
+        return null;
+    }
+
+    private static EntryPoint Create(EntryPointKind kind, string name, IOperation operation, ImmutableArray<ConcurrentBody> bodies, bool runManyTimes) =>
+        new(kind, name, operation, bodies, runManyTimes);
+
+    private static ImmutableArray<ConcurrentBody> FirstDelegate(ImmutableArray<IArgumentOperation> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
+            {
+                return BodyOf(argument.Value) is { } body ? ImmutableArray.Create(body) : ImmutableArray<ConcurrentBody>.Empty;
+            }
+        }
+
+        return ImmutableArray<ConcurrentBody>.Empty;
+    }
+
+    /// <summary>Parallel.For/ForEach run the body, and also localInit and localFinally, on many threads at once.</summary>
+    private static ImmutableArray<ConcurrentBody> AllDelegates(ImmutableArray<IArgumentOperation> arguments)
+    {
+        var bodies = ImmutableArray.CreateBuilder<ConcurrentBody>();
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate && BodyOf(argument.Value) is { } body)
+            {
+                bodies.Add(body);
+            }
+        }
+
+        return bodies.ToImmutable();
+    }
+
+    /// <summary>Parallel.Invoke(params Action[]): the actions of the params array (an array passed in from elsewhere is not seen).</summary>
+    private static ImmutableArray<ConcurrentBody> InvokeActions(ImmutableArray<IArgumentOperation> arguments)
+    {
+        var bodies = ImmutableArray.CreateBuilder<ConcurrentBody>();
+        foreach (var argument in arguments)
+        {
+            if (Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var element in initializer.ElementValues)
+                {
+                    if (BodyOf(element) is { } body)
+                    {
+                        bodies.Add(body);
+                    }
+                }
+            }
+        }
+
+        return bodies.ToImmutable();
+    }
+
+    /// <summary>A timer whose period is not a constant 0 or Infinite can run its callback again before the last run ended.</summary>
+    private static bool IsPeriodic(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Name == "period")
+            {
+                var value = Unwrap(argument.Value)!;
+                if (value.ConstantValue is { HasValue: true, Value: { } constant })
+                {
+                    return System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture) is not (0 or -1 or 0xFFFFFFFF);
+                }
+
+                return !(value is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" } or IPropertyReferenceOperation { Property.Name: "Zero" });
+            }
+        }
+
+        return false;
+    }
+
+    private static bool UsesNonDefaultScheduler(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Type.Name == "TaskScheduler" && !argument.IsImplicit
+                && Unwrap(argument.Value) is not IPropertyReferenceOperation { Property.Name: "Default" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? SingleAssignedValue(ILocalReferenceOperation reference)
+    {
+        var root = reference;
+        IOperation top = root;
+        while (top.Parent is not null)
+        {
+            top = top.Parent;
+        }
+
+        IOperation? value = null;
+        foreach (var operation in top.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    if (declarator.GetVariableInitializer() is { } initializer)
+                    {
+                        if (value is not null)
+                        {
+                            return null;
+                        }
+
+                        value = initializer.Value;
+                    }
+
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                    when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    if (value is not null)
+                    {
+                        return null;
+                    }
+
+                    value = assignment.Value;
+                    break;
+            }
+        }
+
+        return value;
+    }
+
+    internal static IOperation? Unwrap(IOperation? operation)
+    {
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
+    }
+
+    private static bool IsType(ITypeSymbol? type, INamedTypeSymbol? expected) =>
+        type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type, expected);
+}

@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>One call from a function to a method of this compilation whose body can be seen.</summary>
+internal sealed class CallSite
+{
+    public CallSite(IOperation operation, IMethodSymbol target, bool receiverIsThis)
+    {
+        Operation = operation;
+        Target = target;
+        ReceiverIsThis = receiverIsThis;
+    }
+
+    /// <summary>The invocation, or the property reference whose accessor runs.</summary>
+    public IOperation Operation { get; }
+
+    public IMethodSymbol Target { get; }
+
+    /// <summary>An instance call on <c>this</c> (implicit or explicit), so the callee's <c>this</c> is the caller's.</summary>
+    public bool ReceiverIsThis { get; }
+}
+
+/// <summary>A method that a concurrent body calls, directly or through other methods of the compilation.</summary>
+internal sealed class ReachedMethod
+{
+    public ReachedMethod(IMethodSymbol method, IOperation body, int depth, bool thisIsBodyThis, ImmutableArray<CallSite> callers)
+    {
+        Method = method;
+        Body = body;
+        Depth = depth;
+        ThisIsBodyThis = thisIsBodyThis;
+        Callers = callers;
+    }
+
+    public IMethodSymbol Method { get; }
+
+    /// <summary>The method's operation: <see cref="IMethodBodyOperation"/>, <see cref="ILocalFunctionOperation"/>, ...</summary>
+    public IOperation Body { get; }
+
+    /// <summary>1 for a method that the body calls directly.</summary>
+    public int Depth { get; }
+
+    /// <summary>Every call chain from the body to it is made of calls on <c>this</c>: its <c>this</c> is the body's.</summary>
+    public bool ThisIsBodyThis { get; }
+
+    /// <summary>The calls to it from the body or from other reached methods.</summary>
+    public ImmutableArray<CallSite> Callers { get; }
+}
+
+/// <summary>
+/// Which methods of this compilation a concurrent body calls, transitively: bounded, cycle-safe, computed lazily and
+/// cached per compilation (each method's direct calls are found once).
+/// </summary>
+internal sealed class Reach
+{
+    /// <summary>How many calls deep the walk goes.</summary>
+    public const int MaxDepth = 6;
+
+    /// <summary>How many methods one body may reach before the walk stops.</summary>
+    public const int MaxMethods = 128;
+
+    private static readonly ConditionalWeakTable<Compilation, Reach> Cache = new();
+
+    private readonly Compilation _compilation;
+    private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IOperation, ImmutableArray<CallSite>> _calls = new();
+
+    private Reach(Compilation compilation) => _compilation = compilation;
+
+    public static Reach For(Compilation compilation) => Cache.GetValue(compilation, static c => new Reach(c));
+
+    /// <summary>The methods of this compilation that <paramref name="body"/> (a lambda, local function or method body) calls, transitively, nearest first.</summary>
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default)
+    {
+        var order = new List<IMethodSymbol>();
+        var facts = new Dictionary<IMethodSymbol, (IOperation Body, int Depth, bool ThisIsBodyThis, List<CallSite> Callers)>(SymbolEqualityComparer.Default);
+        var queue = new Queue<(IOperation Function, int Depth, bool ThisIsBodyThis)>();
+        queue.Enqueue((body, 0, true));
+        while (queue.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (function, depth, thisIsBodyThis) = queue.Dequeue();
+            if (depth >= MaxDepth)
+            {
+                continue;
+            }
+
+            foreach (var call in CallsIn(function))
+            {
+                var calleeThis = thisIsBodyThis && call.ReceiverIsThis;
+                if (facts.TryGetValue(call.Target, out var known))
+                {
+                    known.Callers.Add(call);
+                    if (known.ThisIsBodyThis && !calleeThis)
+                    {
+                        facts[call.Target] = (known.Body, known.Depth, false, known.Callers);
+                    }
+
+                    continue;
+                }
+
+                if (order.Count >= MaxMethods || BodyOf(call.Target, function) is not { } calleeBody)
+                {
+                    continue;
+                }
+
+                order.Add(call.Target);
+                facts.Add(call.Target, (calleeBody, depth + 1, calleeThis, new List<CallSite> { call }));
+                queue.Enqueue((calleeBody, depth + 1, calleeThis));
+            }
+        }
+
+        var result = ImmutableArray.CreateBuilder<ReachedMethod>(order.Count);
+        foreach (var method in order)
+        {
+            var fact = facts[method];
+            result.Add(new ReachedMethod(method, fact.Body, fact.Depth, fact.ThisIsBodyThis, fact.Callers.ToImmutableArray()));
+        }
+
+        return result.MoveToImmutable();
+    }
+
+    /// <summary>The methods of this compilation that <paramref name="method"/> calls, transitively; empty when its body cannot be seen.</summary>
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IMethodSymbol method, CancellationToken cancellationToken = default) =>
+        BodyOf(method, null) is { } body ? MethodsCalledFrom(body, cancellationToken) : ImmutableArray<ReachedMethod>.Empty;
+
+    /// <summary>
+    /// The operation of a method declared in this compilation (null for metadata, abstract, extern or partial-without-body).
+    /// <paramref name="near"/> is an operation whose semantic model serves when the method is declared in the same tree.
+    /// </summary>
+    public IOperation? BodyOf(IMethodSymbol method, IOperation? near)
+    {
+        method = Normalize(method);
+        if (method.MethodKind == MethodKind.LocalFunction && near is not null)
+        {
+            // A local function's operation is part of its containing method's tree; find it there, not through a new model.
+            return LocalFunctionIn(RunWindow.Root(near), method);
+        }
+
+        return _bodies.GetOrAdd(method, m => LoadBody(m, near?.SemanticModel));
+    }
+
+    /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation, cached.</summary>
+    public ImmutableArray<CallSite> CallsIn(IOperation function) => _calls.GetOrAdd(function, FindCalls);
+
+    /// <summary>
+    /// The operations that run as part of <paramref name="function"/> on its thread: nested lambdas are skipped unless they
+    /// are passed to a method that runs them synchronously (List&lt;T&gt;.ForEach, Array.ForEach, LINQ to Objects), and local
+    /// function declarations are skipped (they run where they are called).
+    /// </summary>
+    public static IEnumerable<IOperation> OperationsOf(IOperation function)
+    {
+        var stack = new Stack<IOperation>();
+        foreach (var child in function.ChildOperations)
+        {
+            stack.Push(child);
+        }
+
+        while (stack.Count > 0)
+        {
+            var operation = stack.Pop();
+            if (operation is ILocalFunctionOperation)
+            {
+                continue;
+            }
+
+            if (operation is IAnonymousFunctionOperation && !RunsSynchronously(operation))
+            {
+                continue;
+            }
+
+            yield return operation;
+            foreach (var child in operation.ChildOperations)
+            {
+                stack.Push(child);
+            }
+        }
+    }
+
+    /// <summary>A lambda passed to List&lt;T&gt;.ForEach, Array.ForEach or a System.Linq.Enumerable method runs on the caller's thread.</summary>
+    public static bool RunsSynchronously(IOperation lambda)
+    {
+        var current = lambda.Parent;
+        while (current is IDelegateCreationOperation or IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        if (current is IArgumentOperation { Parent: IInvocationOperation invocation })
+        {
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            return (method.Name == "ForEach" && type?.Name is "List" or "Array" && type.ContainingNamespace?.ToString() is "System" or "System.Collections.Generic")
+                || (type?.Name == "Enumerable" && type.ContainingNamespace?.ToString() == "System.Linq");
+        }
+
+        return false;
+    }
+
+    private ImmutableArray<CallSite> FindCalls(IOperation function)
+    {
+        var calls = ImmutableArray.CreateBuilder<CallSite>();
+        foreach (var operation in OperationsOf(function))
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when IsSource(invocation.TargetMethod):
+                    calls.Add(new CallSite(invocation, Normalize(invocation.TargetMethod), IsThis(invocation.Instance, invocation.TargetMethod)));
+                    break;
+                case IPropertyReferenceOperation property when IsSource(property.Property):
+                    foreach (var accessor in AccessorsRun(property))
+                    {
+                        if (IsSource(accessor))
+                        {
+                            calls.Add(new CallSite(property, Normalize(accessor), IsThis(property.Instance, accessor)));
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return calls.ToImmutable();
+    }
+
+    private static IEnumerable<IMethodSymbol> AccessorsRun(IPropertyReferenceOperation property)
+    {
+        var isWritten = property.Parent is IAssignmentOperation assignment && assignment.Target == property
+            || property.Parent is IIncrementOrDecrementOperation;
+        var isRead = !(property.Parent is ISimpleAssignmentOperation simple && simple.Target == property);
+        if (isRead && property.Property.GetMethod is { } getter)
+        {
+            yield return getter;
+        }
+
+        if (isWritten && property.Property.SetMethod is { } setter)
+        {
+            yield return setter;
+        }
+    }
+
+    private static bool IsThis(IOperation? instance, IMethodSymbol method) =>
+        !method.IsStatic && (instance is null ? method.MethodKind == MethodKind.LocalFunction : instance is IInstanceReferenceOperation);
+
+    private bool IsSource(ISymbol symbol) =>
+        !symbol.IsAbstract && !symbol.IsExtern && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly);
+
+    private static IMethodSymbol Normalize(IMethodSymbol method)
+    {
+        method = method.ReducedFrom ?? method;
+        method = method.OriginalDefinition;
+        return method.PartialImplementationPart ?? method;
+    }
+
+    private IOperation? LoadBody(IMethodSymbol method, SemanticModel? nearModel)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var tree = reference.SyntaxTree;
+            if (!_compilation.ContainsSyntaxTree(tree))
+            {
+                continue;
+            }
+
+            // The analyzer driver gives analyzers a compilation with a caching SemanticModelProvider, so this is the shared model, not a new binding (RS1030's concern); only trees holding a reached method are touched.
+            var model = nearModel is not null && nearModel.SyntaxTree == tree ? nearModel : _compilation.GetSemanticModel(tree);
+            var operation = model.GetOperation(reference.GetSyntax());
+            if (operation is not null)
+            {
+                return operation;
+            }
+        }
+
+        return null;
+    }
+
+    private static IOperation? LocalFunctionIn(IOperation root, IMethodSymbol method)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalFunctionOperation localFunction && SymbolEqualityComparer.Default.Equals(localFunction.Symbol, method))
+            {
+                return localFunction;
+            }
+        }
+
+        return null;
+    }
+}

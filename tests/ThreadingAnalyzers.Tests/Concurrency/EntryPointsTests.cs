@@ -1,0 +1,100 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Concurrency;
+
+namespace ThreadingAnalyzers.Tests.Concurrency;
+
+public class EntryPointsTests
+{
+    internal static (Compilation Compilation, IOperation Root) Compile(string source, string method = "M")
+    {
+        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
+        var compilation = CSharpCompilation.Create("T", new[] { tree }, TestReferences.Net80, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var model = compilation.GetSemanticModel(tree);
+        var declaration = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == method);
+        return (compilation, model.GetOperation(declaration)!);
+    }
+
+    [Theory]
+    [InlineData("new Thread(() => { }).Start();", "new Thread", false)]
+    [InlineData("new Thread(Work, 1024).Start();", "new Thread", false)]
+    [InlineData("new Thread(o => { }).Start(1);", "new Thread", false)]
+    [InlineData("Task.Run(() => 1);", "Task.Run", false)]
+    [InlineData("Task.Factory.StartNew(Work);", "Task.Factory.StartNew", false)]
+    [InlineData("ThreadPool.QueueUserWorkItem(_ => { });", "ThreadPool.QueueUserWorkItem", false)]
+    [InlineData("ThreadPool.UnsafeQueueUserWorkItem(_ => { }, null);", "ThreadPool.UnsafeQueueUserWorkItem", false)]
+    [InlineData("Parallel.For(0, 10, i => { });", "Parallel.For", true)]
+    [InlineData("Parallel.ForEach(new[] { 1 }, i => { });", "Parallel.ForEach", true)]
+    [InlineData("Parallel.Invoke(() => { }, Work);", "Parallel.Invoke", false)]
+    [InlineData("new[] { 1 }.AsParallel().ForAll(i => { });", "PLINQ ForAll", true)]
+    [InlineData("new Timer(_ => { }, null, 0, 1000);", "new Timer", true)]
+    [InlineData("new Timer(_ => { }, null, 1000, Timeout.Infinite);", "new Timer", false)]
+    [InlineData("for (var i = 0; i < 2; i++) Task.Run(Work);", "Task.Run", true)]
+    [InlineData("for (var i = 0; i < 2; i++) Task.Run(Work).Wait();", "Task.Run", false)]
+    [InlineData("new Thread(Work).Start(); new Thread(Work).Start();", "new Thread", true)]
+    public void RecognizesEntryPoint(string statement, string name, bool runsMoreThanOnce)
+    {
+        var (compilation, root) = Compile($$"""
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                async Task M() { {{statement}} await Task.Yield(); }
+                void Work() { }
+            }
+            """);
+        var entries = EntryPoints.In(root, ThreadingTypes.From(compilation));
+        Assert.NotEmpty(entries);
+        Assert.All(entries, e =>
+        {
+            Assert.Equal(name, e.Entry.DisplayName);
+            Assert.NotEmpty(e.Entry.Bodies);
+            Assert.Equal(runsMoreThanOnce, e.RunsMoreThanOnceAtATime);
+        });
+    }
+
+    [Fact]
+    public void IgnoresLookAlikes()
+    {
+        var (compilation, root) = Compile("""
+            using System.Threading.Tasks;
+            class Parallel { public static void For(int a, int b, System.Action<int> f) { } }
+            class C
+            {
+                void M()
+                {
+                    Parallel.For(0, 1, i => { });
+                    new Task(() => { }).Start();
+                    Task.Factory.StartNew(() => { }, default, TaskCreationOptions.None, TaskScheduler.FromCurrentSynchronizationContext());
+                }
+            }
+            """);
+        Assert.Empty(EntryPoints.In(root, ThreadingTypes.From(compilation)));
+    }
+
+    [Fact]
+    public void ReachFollowsCallsTransitivelyAndSurvivesCycles()
+    {
+        var (compilation, root) = Compile("""
+            using System.Threading;
+            class C
+            {
+                int _count;
+                void M() { new Thread(() => First()).Start(); }
+                void First() { Second(); }
+                void Second() { _count++; First(); Helper.Static(); }
+            }
+            static class Helper { public static void Static() { } }
+            """);
+        var entry = EntryPoints.In(root, ThreadingTypes.From(compilation)).Single().Entry;
+        var reached = Reach.For(compilation).MethodsCalledFrom(entry.Bodies[0].Function!);
+        Assert.Equal(new[] { "First", "Second", "Static" }, reached.Select(r => r.Method.Name));
+        Assert.Equal(new[] { 1, 2, 3 }, reached.Select(r => r.Depth));
+        Assert.True(reached[1].ThisIsBodyThis);
+    }
+}
