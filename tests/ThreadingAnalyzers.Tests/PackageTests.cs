@@ -9,12 +9,13 @@ using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Xunit.Abstractions;
 
 namespace ThreadingAnalyzers.Tests;
 
 /// <summary>The packed nupkg, installed in throwaway console projects and built, fixed and checked with the real CLI.</summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class PackageTests(PackedPackage package)
+public sealed class PackageTests(PackedPackage package, ITestOutputHelper output)
 {
     private const string AnalyzerFolder = "analyzers/dotnet/cs/";
 
@@ -153,12 +154,15 @@ public sealed class PackageTests(PackedPackage package)
     /// <summary>
     /// <c>dotnet format analyzers</c> applies the rule's fixes to its sample, copied into a throwaway project that
     /// installed the package; the build afterwards has no diagnostic of the rule and no error. The .editorconfig
-    /// raises the rule to a warning so that a leftover shows in the build even for an info-level rule.
+    /// raises the rule to a warning so that a leftover shows in the build even for an info-level rule. One run of
+    /// dotnet format applies one kind of fix per rule (the equivalence key of the action offered first, in a Fix All),
+    /// so a rule with two kinds of fix takes a second run, as it would for a user.
     /// </summary>
     [Theory]
     [MemberData(nameof(FixableRuleIds))]
     public void DotnetFormatAppliesTheRuleFixesToItsSample(string id)
     {
+        const int MaxRuns = 3;
         var sample = MetaTests.SampleFolder(id);
         var project = package.CreateProject("Format" + id, "");
         var sources = SamplesTests.SourceFiles(sample).ToDictionary(f => Path.GetRelativePath(sample, f), File.ReadAllText);
@@ -169,19 +173,29 @@ public sealed class PackageTests(PackedPackage package)
         }
 
         File.WriteAllText(Path.Combine(project, ".editorconfig"), $"root = true\n\n[*.cs]\ndotnet_diagnostic.{id}.severity = warning\n");
+        string Current(string relativePath) => File.ReadAllText(Path.Combine(project, relativePath));
+        string Changed() => string.Join(Environment.NewLine, sources.Keys.Where(f => Current(f) != sources[f]).Select(f => $"{f}:{Environment.NewLine}{Current(f)}"));
 
-        var format = DotNetCli.Run(project, BuildTimeout, package.Environment,
-            "format", "analyzers", "--diagnostics", id, "--severity", "info", "--verbosity", "detailed");
+        for (var run = 1; ; run++)
+        {
+            var before = sources.Keys.ToDictionary(f => f, Current);
+            var format = DotNetCli.Run(project, BuildTimeout, package.Environment,
+                "format", "analyzers", "--diagnostics", id, "--severity", "info", "--verbosity", "detailed");
 
-        Assert.True(format.ExitCode == 0, format.ToString());
-        Assert.DoesNotContain($"Unable to fix {id}", format.Output, StringComparison.Ordinal);
-        var changed = sources.Keys.Where(f => File.ReadAllText(Path.Combine(project, f)) != sources[f]).ToList();
-        Assert.True(changed.Count > 0, $"dotnet format changed nothing. {format}");
-        var after = Build(project);
-        var fixedSources = string.Join(Environment.NewLine, changed.Select(f => $"{f}:{Environment.NewLine}{File.ReadAllText(Path.Combine(project, f))}"));
-        Assert.True(after.ExitCode == 0, $"The fixed sample does not build:{Environment.NewLine}{fixedSources}{Environment.NewLine}{after}");
-        var left = DotNetCli.Diagnostics(after.Output).Where(d => d.Id == id || d.Severity == "error").ToList();
-        Assert.True(left.Count == 0, $"Left after dotnet format: {string.Join("; ", left)}{Environment.NewLine}{fixedSources}");
+            Assert.True(format.ExitCode == 0, format.ToString());
+            Assert.DoesNotContain($"Unable to fix {id}", format.Output, StringComparison.Ordinal);
+            Assert.True(before.Any(pair => Current(pair.Key) != pair.Value), $"Run {run} of dotnet format changed nothing.{Environment.NewLine}{Changed()}{Environment.NewLine}{format}");
+            var after = Build(project);
+            Assert.True(after.ExitCode == 0, $"The fixed sample does not build:{Environment.NewLine}{Changed()}{Environment.NewLine}{after}");
+            var left = DotNetCli.Diagnostics(after.Output).Where(d => d.Id == id || d.Severity == "error").ToList();
+            if (left.Count == 0)
+            {
+                output.WriteLine($"{id}: dotnet format fixed the sample in {run} run(s).");
+                return;
+            }
+
+            Assert.True(run < MaxRuns, $"Left after {run} runs of dotnet format: {string.Join("; ", left)}{Environment.NewLine}{Changed()}");
+        }
     }
 
     /// <summary>
