@@ -33,6 +33,7 @@ internal sealed class ThreadingTypes
         Console = compilation.GetTypeByMetadataName("System.Console");
         BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
         ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+        Environment = compilation.GetTypeByMetadataName("System.Environment");
     }
 
     public Compilation Compilation { get; }
@@ -59,6 +60,7 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? BlockingCollection { get; }
     /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
     public INamedTypeSymbol? ListOfT { get; }
+    public INamedTypeSymbol? Environment { get; }
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));

@@ -1,0 +1,402 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Simplification;
+using ThreadingAnalyzers.Rules;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using FixKind = ThreadingAnalyzers.Rules.THR003LegacyThreadApiAnalyzer.FixKind;
+
+namespace ThreadingAnalyzers.CodeFixes;
+
+/// <summary>THR003: rewrites a legacy Thread member to its modern equivalent where the rewrite is mechanical.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR003LegacyThreadApiCodeFix)), Shared]
+public sealed class THR003LegacyThreadApiCodeFix : CodeFixProvider
+{
+    internal const string EquivalenceKey = "THR003.UseModernApi";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR003.Id);
+
+    // Each site is rewritten in place and nested sites compose through the editor, so one pass per document fixes all.
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (FindSite(root, diagnostic) is not { } site)
+            {
+                continue;
+            }
+
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    Title(site.Kind),
+                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
+                    EquivalenceKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
+        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false);
+
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var rewrite = new Rewriter(editor);
+        foreach (var diagnostic in diagnostics)
+        {
+            if (FindSite(editor.OriginalRoot, diagnostic) is { } site)
+            {
+                rewrite.Apply(site);
+            }
+        }
+
+        var root = editor.GetChangedRoot();
+        foreach (var import in rewrite.MissingImports())
+        {
+            root = Imports.Add(root, import);
+        }
+
+        return document.WithSyntaxRoot(root);
+    }
+
+    /// <summary>The node a fixable diagnostic points at, when it has the shape the rewrite expects.</summary>
+    private static Site? FindSite(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(THR003LegacyThreadApiAnalyzer.FixProperty, out var kind) || kind is null)
+        {
+            return null;
+        }
+
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        var expected = kind switch
+        {
+            FixKind.VolatileRead or FixKind.VolatileWrite or FixKind.MemoryBarrier =>
+                node is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax,
+            FixKind.CurrentDomain => node is InvocationExpressionSyntax,
+            FixKind.CurrentManagedThreadId => node is MemberAccessExpressionSyntax,
+            FixKind.SetApartmentState => node is AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax },
+            FixKind.GetApartmentState => node is MemberAccessExpressionSyntax or MemberBindingExpressionSyntax,
+            _ => false,
+        };
+        return expected && node.Span == diagnostic.Location.SourceSpan ? new Site(node, kind) : null;
+    }
+
+    private static string Title(string kind) => kind switch
+    {
+        FixKind.VolatileRead => "Use Volatile.Read",
+        FixKind.VolatileWrite => "Use Volatile.Write",
+        FixKind.MemoryBarrier => "Use Interlocked.MemoryBarrier",
+        FixKind.CurrentDomain => "Use AppDomain.CurrentDomain",
+        FixKind.CurrentManagedThreadId => "Use Environment.CurrentManagedThreadId",
+        FixKind.SetApartmentState => "Use SetApartmentState",
+        _ => "Use GetApartmentState",
+    };
+
+    /// <summary><c>t.ApartmentState = x;</c> becomes <c>t.SetApartmentState(x);</c>, keeping comments around the <c>=</c>.</summary>
+    private static SyntaxNode SetApartmentState(AssignmentExpressionSyntax assignment)
+    {
+        var target = (MemberAccessExpressionSyntax)assignment.Left;
+        var value = assignment.Right.WithoutTrailingTrivia().WithLeadingTrivia(Comments(
+            target.Name.GetTrailingTrivia(),
+            assignment.OperatorToken.LeadingTrivia,
+            assignment.OperatorToken.TrailingTrivia,
+            assignment.Right.GetLeadingTrivia()));
+        var callee = target.WithName(Name("SetApartmentState", target.Name.GetLeadingTrivia()));
+        return InvocationExpression(callee, Arguments(Argument(value)))
+            .WithLeadingTrivia(assignment.GetLeadingTrivia())
+            .WithTrailingTrivia(assignment.GetTrailingTrivia());
+    }
+
+    /// <summary><c>t.ApartmentState</c> becomes <c>t.GetApartmentState()</c> (and <c>t?.ApartmentState</c> becomes <c>t?.GetApartmentState()</c>).</summary>
+    private static SyntaxNode GetApartmentState(ExpressionSyntax read)
+    {
+        ExpressionSyntax callee = read switch
+        {
+            MemberAccessExpressionSyntax access => access.WithName(Name("GetApartmentState", access.Name.GetLeadingTrivia())),
+            MemberBindingExpressionSyntax binding => binding.WithName(Name("GetApartmentState", binding.Name.GetLeadingTrivia())),
+            _ => read,
+        };
+        return InvocationExpression(callee.WithoutTrailingTrivia(), Arguments())
+            .WithTrailingTrivia(read.GetTrailingTrivia());
+    }
+
+    // Tokens without elastic trivia: the cleanup would otherwise reformat around them.
+    private static IdentifierNameSyntax Name(string text, SyntaxTriviaList leading) =>
+        IdentifierName(Identifier(leading, text, SyntaxTriviaList.Empty));
+
+    private static ArgumentListSyntax Arguments(params ArgumentSyntax[] arguments) =>
+        ArgumentList(
+            Token(SyntaxTriviaList.Empty, SyntaxKind.OpenParenToken, SyntaxTriviaList.Empty),
+            SeparatedList(arguments),
+            Token(SyntaxTriviaList.Empty, SyntaxKind.CloseParenToken, SyntaxTriviaList.Empty));
+
+    /// <summary>The comments of <paramref name="lists"/>, each still ending its line when it is a <c>//</c> comment.</summary>
+    private static SyntaxTriviaList Comments(params SyntaxTriviaList[] lists)
+    {
+        var comments = new List<SyntaxTrivia>();
+        foreach (var list in lists)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i].IsKind(SyntaxKind.MultiLineCommentTrivia))
+                {
+                    comments.Add(list[i]);
+                    comments.Add(Space);
+                }
+                else if (list[i].IsKind(SyntaxKind.SingleLineCommentTrivia))
+                {
+                    comments.Add(list[i]);
+                    comments.Add(i + 1 < list.Count && list[i + 1].IsKind(SyntaxKind.EndOfLineTrivia) ? list[i + 1] : ElasticCarriageReturnLineFeed);
+                }
+            }
+        }
+
+        return TriviaList(comments);
+    }
+
+    /// <summary>Applies the rewrites of one document and records the types they name, to import them afterwards if needed.</summary>
+    private sealed class Rewriter
+    {
+        private readonly DocumentEditor _editor;
+        private readonly List<(INamedTypeSymbol Type, int Position)> _namedTypes = new();
+
+        public Rewriter(DocumentEditor editor) => _editor = editor;
+
+        private SemanticModel Model => _editor.SemanticModel;
+
+        public void Apply(Site site)
+        {
+            switch (site.Kind)
+            {
+                case FixKind.VolatileRead:
+                    ReplaceCallee(site.Node, "System.Threading.Volatile", "Read");
+                    break;
+                case FixKind.VolatileWrite:
+                    ReplaceCallee(site.Node, "System.Threading.Volatile", "Write");
+                    break;
+                case FixKind.MemoryBarrier:
+                    ReplaceCallee(site.Node, "System.Threading.Interlocked", "MemoryBarrier");
+                    break;
+                case FixKind.CurrentDomain:
+                    ReplaceWithStaticMember(site.Node, "System.AppDomain", "CurrentDomain");
+                    break;
+                case FixKind.CurrentManagedThreadId:
+                    ReplaceWithStaticMember(site.Node, "System.Environment", "CurrentManagedThreadId");
+                    break;
+                case FixKind.SetApartmentState:
+                    _editor.ReplaceNode(site.Node, (current, _) => SetApartmentState((AssignmentExpressionSyntax)current));
+                    break;
+                case FixKind.GetApartmentState:
+                    _editor.ReplaceNode(site.Node, (current, _) => GetApartmentState((ExpressionSyntax)current));
+                    break;
+            }
+        }
+
+        /// <summary>The namespaces to import so that the new names bind without qualification, when importing them is safe.</summary>
+        public IEnumerable<string> MissingImports() =>
+            _namedTypes
+                .Where(named => Imports.IsUnbound(Model, named.Position, named.Type))
+                .Select(named => Model.Compilation.GetCompilationNamespace(named.Type.ContainingNamespace))
+                .OfType<INamespaceSymbol>()
+                .Distinct<INamespaceSymbol>(SymbolEqualityComparer.Default)
+                .Where(ns => Imports.CanImport(Model, ns))
+                .Select(ns => ns.ToDisplayString())
+                .OrderBy(name => name, System.StringComparer.Ordinal);
+
+        /// <summary><c>Thread.VolatileRead(address: ref x)</c> becomes <c>Volatile.Read(ref x)</c>: the callee changes, the arguments stay.</summary>
+        private void ReplaceCallee(SyntaxNode node, string typeName, string memberName)
+        {
+            if (Model.Compilation.GetTypeByMetadataName(typeName) is not { } type)
+            {
+                return;
+            }
+
+            var callee = node is InvocationExpressionSyntax invocation ? invocation.Expression : node;
+            _namedTypes.Add((type, callee.SpanStart));
+            _editor.ReplaceNode(callee, (current, _) => QualifiedMember(type, memberName).WithTriviaFrom(current));
+
+            if (node is InvocationExpressionSyntax { ArgumentList.Arguments: var arguments })
+            {
+                // The replacement's parameters have other names; the analyzer offers the fix only for positional order.
+                foreach (var argument in arguments.Where(a => a.NameColon is not null))
+                {
+                    _editor.ReplaceNode(argument, (current, _) =>
+                    {
+                        var named = (ArgumentSyntax)current;
+                        return named.WithNameColon(null).WithLeadingTrivia(named.GetLeadingTrivia());
+                    });
+                }
+            }
+        }
+
+        /// <summary><c>Thread.GetDomain()</c> becomes <c>AppDomain.CurrentDomain</c>: the whole expression is replaced.</summary>
+        private void ReplaceWithStaticMember(SyntaxNode node, string typeName, string memberName)
+        {
+            if (Model.Compilation.GetTypeByMetadataName(typeName) is { } type)
+            {
+                _namedTypes.Add((type, node.SpanStart));
+                _editor.ReplaceNode(node, (current, _) => QualifiedMember(type, memberName).WithTriviaFrom(current));
+            }
+        }
+
+        /// <summary><c>global::Ns.Type.Member</c>, which the cleanup reduces to the shortest name that binds.</summary>
+        private static ExpressionSyntax QualifiedMember(INamedTypeSymbol type, string memberName) =>
+            ParseExpression(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + memberName)
+                .WithAdditionalAnnotations(Simplifier.Annotation);
+    }
+
+    /// <summary>
+    /// Adds <c>using Ns;</c> itself: with Roslyn 4.8, <c>Simplifier.AddImportsAnnotation</c> on a type that is the receiver
+    /// of a member access adds nothing, and a using must not make another name in the file ambiguous
+    /// (System.Threading.Timer against System.Timers.Timer).
+    /// </summary>
+    private static class Imports
+    {
+        /// <summary>True when the simple name binds to nothing yet; when it binds to another type, a using would not help.</summary>
+        public static bool IsUnbound(SemanticModel model, int position, INamedTypeSymbol type) =>
+            model.LookupNamespacesAndTypes(position, name: type.Name).IsEmpty;
+
+        /// <summary>False when a simple name in the file already means some other type named like one of <paramref name="ns"/>'s.</summary>
+        /// <param name="ns">The namespace merged over all referenced assemblies (System.Threading spans several).</param>
+        public static bool CanImport(SemanticModel model, INamespaceSymbol ns)
+        {
+            var typeNames = new HashSet<string>(ns.GetTypeMembers().Select(t => t.Name));
+            foreach (var name in model.SyntaxTree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>())
+            {
+                if (!typeNames.Contains(name.Identifier.ValueText) || IsQualified(name))
+                {
+                    continue;
+                }
+
+                var info = model.GetSymbolInfo(name);
+                var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
+                if (symbol is INamedTypeSymbol type
+                    && !SymbolEqualityComparer.Default.Equals(model.Compilation.GetCompilationNamespace(type.ContainingNamespace), ns))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Adds <c>using <paramref name="ns"/>;</c> among the file's usings, System first, then in ordinal order.</summary>
+        public static SyntaxNode Add(SyntaxNode root, string ns)
+        {
+            if (root is not CompilationUnitSyntax unit)
+            {
+                return root;
+            }
+
+            var endOfLine = unit.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            if (!endOfLine.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                endOfLine = EndOfLine("\n");
+            }
+
+            var directive = UsingDirective(ParseName(ns))
+                .WithUsingKeyword(Token(SyntaxTriviaList.Empty, SyntaxKind.UsingKeyword, TriviaList(Space)))
+                .WithSemicolonToken(Token(SyntaxTriviaList.Empty, SyntaxKind.SemicolonToken, TriviaList(endOfLine)));
+            var usings = unit.Usings;
+            if (usings.Count == 0)
+            {
+                // A blank line between the new using and what follows it.
+                var first = unit.GetFirstToken(includeZeroWidth: true);
+                unit = unit.ReplaceToken(first, first.WithLeadingTrivia(first.LeadingTrivia.Insert(0, endOfLine)));
+                return unit.WithUsings(SingletonList(directive));
+            }
+
+            var index = InsertionIndex(usings, ns);
+            if (index == 0)
+            {
+                // The file header stays on top.
+                directive = directive.WithLeadingTrivia(usings[0].GetLeadingTrivia());
+                usings = usings.Replace(usings[0], usings[0].WithLeadingTrivia(SyntaxTriviaList.Empty));
+            }
+
+            return unit.WithUsings(usings.Insert(index, directive));
+        }
+
+        private static int InsertionIndex(SyntaxList<UsingDirectiveSyntax> usings, string ns)
+        {
+            var lastPlain = -1;
+            for (var i = 0; i < usings.Count; i++)
+            {
+                var directive = usings[i];
+                if (!directive.StaticKeyword.IsKind(SyntaxKind.None) || directive.Alias is not null || !directive.GlobalKeyword.IsKind(SyntaxKind.None))
+                {
+                    continue;
+                }
+
+                if (CompareNamespaces(ns, directive.Name?.ToString() ?? string.Empty) < 0)
+                {
+                    return i;
+                }
+
+                lastPlain = i;
+            }
+
+            if (lastPlain >= 0)
+            {
+                return lastPlain + 1;
+            }
+
+            // No plain using: after the global usings, before static and alias ones.
+            var index = 0;
+            while (index < usings.Count && !usings[index].GlobalKeyword.IsKind(SyntaxKind.None))
+            {
+                index++;
+            }
+
+            return index;
+        }
+
+        private static int CompareNamespaces(string left, string right)
+        {
+            var bySystem = IsSystem(right).CompareTo(IsSystem(left));
+            return bySystem != 0 ? bySystem : string.CompareOrdinal(left, right);
+        }
+
+        private static bool IsSystem(string ns) => ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal);
+
+        private static bool IsQualified(SimpleNameSyntax name) => name.Parent switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right == name,
+            MemberAccessExpressionSyntax access => access.Name == name,
+            MemberBindingExpressionSyntax => true,
+            AliasQualifiedNameSyntax => true,
+            _ => false,
+        };
+    }
+
+    private sealed class Site
+    {
+        public Site(SyntaxNode node, string kind)
+        {
+            Node = node;
+            Kind = kind;
+        }
+
+        public SyntaxNode Node { get; }
+
+        public string Kind { get; }
+    }
+}
