@@ -297,89 +297,11 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
             && model.LookupNamespacesAndTypes(node.SpanStart, name: type.Identifier.ValueText).IsEmpty);
         if (!unbound || model.Compilation.GetTypeByMetadataName(TasksNamespace + ".Task") is not { } task
             || model.Compilation.GetCompilationNamespace(task.ContainingNamespace) is not { } tasks
-            || !CanImport(model, root, tasks))
+            || !Imports.CanImport(model, tasks))
         {
             return document;
         }
 
-        return document.WithSyntaxRoot(AddUsing(unit, TasksNamespace));
+        return document.WithSyntaxRoot(Imports.Add(unit, TasksNamespace));
     }
-
-    /// <summary>False when a simple name of the file already binds to another type named like one of <paramref name="ns"/>'s: the using would make it ambiguous.</summary>
-    private static bool CanImport(SemanticModel model, SyntaxNode root, INamespaceSymbol ns)
-    {
-        var typeNames = new HashSet<string>(ns.GetTypeMembers().Select(t => t.Name));
-        foreach (var name in root.DescendantNodes().OfType<SimpleNameSyntax>())
-        {
-            if (!typeNames.Contains(name.Identifier.ValueText)
-                || name.Parent is QualifiedNameSyntax { Right: var right } && right == name
-                || name.Parent is MemberAccessExpressionSyntax { Name: var member } && member == name)
-            {
-                continue;
-            }
-
-            if (model.GetSymbolInfo(name).Symbol is INamedTypeSymbol type
-                && !SymbolEqualityComparer.Default.Equals(model.Compilation.GetCompilationNamespace(type.ContainingNamespace), ns))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Adds the using among the file's plain usings, System ones first, then in ordinal order.</summary>
-    private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string ns)
-    {
-        var endOfLine = unit.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        if (!endOfLine.IsKind(SyntaxKind.EndOfLineTrivia))
-        {
-            endOfLine = EndOfLine("\n");
-        }
-
-        var directive = UsingDirective(ParseName(ns))
-            .WithUsingKeyword(Token(SyntaxTriviaList.Empty, SyntaxKind.UsingKeyword, TriviaList(Space)))
-            .WithSemicolonToken(Token(SyntaxTriviaList.Empty, SyntaxKind.SemicolonToken, TriviaList(endOfLine)));
-        var usings = unit.Usings;
-        if (usings.Count == 0)
-        {
-            var first = unit.GetFirstToken(includeZeroWidth: true);
-            unit = unit.ReplaceToken(first, first.WithLeadingTrivia(first.LeadingTrivia.Insert(0, endOfLine)));
-            return unit.WithUsings(SingletonList(directive));
-        }
-
-        var index = 0;
-        for (var i = 0; i < usings.Count; i++)
-        {
-            var existing = usings[i];
-            if (existing.Alias is not null || !existing.StaticKeyword.IsKind(SyntaxKind.None) || !existing.GlobalKeyword.IsKind(SyntaxKind.None))
-            {
-                continue;
-            }
-
-            if (CompareNamespaces(ns, existing.Name?.ToString() ?? string.Empty) < 0)
-            {
-                break;
-            }
-
-            index = i + 1;
-        }
-
-        if (index == 0)
-        {
-            // The file header stays on top.
-            directive = directive.WithLeadingTrivia(usings[0].GetLeadingTrivia());
-            usings = usings.Replace(usings[0], usings[0].WithLeadingTrivia(SyntaxTriviaList.Empty));
-        }
-
-        return unit.WithUsings(usings.Insert(index, directive));
-    }
-
-    private static int CompareNamespaces(string left, string right)
-    {
-        var bySystem = IsSystem(right).CompareTo(IsSystem(left));
-        return bySystem != 0 ? bySystem : string.CompareOrdinal(left, right);
-    }
-
-    private static bool IsSystem(string ns) => ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal);
 }
