@@ -26,6 +26,8 @@ public sealed class PackedPackage : IDisposable
 
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(5);
 
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
     private readonly Lazy<string> nupkgPath;
 
     public PackedPackage()
@@ -82,6 +84,11 @@ public sealed class PackedPackage : IDisposable
         File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
         return directory;
     }
+
+    /// <summary><c>dotnet build</c> of a throwaway project, as a user runs it, with <paramref name="extraArguments"/>.</summary>
+    public CommandResult Build(string project, params string[] extraArguments) =>
+        DotNetCli.Run(project, BuildTimeout, Environment,
+            ["build", "--disable-build-servers", "-tl:off", "-nologo", .. extraArguments]);
 
     public void Dispose()
     {

@@ -32,7 +32,7 @@ public sealed class MetaTests
 
     private static readonly Assembly CodeFixAssembly = Assembly.Load(new AssemblyName("ThreadingAnalyzers.CodeFixes"));
 
-    private static readonly ImmutableArray<DiagnosticDescriptor> AllDescriptors = typeof(Descriptors)
+    internal static readonly ImmutableArray<DiagnosticDescriptor> AllDescriptors = typeof(Descriptors)
         .GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
@@ -294,6 +294,32 @@ public sealed class MetaTests
         Assert.True(offered > 0, $"No code fix is offered on the {id} sample");
     }
 
+    /// <summary>
+    /// The diagnostics of rule <paramref name="id"/> in the C# files of <paramref name="folder"/>, compiled as the SDK
+    /// compiles a sample, each with the number of code actions the fix providers offer on it.
+    /// </summary>
+    internal static async Task<List<(Diagnostic Diagnostic, int Actions)>> DiagnosticsWithFixes(string folder, string id)
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = SampleProject(workspace, folder);
+        var compilation = await project.GetCompilationAsync();
+        var providers = CodeFixProviders().Where(p => p.FixableDiagnosticIds.Contains(id)).ToList();
+        var result = new List<(Diagnostic, int)>();
+        foreach (var diagnostic in (await AnalyzerDiagnostics(compilation!)).Where(d => d.Id == id))
+        {
+            var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+            var actions = 0;
+            foreach (var provider in providers)
+            {
+                await provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (_, _) => actions++, CancellationToken.None));
+            }
+
+            result.Add((diagnostic, actions));
+        }
+
+        return result;
+    }
+
     private static DiagnosticDescriptor Descriptor(string id) => AllDescriptors.Single(d => d.Id == id);
 
     private static IEnumerable<Type> ConcreteTypes<T>(Assembly assembly) =>
@@ -305,11 +331,11 @@ public sealed class MetaTests
     private static IEnumerable<CodeFixProvider> CodeFixProviders() =>
         ConcreteTypes<CodeFixProvider>(CodeFixAssembly).Select(t => (CodeFixProvider)Activator.CreateInstance(t)!);
 
-    private static bool HasCodeFix(string id) => CodeFixProviders().Any(p => p.FixableDiagnosticIds.Contains(id));
+    internal static bool HasCodeFix(string id) => CodeFixProviders().Any(p => p.FixableDiagnosticIds.Contains(id));
 
     private static string YesNo(bool value) => value ? "Yes" : "No";
 
-    private static string SampleFolder(string id)
+    internal static string SampleFolder(string id)
     {
         var folders = Directory.GetDirectories(Path.Combine(RepoInfo.Root, "samples"), id + ".*");
         Assert.True(folders.Length == 1, $"Expected one samples/{id}.<Name> folder, found {folders.Length}");

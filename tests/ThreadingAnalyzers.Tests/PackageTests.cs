@@ -8,26 +8,29 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using System.Xml.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit.Abstractions;
 
 namespace ThreadingAnalyzers.Tests;
 
 /// <summary>The packed nupkg, installed in throwaway console projects and built, fixed and checked with the real CLI.</summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class PackageTests(PackedPackage package)
+public sealed class PackageTests(PackedPackage package, ITestOutputHelper output)
 {
     private const string AnalyzerFolder = "analyzers/dotnet/cs/";
 
     /// <summary>The newest Roslyn the shipped assemblies may reference, so that compilers from the .NET 8 SDK load them.</summary>
     private static readonly Version RoslynFloor = new(4, 8, 0, 0);
 
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan BuildTimeout = PackedPackage.BuildTimeout;
 
     /// <summary>An older compiler than the SDK's, fetched at restore by the test project's PackageDownload.</summary>
     private static string OldCompilerToolsetVersion =>
         typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OldCompilerToolsetVersion").Value!;
 
-    private const string UnjoinedThreadProgram = """
+    internal const string UnjoinedThreadProgram = """
         using System.Threading;
 
         Console.WriteLine("main starts a worker");
@@ -37,7 +40,7 @@ public sealed class PackageTests(PackedPackage package)
 
         """;
 
-    private static readonly int UnjoinedThreadLine = MarkedLine(UnjoinedThreadProgram, "THR001");
+    internal static readonly int UnjoinedThreadLine = MarkedLine(UnjoinedThreadProgram, "THR001");
 
     [Fact]
     public void NupkgHasBothAssembliesUnderAnalyzersAndNothingUnderLib()
@@ -109,12 +112,18 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Equal((Path.Combine(project, "Program.cs"), UnjoinedThreadLine, "warning"), (thr001.File, thr001.Line, thr001.Severity));
         Assert.Contains("'worker'", thr001.Message, StringComparison.Ordinal);
 
+        // What code-scanning tools read: the rule id, level, file and line of the result, and the rule's docs page.
         using var sarif = JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "build.sarif")));
         Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
-        var result = Assert.Single(sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray(),
-            r => r.GetProperty("ruleId").GetString() == "THR001");
-        var region = result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
-        Assert.Equal(UnjoinedThreadLine, region.GetProperty("startLine").GetInt32());
+        var run = sarif.RootElement.GetProperty("runs")[0];
+        var result = Assert.Single(run.GetProperty("results").EnumerateArray(), r => r.GetProperty("ruleId").GetString() == "THR001");
+        Assert.Equal("warning", result.GetProperty("level").GetString());
+        var location = result.GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.Equal(Path.Combine(project, "Program.cs"), new Uri(location.GetProperty("artifactLocation").GetProperty("uri").GetString()!).LocalPath);
+        Assert.Equal(UnjoinedThreadLine, location.GetProperty("region").GetProperty("startLine").GetInt32());
+        var rule = Assert.Single(run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray(),
+            r => r.GetProperty("id").GetString() == "THR001");
+        Assert.Equal(Descriptors.THR001.HelpLinkUri, rule.GetProperty("helpUri").GetString());
     }
 
     /// <summary>Both ways the README's CI section shows to fail a build: -warnaserror, and a severity in .editorconfig.</summary>
@@ -141,24 +150,63 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Equal((UnjoinedThreadLine, "error"), (thr001.Line, thr001.Severity));
     }
 
-    [Fact]
-    public void DotnetFormatAppliesTheThr001Fix()
+    /// <summary>Every rule that has a code fix, once the rules exist: the ids of the descriptors that a fix provider fixes.</summary>
+    public static TheoryData<string> FixableRuleIds => new(MetaTests.AllDescriptors.Select(d => d.Id).Where(MetaTests.HasCodeFix));
+
+    /// <summary>
+    /// <c>dotnet format analyzers</c> applies the rule's fixes to its sample, copied into a throwaway project that
+    /// installed the package: afterwards the build has no error, and each diagnostic of the rule it still reports is
+    /// one that no code fix offers to repair. The .editorconfig raises the rule to a warning so that what is left shows
+    /// in the build even for an info-level rule. One run of dotnet format applies one kind of fix per rule (a Fix All
+    /// with the equivalence key of the action offered first), so a rule with two kinds of fix takes a second run, as it
+    /// would for a user; whether fixable diagnostics remain is checked in-process between runs.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FixableRuleIds))]
+    public async Task DotnetFormatAppliesTheRuleFixesToItsSample(string id)
     {
-        var project = package.CreateProject("Format", UnjoinedThreadProgram);
-        var programPath = Path.Combine(project, "Program.cs");
-        var before = Build(project);
-        Assert.Contains(DotNetCli.Diagnostics(before.Output), d => d.Id == "THR001");
+        const int MaxRuns = 3;
+        var sample = MetaTests.SampleFolder(id);
+        var project = package.CreateProject("Format" + id, "");
+        var sources = SamplesTests.SourceFiles(sample).ToDictionary(f => Path.GetRelativePath(sample, f), File.ReadAllText);
+        foreach (var (relativePath, text) in sources)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(project, relativePath))!);
+            File.WriteAllText(Path.Combine(project, relativePath), text);
+        }
 
-        var format = DotNetCli.Run(project, BuildTimeout, package.Environment,
-            "format", "analyzers", "--diagnostics", "THR001", "--severity", "warn", "--no-restore", "--verbosity", "detailed");
+        File.WriteAllText(Path.Combine(project, ".editorconfig"), $"root = true\n\n[*.cs]\ndotnet_diagnostic.{id}.severity = warning\n");
+        string Current(string relativePath) => File.ReadAllText(Path.Combine(project, relativePath));
+        string Changed() => string.Join(Environment.NewLine, sources.Keys.Where(f => Current(f) != sources[f]).Select(f => $"{f}:{Environment.NewLine}{Current(f)}"));
 
-        Assert.True(format.ExitCode == 0, format.ToString());
-        Assert.DoesNotContain("Unable to fix THR001", format.Output, StringComparison.Ordinal);
-        var fixedProgram = File.ReadAllText(programPath);
-        Assert.True(fixedProgram != UnjoinedThreadProgram, $"dotnet format changed nothing. {format}");
-        var after = Build(project);
-        Assert.True(after.ExitCode == 0, $"The fixed program does not build:{Environment.NewLine}{fixedProgram}{Environment.NewLine}{after}");
-        Assert.DoesNotContain(DotNetCli.Diagnostics(after.Output), d => d.Id.StartsWith("THR", StringComparison.Ordinal));
+        List<(Diagnostic Diagnostic, int Actions)> left;
+        for (var run = 1; ; run++)
+        {
+            var before = sources.Keys.ToDictionary(f => f, Current);
+            var format = DotNetCli.Run(project, BuildTimeout, package.Environment,
+                "format", "analyzers", "--diagnostics", id, "--severity", "info", "--verbosity", "detailed");
+
+            Assert.True(format.ExitCode == 0, format.ToString());
+            Assert.DoesNotContain($"Unable to fix {id}", format.Output, StringComparison.Ordinal);
+            Assert.True(before.Any(pair => Current(pair.Key) != pair.Value), $"Run {run} of dotnet format changed nothing.{Environment.NewLine}{Changed()}{Environment.NewLine}{format}");
+            left = await MetaTests.DiagnosticsWithFixes(project, id);
+            var fixable = left.Where(d => d.Actions > 0).Select(d => d.Diagnostic).ToList();
+            if (fixable.Count == 0)
+            {
+                output.WriteLine($"{id}: {run} run(s) of dotnet format applied every fix offered on the sample; {left.Count} diagnostic(s) without a fix are left.");
+                break;
+            }
+
+            Assert.True(run < MaxRuns, $"Fixable after {run} runs of dotnet format: {string.Join("; ", fixable)}{Environment.NewLine}{Changed()}");
+        }
+
+        var build = Build(project);
+        Assert.True(build.ExitCode == 0, $"The fixed sample does not build:{Environment.NewLine}{Changed()}{Environment.NewLine}{build}");
+        var reported = DotNetCli.Diagnostics(build.Output);
+        Assert.DoesNotContain(reported, d => d.Severity == "error");
+        Assert.Equal(
+            left.Select(d => d.Diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1).Order(),
+            reported.Where(d => d.Id == id).Select(d => d.Line).Order());
     }
 
     /// <summary>
@@ -186,9 +234,7 @@ public sealed class PackageTests(PackedPackage package)
         Assert.Equal(UnjoinedThreadLine, thr001.Line);
     }
 
-    private CommandResult Build(string project, params string[] extraArguments) =>
-        DotNetCli.Run(project, BuildTimeout, package.Environment,
-            ["build", "--disable-build-servers", "-tl:off", "-nologo", .. extraArguments]);
+    private CommandResult Build(string project, params string[] extraArguments) => package.Build(project, extraArguments);
 
     private static int MarkedLine(string source, string id)
     {
