@@ -1015,4 +1015,69 @@ public class THR002Tests
             void M() => Parallel.For(0, 10, i => { lock (_sync) { _seen.Add(i); } });
         }
         """, ProtectWithLock, net10: true, Verify.Expect("THR002", 0).WithArguments("_seen", "modified by HashSet<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task FixAllAddsAnInstanceAndAStaticGateWhenBothAreNeeded() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private static readonly List<int> All = new();
+            private readonly List<int> _mine = new();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    {|#0:_mine.Add(i)|};
+                    {|#1:All.Add(i)|};
+                });
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private static readonly List<int> All = new();
+            private readonly List<int> _mine = new();
+            private readonly object _sync = new object();
+            private static readonly object _sync2 = new object();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    lock (_sync)
+                    {
+                        _mine.Add(i);
+                    }
+                    lock (_sync2)
+                    {
+                        All.Add(i);
+                    }
+                });
+            }
+        }
+        """, ProtectWithLock,
+        Verify.Expect("THR002", 0).WithArguments("_mine", "modified by List<int>.Add", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("All", "modified by List<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task NoLockFixOutsideAStatementOrInAStruct() => Verify.NoFix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        struct S
+        {
+            private static int count;
+            void M() => Parallel.For(0, 10, i => { {|#0:count += 2|}; });
+        }
+        class C
+        {
+            private static int count;
+            void M() => Parallel.For(0, 10, i => { var seen = {|#1:count += 2|}; });
+        }
+        """, ProtectWithLock,
+        Verify.Expect("THR002", 0).WithArguments("count", "incremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("count", "incremented", "Parallel.For"));
 }
