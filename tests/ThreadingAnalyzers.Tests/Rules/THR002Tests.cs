@@ -483,6 +483,35 @@ public class THR002Tests
     }
 
     [Fact]
+    public Task TimerThatPausesItselfAndInterlockedTryLock() => Verify.Diagnostic("""
+        using System.Threading;
+        class Poller
+        {
+            private readonly Timer _timer;
+            private readonly Timer _guarded;
+            private int _polls;
+            private int _busy;
+            private int _guardedPolls;
+            public Poller()
+            {
+                _timer = new Timer(Poll, null, 0, 100);
+                _guarded = new Timer(_ =>
+                {
+                    if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;
+                    try { _guardedPolls++; }
+                    finally { Volatile.Write(ref _busy, 0); }
+                }, null, 0, 100);
+            }
+            private void Poll(object? state)
+            {
+                _timer.Change(Timeout.Infinite, Timeout.Infinite);
+                try { _polls++; }
+                finally { _timer.Change(100, Timeout.Infinite); }
+            }
+        }
+        """);
+
+    [Fact]
     public Task SynchronizedMethod() => Verify.Diagnostic("""
         using System.Runtime.CompilerServices;
         using System.Threading.Tasks;
