@@ -84,6 +84,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
 
         var model = editor.SemanticModel;
         var gates = new Dictionary<(TypeDeclarationSyntax Type, bool IsStatic), string>();
+        var newGates = new Dictionary<TypeDeclarationSyntax, List<SyntaxNode>>();
         var wrapped = new HashSet<SyntaxNode>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
@@ -99,7 +100,19 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
             var isStatic = NeedsStaticGate(node, model, cancellationToken);
             if (!gates.TryGetValue((type, isStatic), out var gate))
             {
-                gate = ExistingGate(typeSymbol, isStatic, model.Compilation) ?? AddGate(editor, type, typeSymbol, isStatic, gates.Values, model);
+                gate = ExistingGate(typeSymbol, isStatic, model.Compilation);
+                if (gate is null)
+                {
+                    var (name, field) = NewGate(type, typeSymbol, isStatic, gates.Values, model);
+                    gate = name;
+                    if (!newGates.TryGetValue(type, out var fields))
+                    {
+                        newGates.Add(type, fields = new List<SyntaxNode>());
+                    }
+
+                    fields.Add(field);
+                }
+
                 gates.Add((type, isStatic), gate);
             }
 
@@ -130,7 +143,33 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
             }
         }
 
+        foreach (var pair in newGates)
+        {
+            InsertGates(editor, pair.Key, pair.Value);
+        }
+
         return await CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>New gates go after the type's last field, in the order they were made, or first in the type.</summary>
+    private static void InsertGates(DocumentEditor editor, TypeDeclarationSyntax type, List<SyntaxNode> fields)
+    {
+        var lastField = type.Members.OfType<FieldDeclarationSyntax>().LastOrDefault();
+        if (lastField is not null)
+        {
+            editor.InsertAfter(lastField, fields);
+        }
+        else if (type.Members.Count > 0)
+        {
+            editor.InsertBefore(type.Members[0], fields);
+        }
+        else
+        {
+            foreach (var field in fields)
+            {
+                editor.AddMember(type, field);
+            }
+        }
     }
 
     private static LockStatementSyntax LockStatement(string gate, StatementSyntax statement) =>
@@ -279,7 +318,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
         return !isStatic && matching.Count == 0 && statics.Count == 1 ? statics[0].Name : null;
     }
 
-    private static string AddGate(DocumentEditor editor, TypeDeclarationSyntax type, INamedTypeSymbol typeSymbol, bool isStatic, IEnumerable<string> taken, SemanticModel model)
+    private static (string Name, SyntaxNode Field) NewGate(TypeDeclarationSyntax type, INamedTypeSymbol typeSymbol, bool isStatic, IEnumerable<string> taken, SemanticModel model)
     {
         var name = Enumerable.Range(1, 100)
             .Select(i => i == 1 ? GateName : GateName + i.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -303,21 +342,6 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
                     .AddVariables(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(initializer))))
             .WithModifiers(modifiers)
             .WithAdditionalAnnotations(Formatter.Annotation);
-
-        var lastField = type.Members.OfType<FieldDeclarationSyntax>().LastOrDefault();
-        if (lastField is not null)
-        {
-            editor.InsertAfter(lastField, field);
-        }
-        else if (type.Members.Count > 0)
-        {
-            editor.InsertBefore(type.Members[0], field);
-        }
-        else
-        {
-            editor.AddMember(type, field);
-        }
-
-        return name;
+        return (name, field);
     }
 }

@@ -243,7 +243,8 @@ internal static class EntryPoints
 
         if (type.Name == "Timer" && IsType(type, types.Timer))
         {
-            return Create(EntryPointKind.Timer, "new Timer", creation, FirstDelegate(creation.Arguments), IsPeriodic(creation));
+            var callback = FirstDelegate(creation.Arguments);
+            return Create(EntryPointKind.Timer, "new Timer", creation, callback, IsPeriodic(creation) && !PausesItsTimer(callback, creation, types));
         }
 
         if (type.Name == "Task" && (IsType(type, types.Task) || IsType(type.BaseType, types.Task)) && IsStartedOnThePool(creation))
@@ -348,6 +349,32 @@ internal static class EntryPoints
                 }
 
                 return !(value is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" } or IPropertyReferenceOperation { Property.Name: "Zero" });
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A callback that calls <c>Change</c> on a timer (to pause it while it works, or to schedule its next run) does not
+    /// overlap itself the way a free-running periodic timer does.
+    /// </summary>
+    private static bool PausesItsTimer(ImmutableArray<ConcurrentBody> callback, IObjectCreationOperation creation, ThreadingTypes types)
+    {
+        foreach (var body in callback)
+        {
+            var operation = body.Function ?? (body.Method is { } method ? Reach.For(types.Compilation).BodyOf(method, creation) : null);
+            if (operation is null)
+            {
+                continue;
+            }
+
+            foreach (var descendant in operation.Descendants())
+            {
+                if (descendant is IInvocationOperation { TargetMethod.Name: "Change" } change && IsType(change.TargetMethod.ContainingType, types.Timer))
+                {
+                    return true;
+                }
             }
         }
 

@@ -160,19 +160,35 @@ internal static class LockSet
             case "WaitAll" or "WaitAny":
                 // WaitHandle.WaitAll(new[] { mutex1, mutex2 }) takes every mutex at once.
                 return method.IsStatic && method.ContainingType?.Name == "WaitHandle";
+            case "CompareExchange" or "Exchange":
+                // if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return; is a hand-made try-lock.
+                return method.ContainingType?.Name == "Interlocked" && IsTested(invocation);
             default:
                 return false;
         }
+    }
+
+    /// <summary>The call's result decides a branch: <c>if (... != 0) return;</c>, <c>while (... == 1)</c>.</summary>
+    private static bool IsTested(IOperation invocation)
+    {
+        var current = invocation.Parent;
+        while (current is IConversionOperation or IParenthesizedOperation or IBinaryOperation or IUnaryOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current is IConditionalOperation or ILoopOperation or IConditionalAccessOperation
+            || (current is IReturnOperation && current.Parent is not null);
     }
 
     private static bool IsRelease(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name is "Exit" or "Release" or "ReleaseMutex" or "Set" or "ExitWriteLock" or "ExitUpgradeableReadLock"
             or "ReleaseWriterLock" or "ReleaseLock" or "Unlock";
 
-    /// <summary>The lock a call acquires or releases: Monitor's argument, or the receiver (none for WaitHandle.WaitAll: held to the end).</summary>
+    /// <summary>The lock a call acquires or releases: Monitor's argument, or the receiver (none for WaitHandle.WaitAll or an Interlocked try-lock: held to the end).</summary>
     private static ISymbol? LockKey(IInvocationOperation invocation)
     {
-        if (invocation.TargetMethod.Name is "WaitAll" or "WaitAny")
+        if (invocation.TargetMethod.Name is "WaitAll" or "WaitAny" or "CompareExchange" or "Exchange")
         {
             return null;
         }

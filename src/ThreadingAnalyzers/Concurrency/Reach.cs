@@ -65,10 +65,10 @@ internal sealed class ReachedMethod
 internal sealed class Reach
 {
     /// <summary>How many calls deep the walk goes.</summary>
-    public const int MaxDepth = 6;
+    public const int MaxDepth = 5;
 
     /// <summary>How many methods one body may reach before the walk stops.</summary>
-    public const int MaxMethods = 128;
+    public const int MaxMethods = 64;
 
     private static readonly ConditionalWeakTable<Compilation, Reach> Cache = new();
 

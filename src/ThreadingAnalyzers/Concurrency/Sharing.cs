@@ -138,22 +138,30 @@ internal sealed class Sharing
 
     private readonly object? _starterThis;
 
-    private Sharing(ThreadingTypes types, ImmutableArray<BodyRun> runs, object? starterThis)
+    private Sharing(ThreadingTypes types, object? starterThis)
     {
         _types = types;
-        Runs = runs;
         _starterThis = starterThis;
     }
 
-    public ImmutableArray<BodyRun> Runs { get; }
+    /// <summary>The bodies whose writes can meet another execution (a body that runs once, alone, is left out).</summary>
+    public ImmutableArray<BodyRun> Runs { get; private set; } = ImmutableArray<BodyRun>.Empty;
 
     /// <summary>The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch.</summary>
     public static Sharing Analyze(IOperation root, ISymbol owner, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
     {
-        var runs = ImmutableArray.CreateBuilder<BodyRun>();
         var starterThis = owner.IsStatic ? null : StarterThis;
-        foreach (var (entry, runsMoreThanOnce) in EntryPoints.In(root, types))
+        var sharing = new Sharing(types, starterThis);
+        var entries = EntryPoints.In(root, types);
+        var runs = ImmutableArray.CreateBuilder<BodyRun>();
+        foreach (var (entry, runsMoreThanOnce) in entries)
         {
+            if (!runsMoreThanOnce && !sharing.CanMeetAnotherExecution(entry, entries))
+            {
+                // Runs once, alone, and the starter touches nothing while it runs: nothing it writes can race.
+                continue;
+            }
+
             var window = RunWindow.Of(entry);
             foreach (var body in entry.Bodies)
             {
@@ -166,7 +174,36 @@ internal sealed class Sharing
             }
         }
 
-        return new Sharing(types, runs.ToImmutable(), starterThis);
+        sharing.Runs = runs.ToImmutable();
+        return sharing;
+    }
+
+    /// <summary>Another body of the entry point, an overlapping entry point, or the starter's own use of a variable while it runs.</summary>
+    private bool CanMeetAnotherExecution(EntryPoint entry, ImmutableArray<(EntryPoint Entry, bool RunsMoreThanOnceAtATime)> entries)
+    {
+        if (entry.Bodies.Length > 1)
+        {
+            return true;
+        }
+
+        foreach (var (other, _) in entries)
+        {
+            if (other != entry && RunWindow.Overlap(entry, other))
+            {
+                return true;
+            }
+        }
+
+        var window = RunWindow.Of(entry);
+        foreach (var access in StarterAccesses(RunWindow.Starter(entry)))
+        {
+            if (window.MayStillRunAt(access.Operation))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="access"/>, a write of <paramref name="run"/>, can race with another execution.</summary>

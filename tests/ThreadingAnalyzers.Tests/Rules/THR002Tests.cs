@@ -483,6 +483,35 @@ public class THR002Tests
     }
 
     [Fact]
+    public Task TimerThatPausesItselfAndInterlockedTryLock() => Verify.Diagnostic("""
+        using System.Threading;
+        class Poller
+        {
+            private readonly Timer _timer;
+            private readonly Timer _guarded;
+            private int _polls;
+            private int _busy;
+            private int _guardedPolls;
+            public Poller()
+            {
+                _timer = new Timer(Poll, null, 0, 100);
+                _guarded = new Timer(_ =>
+                {
+                    if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;
+                    try { _guardedPolls++; }
+                    finally { Volatile.Write(ref _busy, 0); }
+                }, null, 0, 100);
+            }
+            private void Poll(object? state)
+            {
+                _timer.Change(Timeout.Infinite, Timeout.Infinite);
+                try { _polls++; }
+                finally { _timer.Change(100, Timeout.Infinite); }
+            }
+        }
+        """);
+
+    [Fact]
     public Task SynchronizedMethod() => Verify.Diagnostic("""
         using System.Runtime.CompilerServices;
         using System.Threading.Tasks;
@@ -1015,4 +1044,69 @@ public class THR002Tests
             void M() => Parallel.For(0, 10, i => { lock (_sync) { _seen.Add(i); } });
         }
         """, ProtectWithLock, net10: true, Verify.Expect("THR002", 0).WithArguments("_seen", "modified by HashSet<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task FixAllAddsAnInstanceAndAStaticGateWhenBothAreNeeded() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private static readonly List<int> All = new();
+            private readonly List<int> _mine = new();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    {|#0:_mine.Add(i)|};
+                    {|#1:All.Add(i)|};
+                });
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class C
+        {
+            private static readonly List<int> All = new();
+            private readonly List<int> _mine = new();
+            private readonly object _sync = new object();
+            private static readonly object _sync2 = new object();
+
+            void M()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    lock (_sync)
+                    {
+                        _mine.Add(i);
+                    }
+                    lock (_sync2)
+                    {
+                        All.Add(i);
+                    }
+                });
+            }
+        }
+        """, ProtectWithLock,
+        Verify.Expect("THR002", 0).WithArguments("_mine", "modified by List<int>.Add", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("All", "modified by List<int>.Add", "Parallel.For"));
+
+    [Fact]
+    public Task NoLockFixOutsideAStatementOrInAStruct() => Verify.NoFix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        struct S
+        {
+            private static int count;
+            void M() => Parallel.For(0, 10, i => { {|#0:count += 2|}; });
+        }
+        class C
+        {
+            private static int count;
+            void M() => Parallel.For(0, 10, i => { var seen = {|#1:count += 2|}; });
+        }
+        """, ProtectWithLock,
+        Verify.Expect("THR002", 0).WithArguments("count", "incremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("count", "incremented", "Parallel.For"));
 }
