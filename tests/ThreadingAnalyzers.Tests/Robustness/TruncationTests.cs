@@ -27,11 +27,11 @@ public sealed class TruncationTests
 
     /// <summary>Every line end, and a cut every few characters in between.</summary>
     [Fact]
-    public Task SamplesCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.Samples(), new CutPlan(MinimumStride: 5, MidLineCuts: 3_000, LineEndStep: 1, FixedCuts: 300));
+    public Task SamplesCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.Samples(), new CutPlan(MinimumStride: 5, MidLineCuts: 1_500, LineEndStep: 1, FixedCuts: 300));
 
     /// <summary>Every line end; the cuts in between thin out as the rule tests grow, to keep the test fast.</summary>
     [Fact]
-    public Task RuleTestSnippetsCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.RuleTestSnippets(), new CutPlan(MinimumStride: 7, MidLineCuts: 2_000, LineEndStep: 1, FixedCuts: 300));
+    public Task RuleTestSnippetsCutAnywhere() => AssertSurvivesTruncation(RobustnessSources.RuleTestSnippets(), new CutPlan(MinimumStride: 7, MidLineCuts: 1_500, LineEndStep: 1, FixedCuts: 200));
 
     /// <summary>Ten files of ordinary and threading code, cut more sparsely; each cut analyzes its own file, as the editor does.</summary>
     [Fact]
