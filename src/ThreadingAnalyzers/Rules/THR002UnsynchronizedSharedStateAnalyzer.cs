@@ -47,18 +47,22 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types, Reach reach)
     {
         var findings = new ConcurrentDictionary<Location, Finding>();
-        context.RegisterCodeBlockAction(block =>
+        context.RegisterOperationBlockAction(block =>
         {
-            // Text, then syntax: most members start no thread, and their operation trees need not be built.
-            if (block.CodeBlock is TypeDeclarationSyntax || block.CodeBlock.ContainsDiagnostics
-                || !TextMentionsEntryPoint(block.CodeBlock) || !MayStartConcurrentCode(block.CodeBlock)
-                || OperationOf(block.CodeBlock, block.OwningSymbol, block.SemanticModel, block.CancellationToken) is not { } operation)
+            // The driver builds each member's operation tree once for every analyzer with operation actions; text and
+            // then syntax decide, before the tree is walked, whether the member can start concurrent code at all.
+            IOperation? analyzed = null;
+            foreach (var operation in block.OperationBlocks)
             {
-                return;
-            }
-
-            {
+                var syntax = operation.Syntax;
                 var root = RunWindow.Root(operation);
+                if (root == analyzed || syntax is TypeDeclarationSyntax || root.Syntax.ContainsDiagnostics
+                    || !TextMentionsEntryPoint(syntax) || !MayStartConcurrentCode(syntax))
+                {
+                    continue;
+                }
+
+                analyzed = root;
                 var sharing = Sharing.Analyze(root, block.OwningSymbol, types, reach, block.CancellationToken);
                 foreach (var run in sharing.Runs)
                 {
@@ -120,19 +124,6 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         }
 
         return first < positions.Length && positions[first] < span.End;
-    }
-
-    /// <summary>The operation of a member body, or of a field or property initializer.</summary>
-    private static IOperation? OperationOf(SyntaxNode codeBlock, ISymbol owner, SemanticModel model, System.Threading.CancellationToken cancellationToken)
-    {
-        SyntaxNode? initializer = codeBlock switch
-        {
-            BaseFieldDeclarationSyntax field => field.Declaration.Variables.FirstOrDefault(v => v.Identifier.ValueText == owner.Name)?.Initializer,
-            VariableDeclaratorSyntax variable => variable.Initializer,
-            PropertyDeclarationSyntax { Initializer: { } propertyInitializer } => propertyInitializer,
-            _ => null,
-        };
-        return initializer is not null ? model.GetOperation(initializer, cancellationToken) : model.GetOperation(codeBlock, cancellationToken);
     }
 
     /// <summary>
