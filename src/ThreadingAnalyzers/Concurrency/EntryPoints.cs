@@ -95,13 +95,32 @@ internal static class EntryPoints
     public static ImmutableArray<(EntryPoint Entry, bool RunsMoreThanOnceAtATime)> In(IOperation root, ThreadingTypes types)
     {
         var entries = new List<EntryPoint>();
-        foreach (var operation in root.Descendants())
+        var tree = root.Syntax.SyntaxTree;
+        var words = EntryPointText.Positions(tree);
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
         {
+            var operation = stack.Pop();
             if (operation is IInvocationOperation or IObjectCreationOperation && TryGet(operation, types) is { } entry)
             {
                 entries.Add(entry);
             }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                // Every entry point's text holds one of its words: code around no such word is not walked.
+                if (child.Syntax.SyntaxTree != tree || EntryPointText.Mentions(words, child.Syntax.Span))
+                {
+                    stack.Push(child);
+                }
+            }
         }
+
+        // In source order, an enclosing entry point before the ones in its arguments.
+        entries.Sort((a, b) => a.Operation.Syntax.SpanStart != b.Operation.Syntax.SpanStart
+            ? a.Operation.Syntax.SpanStart.CompareTo(b.Operation.Syntax.SpanStart)
+            : b.Operation.Syntax.Span.Length.CompareTo(a.Operation.Syntax.Span.Length));
 
         var result = ImmutableArray.CreateBuilder<(EntryPoint, bool)>(entries.Count);
         foreach (var entry in entries)

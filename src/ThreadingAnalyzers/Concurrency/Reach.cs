@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -161,30 +162,54 @@ internal sealed class Reach
     /// </summary>
     public static IEnumerable<IOperation> OperationsOf(IOperation function)
     {
-        var stack = new Stack<IOperation>();
-        foreach (var child in function.ChildOperations)
+        var stack = RentStack();
+        try
         {
-            stack.Push(child);
-        }
-
-        while (stack.Count > 0)
-        {
-            var operation = stack.Pop();
-            if (operation is ILocalFunctionOperation)
-            {
-                continue;
-            }
-
-            if (operation is IAnonymousFunctionOperation && !RunsSynchronously(operation))
-            {
-                continue;
-            }
-
-            yield return operation;
-            foreach (var child in operation.ChildOperations)
+            foreach (var child in function.ChildOperations)
             {
                 stack.Push(child);
             }
+
+            while (stack.Count > 0)
+            {
+                var operation = stack.Pop();
+                if (operation is ILocalFunctionOperation)
+                {
+                    continue;
+                }
+
+                if (operation is IAnonymousFunctionOperation && !RunsSynchronously(operation))
+                {
+                    continue;
+                }
+
+                yield return operation;
+                foreach (var child in operation.ChildOperations)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+        finally
+        {
+            ReturnStack(stack);
+        }
+    }
+
+    /// <summary>Walk stacks are reused per thread: the walks run for every concurrent body and every method it reaches.</summary>
+    [ThreadStatic]
+    private static Stack<Stack<IOperation>>? s_freeStacks;
+
+    private static Stack<IOperation> RentStack() =>
+        s_freeStacks is { Count: > 0 } free ? free.Pop() : new Stack<IOperation>(64);
+
+    private static void ReturnStack(Stack<IOperation> stack)
+    {
+        stack.Clear();
+        var free = s_freeStacks ??= new Stack<Stack<IOperation>>();
+        if (free.Count < 8)
+        {
+            free.Push(stack);
         }
     }
 

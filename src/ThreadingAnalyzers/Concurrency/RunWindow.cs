@@ -59,12 +59,9 @@ internal sealed class RunWindow
     {
         if (entry.Kind is EntryPointKind.Thread or EntryPointKind.TaskStart && HandleOf(entry) is { } handle)
         {
-            foreach (var operation in Starter(entry).Descendants())
+            foreach (var (start, receiver) in StarterFacts.Of(Starter(entry)).StartCalls)
             {
-                if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
-                    && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver
-                    && SymbolEqualityComparer.Default.Equals(receiver.Local, handle)
-                    && start.Syntax.SpanStart > entry.Operation.Syntax.SpanStart)
+                if (SymbolEqualityComparer.Default.Equals(receiver, handle) && start.Syntax.SpanStart > entry.Operation.Syntax.SpanStart)
                 {
                     return start.Syntax.SpanStart;
                 }
@@ -91,7 +88,7 @@ internal sealed class RunWindow
         var otherHandles = OtherHandles(entry);
         var start = Start(entry);
         var end = int.MaxValue;
-        foreach (var operation in Reach.OperationsOf(Starter(entry)))
+        foreach (var operation in StarterFacts.Of(Starter(entry)).Waits)
         {
             if (operation.Syntax.SpanStart <= start || operation.Syntax.SpanStart >= end)
             {
@@ -272,31 +269,77 @@ internal sealed class RunWindow
     {
         var handles = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         var own = HandleOf(entry);
-        foreach (var operation in Starter(entry).Descendants())
+        foreach (var (operation, local) in StarterFacts.Of(Starter(entry)).HandleStores)
         {
-            if (operation != entry.Operation && operation is IInvocationOperation or IObjectCreationOperation
-                && (operation.Type?.Name is "Task" or "Thread" || (operation.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.Name == "Task")))
+            if (operation != entry.Operation && !SymbolEqualityComparer.Default.Equals(local, own))
             {
-                var current = operation;
-                while (current.Parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = current.Parent;
-                }
-
-                var local = current.Parent switch
-                {
-                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
-                    _ => null,
-                };
-                if (local is not null && !SymbolEqualityComparer.Default.Equals(local, own))
-                {
-                    handles.Add(local);
-                }
+                handles.Add(local);
             }
         }
 
         return handles;
+    }
+
+    /// <summary>
+    /// What the windows of a starter's entry points are made of, found in one walk of the starter and shared by all of
+    /// them: its <c>Start()</c> calls on locals, the locals that hold a Task or Thread, and the operations that may wait.
+    /// </summary>
+    private sealed class StarterFacts
+    {
+        private static readonly ConditionalWeakTable<IOperation, StarterFacts> Cache = new();
+
+        private StarterFacts(IOperation starter)
+        {
+            // Start calls and handles anywhere in the starter, nested lambdas included.
+            foreach (var operation in starter.Descendants())
+            {
+                if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
+                    && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver)
+                {
+                    StartCalls.Add((start, receiver.Local));
+                }
+
+                if (operation is IInvocationOperation or IObjectCreationOperation
+                    && (operation.Type?.Name is "Task" or "Thread" || (operation.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.Name == "Task")))
+                {
+                    var current = operation;
+                    while (current.Parent is IConversionOperation or IParenthesizedOperation)
+                    {
+                        current = current.Parent;
+                    }
+
+                    var local = current.Parent switch
+                    {
+                        IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+                        _ => null,
+                    };
+                    if (local is not null)
+                    {
+                        HandleStores.Add((operation, local));
+                    }
+                }
+            }
+
+            // Waits only on the starter's own thread: not in lambdas it passes elsewhere, not in local functions.
+            foreach (var operation in Reach.OperationsOf(starter))
+            {
+                if (operation is IAwaitOperation
+                    or IInvocationOperation { TargetMethod.Name: "WaitAll" or "Join" or "Wait" or "WaitOne" or "GetResult" }
+                    or IPropertyReferenceOperation { Property.Name: "Result" })
+                {
+                    Waits.Add(operation);
+                }
+            }
+        }
+
+        public List<(IInvocationOperation Call, ILocalSymbol Receiver)> StartCalls { get; } = new();
+
+        public List<(IOperation Value, ILocalSymbol Local)> HandleStores { get; } = new();
+
+        public List<IOperation> Waits { get; } = new();
+
+        public static StarterFacts Of(IOperation starter) => Cache.GetValue(starter, static s => new StarterFacts(s));
     }
 
     internal static IOperation? EnclosingFunction(IOperation operation)

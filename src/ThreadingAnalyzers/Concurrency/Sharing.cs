@@ -696,23 +696,29 @@ internal sealed class Sharing
         _ => null,
     };
 
-    private static bool HasErrors(IOperation function)
-    {
-        if (function.Syntax.ContainsDiagnostics)
+    /// <summary>Whether the function does not compile; found once per function (a reached method is checked for every body that reaches it).</summary>
+    private static bool HasErrors(IOperation function) =>
+        ErrorsByFunction.GetValue(function, static f =>
         {
-            return true;
-        }
-
-        foreach (var operation in function.Descendants())
-        {
-            if (operation is IInvalidOperation)
+            if (f.Syntax.ContainsDiagnostics)
             {
-                return true;
+                return HasErrorsBox;
             }
-        }
 
-        return false;
-    }
+            foreach (var operation in f.Descendants())
+            {
+                if (operation is IInvalidOperation)
+                {
+                    return HasErrorsBox;
+                }
+            }
+
+            return NoErrorsBox;
+        }) == HasErrorsBox;
+
+    private static readonly ConditionalWeakTable<IOperation, object> ErrorsByFunction = new();
+    private static readonly object HasErrorsBox = new();
+    private static readonly object NoErrorsBox = new();
 
     /// <summary>The function whose accesses are collected, and which of its variables are its own (not shared).</summary>
     private sealed class FunctionScope

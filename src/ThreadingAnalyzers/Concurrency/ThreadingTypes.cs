@@ -5,74 +5,84 @@ using Microsoft.CodeAnalysis;
 namespace ThreadingAnalyzers.Concurrency;
 
 /// <summary>
-/// The threading types of one compilation, resolved once and shared by every rule.
-/// A rule bails out at compilation start when the type it needs is absent.
+/// The threading types of one compilation, each resolved on first use and shared by every rule. Resolving a type by
+/// name makes the compiler merge the declarations of every source file, work it does anyway before it binds code: at
+/// compilation start a rule only asks <see cref="IsReferenced"/>, which reads the referenced assemblies, and bails out
+/// when the types it needs are absent; the symbols are resolved later, from its actions, when the merge is done.
 /// </summary>
 internal sealed class ThreadingTypes
 {
     private static readonly ConditionalWeakTable<Compilation, ThreadingTypes> Cache = new();
 
+    private readonly Slot[] _slots;
+    private ImmutableHashSet<INamedTypeSymbol>? _unsynchronizedCollections;
+
     private ThreadingTypes(Compilation compilation)
     {
         Compilation = compilation;
-        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        ThreadStart = compilation.GetTypeByMetadataName("System.Threading.ThreadStart");
-        ParameterizedThreadStart = compilation.GetTypeByMetadataName("System.Threading.ParameterizedThreadStart");
-        Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
-        Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
-        Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
-        ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
-        Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
-        Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
-        TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
-        Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
-        ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
-        AppDomain = compilation.GetTypeByMetadataName("System.AppDomain");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        Console = compilation.GetTypeByMetadataName("System.Console");
-        BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
-        ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-        Environment = compilation.GetTypeByMetadataName("System.Environment");
-        ImmutableInterlocked = compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableInterlocked");
-        ThreadStaticAttribute = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
-        UnsynchronizedCollections = ResolveAll(compilation,
+        _slots = new Slot[22];
+        for (var index = 0; index < _slots.Length; index++)
+        {
+            _slots[index] = new Slot();
+        }
+    }
+
+    public const string ThreadName = "System.Threading.Thread";
+
+    public Compilation Compilation { get; }
+    public INamedTypeSymbol? Thread => Resolve(0, ThreadName);
+    public INamedTypeSymbol? ThreadStart => Resolve(1, "System.Threading.ThreadStart");
+    public INamedTypeSymbol? ParameterizedThreadStart => Resolve(2, "System.Threading.ParameterizedThreadStart");
+    public INamedTypeSymbol? Monitor => Resolve(3, "System.Threading.Monitor");
+    public INamedTypeSymbol? Interlocked => Resolve(4, "System.Threading.Interlocked");
+    public INamedTypeSymbol? Volatile => Resolve(5, "System.Threading.Volatile");
+    public INamedTypeSymbol? ThreadPool => Resolve(6, "System.Threading.ThreadPool");
+    public INamedTypeSymbol? Timer => Resolve(7, "System.Threading.Timer");
+    /// <summary><c>System.Threading.Lock</c> (.NET 9 and later); null on older frameworks.</summary>
+    public INamedTypeSymbol? Lock => Resolve(8, "System.Threading.Lock");
+    public INamedTypeSymbol? Task => Resolve(9, "System.Threading.Tasks.Task");
+    public INamedTypeSymbol? TaskFactory => Resolve(10, "System.Threading.Tasks.TaskFactory");
+    /// <summary><c>TaskFactory&lt;TResult&gt;</c> (<c>Task&lt;T&gt;.Factory</c>).</summary>
+    public INamedTypeSymbol? TaskFactoryOfT => Resolve(11, "System.Threading.Tasks.TaskFactory`1");
+    public INamedTypeSymbol? Parallel => Resolve(12, "System.Threading.Tasks.Parallel");
+    public INamedTypeSymbol? ParallelEnumerable => Resolve(13, "System.Linq.ParallelEnumerable");
+    public INamedTypeSymbol? AppDomain => Resolve(14, "System.AppDomain");
+    public INamedTypeSymbol? CancellationToken => Resolve(15, "System.Threading.CancellationToken");
+    public INamedTypeSymbol? Console => Resolve(16, "System.Console");
+    /// <summary><c>BlockingCollection&lt;T&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? BlockingCollection => Resolve(17, "System.Collections.Concurrent.BlockingCollection`1");
+    /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? ListOfT => Resolve(18, "System.Collections.Generic.List`1");
+    public INamedTypeSymbol? Environment => Resolve(19, "System.Environment");
+    public INamedTypeSymbol? ImmutableInterlocked => Resolve(20, "System.Collections.Immutable.ImmutableInterlocked");
+    public INamedTypeSymbol? ThreadStaticAttribute => Resolve(21, "System.ThreadStaticAttribute");
+    /// <summary>The BCL collections that are not safe to mutate from several threads (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...), as original definitions.</summary>
+    public ImmutableHashSet<INamedTypeSymbol> UnsynchronizedCollections =>
+        _unsynchronizedCollections ??= ResolveAll(Compilation,
             "System.Collections.Generic.List`1", "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1",
             "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.SortedList`2",
             "System.Collections.Generic.LinkedList`1", "System.Collections.Generic.SortedDictionary`2", "System.Collections.Generic.SortedSet`1",
             "System.Collections.SortedList");
-    }
 
-    public Compilation Compilation { get; }
-    public INamedTypeSymbol? Thread { get; }
-    public INamedTypeSymbol? ThreadStart { get; }
-    public INamedTypeSymbol? ParameterizedThreadStart { get; }
-    public INamedTypeSymbol? Monitor { get; }
-    public INamedTypeSymbol? Interlocked { get; }
-    public INamedTypeSymbol? Volatile { get; }
-    public INamedTypeSymbol? ThreadPool { get; }
-    public INamedTypeSymbol? Timer { get; }
-    /// <summary><c>System.Threading.Lock</c> (.NET 9 and later); null on older frameworks.</summary>
-    public INamedTypeSymbol? Lock { get; }
-    public INamedTypeSymbol? Task { get; }
-    public INamedTypeSymbol? TaskFactory { get; }
-    /// <summary><c>TaskFactory&lt;TResult&gt;</c> (<c>Task&lt;T&gt;.Factory</c>).</summary>
-    public INamedTypeSymbol? TaskFactoryOfT { get; }
-    public INamedTypeSymbol? Parallel { get; }
-    public INamedTypeSymbol? ParallelEnumerable { get; }
-    public INamedTypeSymbol? AppDomain { get; }
-    public INamedTypeSymbol? CancellationToken { get; }
-    public INamedTypeSymbol? Console { get; }
-    /// <summary><c>BlockingCollection&lt;T&gt;</c>, the open generic definition.</summary>
-    public INamedTypeSymbol? BlockingCollection { get; }
-    /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
-    public INamedTypeSymbol? ListOfT { get; }
-    public INamedTypeSymbol? Environment { get; }
-    public INamedTypeSymbol? ImmutableInterlocked { get; }
-    public INamedTypeSymbol? ThreadStaticAttribute { get; }
-    /// <summary>The BCL collections that are not safe to mutate from several threads (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...), as original definitions.</summary>
-    public ImmutableHashSet<INamedTypeSymbol> UnsynchronizedCollections { get; }
+    /// <summary>
+    /// Whether an assembly that <paramref name="compilation"/> references declares one of <paramref name="metadataNames"/>,
+    /// without resolving names in the compilation's own sources.
+    /// </summary>
+    public static bool IsReferenced(Compilation compilation, params string[] metadataNames)
+    {
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            foreach (var name in metadataNames)
+            {
+                if (assembly.GetTypeByMetadataName(name) is not null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
@@ -93,6 +103,26 @@ internal sealed class ThreadingTypes
         }
 
         return builder.ToImmutable();
+    }
+
+    private INamedTypeSymbol? Resolve(int index, string metadataName)
+    {
+        var slot = _slots[index];
+        if (!slot.IsResolved)
+        {
+            // Two threads may both resolve it: they get the same symbol.
+            slot.Type = Compilation.GetTypeByMetadataName(metadataName);
+            slot.IsResolved = true;
+        }
+
+        return slot.Type;
+    }
+
+    private sealed class Slot
+    {
+        public INamedTypeSymbol? Type;
+
+        public volatile bool IsResolved;
     }
 
     public bool IsThread(ITypeSymbol? type) =>

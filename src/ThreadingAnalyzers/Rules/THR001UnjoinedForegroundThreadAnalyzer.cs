@@ -24,11 +24,12 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
-            if (types.Thread is null)
+            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName))
             {
                 return;
             }
+
+            var types = ThreadingTypes.From(start.Compilation);
 
             start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
             start.RegisterSymbolStartAction(

@@ -32,38 +32,57 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
-            if (types.Thread is null && types.Task is null && types.ThreadPool is null && types.Parallel is null)
+            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName, "System.Threading.Tasks.Task", "System.Threading.ThreadPool", "System.Threading.Tasks.Parallel"))
             {
                 return;
             }
 
+            var types = ThreadingTypes.From(start.Compilation);
+
             var reach = Reach.For(start.Compilation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types, reach), SymbolKind.NamedType);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    // A type whose text names no entry point gets no further action.
+                    if (EntryPointText.Mentions(symbolStart.Symbol))
+                    {
+                        AnalyzeType(symbolStart, types, reach);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 
     /// <summary>Per type, so that a write reached from several entry points of the type is reported once.</summary>
     private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types, Reach reach)
     {
-        var findings = new ConcurrentDictionary<Location, Finding>();
+        var candidates = new ConcurrentQueue<(IOperation Root, ISymbol Owner)>();
         context.RegisterOperationBlockAction(block =>
         {
-            // The driver builds each member's operation tree once for every analyzer with operation actions; text and
-            // then syntax decide, before the tree is walked, whether the member can start concurrent code at all.
-            IOperation? analyzed = null;
+            // Text, then syntax: most members start no concurrent code and are not looked at again.
+            IOperation? seen = null;
             foreach (var operation in block.OperationBlocks)
             {
                 var syntax = operation.Syntax;
                 var root = RunWindow.Root(operation);
-                if (root == analyzed || syntax is TypeDeclarationSyntax || root.Syntax.ContainsDiagnostics
-                    || !TextMentionsEntryPoint(syntax) || !MayStartConcurrentCode(syntax))
+                if (root != seen && syntax is not TypeDeclarationSyntax && !root.Syntax.ContainsDiagnostics
+                    && EntryPointText.Mentions(syntax.SyntaxTree, syntax.Span) && EntryPointText.MayStartConcurrentCode(syntax))
                 {
-                    continue;
+                    seen = root;
+                    candidates.Enqueue((root, block.OwningSymbol));
                 }
+            }
+        });
 
-                analyzed = root;
-                var sharing = Sharing.Analyze(root, block.OwningSymbol, types, reach, block.CancellationToken);
+        // The members are analyzed when the type ends: by then the driver has built the operation trees of every member
+        // of the type (for this and every other analyzer), so the methods a concurrent body calls in its own type are
+        // not bound a second time, nor ahead of the driver.
+        context.RegisterSymbolEndAction(end =>
+        {
+            var findings = new Dictionary<Location, Finding>();
+            foreach (var (root, owner) in candidates)
+            {
+                var sharing = Sharing.Analyze(root, owner, types, reach, end.CancellationToken);
                 foreach (var run in sharing.Runs)
                 {
                     foreach (var access in run.Accesses)
@@ -71,15 +90,16 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                         if (access.IsWrite && !access.IsLocked && sharing.IsShared(run, access))
                         {
                             var finding = new Finding(access, run.Entry);
-                            findings.AddOrUpdate(access.Operation.Syntax.GetLocation(), finding, (_, existing) => existing.IsBefore(finding) ? existing : finding);
+                            var location = access.Operation.Syntax.GetLocation();
+                            if (!findings.TryGetValue(location, out var existing) || !existing.IsBefore(finding))
+                            {
+                                findings[location] = finding;
+                            }
                         }
                     }
                 }
             }
-        });
 
-        context.RegisterSymbolEndAction(end =>
-        {
             foreach (var pair in findings)
             {
                 var finding = pair.Value;
@@ -93,85 +113,6 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             }
         });
     }
-
-    private static readonly string[] EntryPointWords = { "Task.Run", "StartNew", "QueueUserWorkItem", "Parallel.", "ForAll", "Thread", "Timer", "new(", "new Task" };
-
-    private static readonly ConditionalWeakTable<SyntaxTree, int[]> EntryPointWordPositions = new();
-
-    /// <summary>Whether the code block's text holds a word of an entry point; the positions are found once per tree.</summary>
-    private static bool TextMentionsEntryPoint(SyntaxNode codeBlock)
-    {
-        var positions = EntryPointWordPositions.GetValue(codeBlock.SyntaxTree, static tree =>
-        {
-            var text = tree.GetText().ToString();
-            var found = new List<int>();
-            foreach (var word in EntryPointWords)
-            {
-                for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
-                {
-                    found.Add(index);
-                }
-            }
-
-            found.Sort();
-            return found.ToArray();
-        });
-        var span = codeBlock.Span;
-        var first = Array.BinarySearch(positions, span.Start);
-        if (first < 0)
-        {
-            first = ~first;
-        }
-
-        return first < positions.Length && positions[first] < span.End;
-    }
-
-    /// <summary>
-    /// A call or creation that looks like an entry point: <c>Task.Run</c>, <c>*.StartNew</c>, <c>*.QueueUserWorkItem</c>,
-    /// <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>, <c>new Timer</c>, <c>new Task</c>, or a target-typed <c>new(...)</c>
-    /// given a lambda or declared as a Thread, Timer or Task. Symbols decide later; this only spares members that start nothing.
-    /// </summary>
-    private static bool MayStartConcurrentCode(SyntaxNode codeBlock)
-    {
-        foreach (var node in codeBlock.DescendantNodes())
-        {
-            switch (node)
-            {
-                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
-                    var receiver = RightmostName(access.Expression);
-                    switch (access.Name.Identifier.ValueText)
-                    {
-                        case "Run" when receiver == "Task":
-                        case "For" or "ForEach" or "ForEachAsync" or "Invoke" when receiver == "Parallel":
-                        case "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "ForAll":
-                            return true;
-                    }
-
-                    break;
-                case ObjectCreationExpressionSyntax creation when RightmostName(creation.Type) is "Thread" or "Timer" or "Task":
-                    return true;
-                case ImplicitObjectCreationExpressionSyntax implicitCreation:
-                    if (implicitCreation.ArgumentList.Arguments.Any(a => a.Expression is AnonymousFunctionExpressionSyntax)
-                        || implicitCreation.Parent?.Parent?.Parent is VariableDeclarationSyntax { Type: var declared } && RightmostName(declared) is "Thread" or "Timer" or "Task")
-                    {
-                        return true;
-                    }
-
-                    break;
-            }
-        }
-
-        return false;
-    }
-
-    private static string? RightmostName(SyntaxNode node) => node switch
-    {
-        SimpleNameSyntax name => name.Identifier.ValueText,
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        _ => null,
-    };
 
     private static ImmutableDictionary<string, string?> Properties(Access access) =>
         IsInterlockedCandidate(access)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -70,21 +71,22 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
-            if (types.Thread is null)
+            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName))
             {
                 return;
             }
 
             // A row whose replacement this target framework lacks is not reported: there is nothing better to use.
-            var available = AvailableReplacements(types);
+            // Found on first use, from an action, when the compiler has resolved the types (see ThreadingTypes).
+            var types = ThreadingTypes.From(start.Compilation);
+            var available = new Lazy<ImmutableHashSet<string>>(() => AvailableReplacements(types));
             start.RegisterOperationAction(c => AnalyzeInvocation(c, types, available), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeMethodReference(c, types, available), OperationKind.MethodReference);
             start.RegisterOperationAction(c => AnalyzePropertyReference(c, types, available), OperationKind.PropertyReference);
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, ThreadingTypes types, ImmutableHashSet<string> available)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, ThreadingTypes types, Lazy<ImmutableHashSet<string>> available)
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (!LegacyMethods.TryGetValue(invocation.TargetMethod.Name, out var legacy)
@@ -101,7 +103,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         Report(context, invocation, legacy, fixable);
     }
 
-    private static void AnalyzeMethodReference(OperationAnalysisContext context, ThreadingTypes types, ImmutableHashSet<string> available)
+    private static void AnalyzeMethodReference(OperationAnalysisContext context, ThreadingTypes types, Lazy<ImmutableHashSet<string>> available)
     {
         var reference = (IMethodReferenceOperation)context.Operation;
         if (!LegacyMethods.TryGetValue(reference.Method.Name, out var legacy)
@@ -118,7 +120,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         Report(context, reference, legacy, fixable);
     }
 
-    private static void AnalyzePropertyReference(OperationAnalysisContext context, ThreadingTypes types, ImmutableHashSet<string> available)
+    private static void AnalyzePropertyReference(OperationAnalysisContext context, ThreadingTypes types, Lazy<ImmutableHashSet<string>> available)
     {
         var reference = (IPropertyReferenceOperation)context.Operation;
         var name = reference.Property.Name;
@@ -139,7 +141,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeApartmentState(OperationAnalysisContext context, IPropertyReferenceOperation reference, ImmutableHashSet<string> available)
+    private static void AnalyzeApartmentState(OperationAnalysisContext context, IPropertyReferenceOperation reference, Lazy<ImmutableHashSet<string>> available)
     {
         switch (reference.Parent)
         {
@@ -194,8 +196,8 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR003, site.Syntax.GetLocation(), properties, legacy.Name, legacy.Replacement));
     }
 
-    private static bool IsAvailable(LegacyMember legacy, ImmutableHashSet<string> available) =>
-        legacy.FixKind is null || available.Contains(legacy.FixKind);
+    private static bool IsAvailable(LegacyMember legacy, Lazy<ImmutableHashSet<string>> available) =>
+        legacy.FixKind is null || available.Value.Contains(legacy.FixKind);
 
     private static ImmutableHashSet<string> AvailableReplacements(ThreadingTypes types)
     {

@@ -29,78 +29,101 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
-            if (types.Thread is null)
+            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName))
             {
                 return;
             }
 
-            start.RegisterOperationAction(operationContext => AnalyzeCreation(operationContext, types), OperationKind.ObjectCreation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeThreadFields(symbolStart, types), SymbolKind.NamedType);
+            var types = ThreadingTypes.From(start.Compilation);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    // A type whose text names no entry point (new Thread among them) creates no thread.
+                    if (EntryPointText.Mentions(symbolStart.Symbol))
+                    {
+                        AnalyzeType(symbolStart, types);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 
-    /// <summary>A thread held in a local, a local collection, or nowhere: decided where it is created.</summary>
-    private static void AnalyzeCreation(OperationAnalysisContext context, ThreadingTypes types)
-    {
-        var creation = (IObjectCreationOperation)context.Operation;
-        if (creation.Type?.Name != "Thread" || !types.IsThread(creation.Type) || HeldInField(creation) is not null)
-        {
-            return;
-        }
-
-        if (NameIfUnconfigured(creation, types) is not { } name || !RunsFiniteCpuBoundWork(creation, types, context.CancellationToken))
-        {
-            return;
-        }
-
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR004, creation.Syntax.GetLocation(), name, Replacement(creation, types)));
-    }
-
-    /// <summary>A thread held in a private field of the type: every use of the field in the type must be seen first.</summary>
-    private static void AnalyzeThreadFields(SymbolStartAnalysisContext context, ThreadingTypes types)
+    /// <summary>
+    /// The threads created in the members of one type. Where they are created only cheap checks run; whether a body is a
+    /// finite CPU-bound computation is decided when the type ends, when the driver has built the operation trees of
+    /// every member of the type (the methods a body calls are then not bound ahead of the driver).
+    /// A thread held in a local, a local collection, or nowhere is decided where it is created; one held in a private
+    /// field of the type needs every use of the field in the type first.
+    /// </summary>
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var fields = type.GetMembers().OfType<IFieldSymbol>()
             .Where(f => f.DeclaredAccessibility == Accessibility.Private && types.IsThread(f.Type))
             .ToImmutableHashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
-        if (fields.IsEmpty)
-        {
-            return;
-        }
-
-        var candidates = new ConcurrentBag<(IFieldSymbol Field, Location Location, string Replacement)>();
+        var candidates = new ConcurrentQueue<(IObjectCreationOperation Creation, IFieldSymbol? Field, string Name)>();
         var spoiled = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
 
         context.RegisterOperationAction(operationContext =>
         {
             var creation = (IObjectCreationOperation)operationContext.Operation;
-            if (creation.Type?.Name == "Thread" && types.IsThread(creation.Type) && HeldInField(creation) is { } field && fields.Contains(field)
-                && !ConfiguresInInitializer(creation) && RunsFiniteCpuBoundWork(creation, types, operationContext.CancellationToken))
+            if (creation.Type?.Name != "Thread" || !types.IsThread(creation.Type) || !IsInType(operationContext.ContainingSymbol, type))
             {
-                candidates.Add((field, creation.Syntax.GetLocation(), Replacement(creation, types)));
+                return;
+            }
+
+            if (HeldInField(creation) is { } field)
+            {
+                if (fields.Contains(field) && !ConfiguresInInitializer(creation))
+                {
+                    candidates.Enqueue((creation, field, field.Name));
+                }
+            }
+            else if (NameIfUnconfigured(creation, types) is { } name)
+            {
+                candidates.Enqueue((creation, null, name));
             }
         }, OperationKind.ObjectCreation);
 
-        context.RegisterOperationAction(operationContext =>
+        if (!fields.IsEmpty)
         {
-            var reference = (IFieldReferenceOperation)operationContext.Operation;
-            if (fields.Contains(reference.Field) && UseMayConfigure(reference, types))
+            context.RegisterOperationAction(operationContext =>
             {
-                spoiled[reference.Field] = true;
-            }
-        }, OperationKind.FieldReference);
+                var reference = (IFieldReferenceOperation)operationContext.Operation;
+                if (fields.Contains(reference.Field) && UseMayConfigure(reference, types))
+                {
+                    spoiled[reference.Field] = true;
+                }
+            }, OperationKind.FieldReference);
+        }
 
         context.RegisterSymbolEndAction(endContext =>
         {
-            foreach (var (field, location, replacement) in candidates)
+            foreach (var (creation, field, name) in candidates)
             {
-                if (!spoiled.ContainsKey(field) && !IsMentionedInNestedType(type, field.Name, endContext.CancellationToken))
+                if (field is not null && (spoiled.ContainsKey(field) || IsMentionedInNestedType(type, field.Name, endContext.CancellationToken)))
                 {
-                    endContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR004, location, field.Name, replacement));
+                    continue;
+                }
+
+                if (RunsFiniteCpuBoundWork(creation, types, endContext.CancellationToken))
+                {
+                    endContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR004, creation.Syntax.GetLocation(), name, Replacement(creation, types)));
                 }
             }
         });
+    }
+
+    /// <summary>Whether the member <paramref name="member"/> belongs to <paramref name="type"/> itself, not to a type nested in it.</summary>
+    private static bool IsInType(ISymbol member, INamedTypeSymbol type)
+    {
+        var current = member;
+        while (current is not null and not INamedTypeSymbol)
+        {
+            current = current.ContainingSymbol;
+        }
+
+        return SymbolEqualityComparer.Default.Equals(current, type);
     }
 
     /// <summary>The body is seen, no maxStackSize is asked for, and the body is a finite CPU-bound computation.</summary>

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>
+/// Where a tree's text can hold a concurrent entry point: the positions of the words every entry point
+/// <see cref="EntryPoints"/> recognizes is written with (<c>Task.Run</c>, <c>StartNew</c>, <c>Thread</c>, <c>new(</c>, ...),
+/// found once per tree. Most members and most statements mention none of them, so neither their syntax nor their
+/// operations need to be walked. Symbols decide later; this only spares code that starts nothing.
+/// </summary>
+internal static class EntryPointText
+{
+    private static readonly string[] Words =
+    {
+        "Task.Run", "StartNew", "QueueUserWorkItem", "Parallel.", "ForAll", "Thread", "Timer", "new(", "new (", "new Task",
+    };
+
+    private static readonly ConditionalWeakTable<SyntaxTree, int[]> PositionsByTree = new();
+
+    /// <summary>Whether the text of <paramref name="span"/> in <paramref name="tree"/> holds one of the words.</summary>
+    public static bool Mentions(SyntaxTree tree, TextSpan span) => Mentions(Positions(tree), span);
+
+    /// <summary>Whether the source of <paramref name="symbol"/> (every part of a partial type) holds one of the words.</summary>
+    public static bool Mentions(ISymbol symbol)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (Mentions(reference.SyntaxTree, reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The positions of the words in <paramref name="tree"/>'s text, in order, for repeated <see cref="Mentions(int[], TextSpan)"/> calls.</summary>
+    public static int[] Positions(SyntaxTree tree) =>
+        PositionsByTree.GetValue(tree, static t =>
+        {
+            var text = t.GetText().ToString();
+            var found = new List<int>();
+            foreach (var word in Words)
+            {
+                for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+                {
+                    found.Add(index);
+                }
+            }
+
+            found.Sort();
+            return found.ToArray();
+        });
+
+    /// <summary>Whether one of <paramref name="positions"/> (from <see cref="Positions"/>) lies in <paramref name="span"/>.</summary>
+    public static bool Mentions(int[] positions, TextSpan span)
+    {
+        var first = FirstAtOrAfter(positions, span.Start);
+        return first < positions.Length && positions[first] < span.End;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="block"/> holds a call or creation shaped like an entry point: <c>Task.Run</c>,
+    /// <c>*.StartNew</c>, <c>*.QueueUserWorkItem</c>, <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>, <c>new Timer</c>,
+    /// <c>new Task</c>, or a target-typed <c>new(...)</c> given a lambda or declared as a Thread, Timer or Task. Only the
+    /// expressions around the words are looked at.
+    /// </summary>
+    public static bool MayStartConcurrentCode(SyntaxNode block)
+    {
+        var positions = Positions(block.SyntaxTree);
+        var span = block.Span;
+        for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
+        {
+            for (var node = block.FindToken(positions[index]).Parent; node is not null; node = node.Parent)
+            {
+                if (LooksLikeEntryPoint(node))
+                {
+                    return true;
+                }
+
+                if (node == block || node is StatementSyntax or MemberDeclarationSyntax)
+                {
+                    break;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LooksLikeEntryPoint(SyntaxNode node)
+    {
+        switch (node)
+        {
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                var receiver = RightmostName(access.Expression);
+                switch (access.Name.Identifier.ValueText)
+                {
+                    case "Run" when receiver == "Task":
+                    case "For" or "ForEach" or "ForEachAsync" or "Invoke" when receiver == "Parallel":
+                    case "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "ForAll":
+                        return true;
+                }
+
+                return false;
+            case ObjectCreationExpressionSyntax creation:
+                return RightmostName(creation.Type) is "Thread" or "Timer" or "Task";
+            case ImplicitObjectCreationExpressionSyntax implicitCreation:
+                foreach (var argument in implicitCreation.ArgumentList.Arguments)
+                {
+                    if (argument.Expression is AnonymousFunctionExpressionSyntax)
+                    {
+                        return true;
+                    }
+                }
+
+                return implicitCreation.Parent?.Parent?.Parent is VariableDeclarationSyntax { Type: var declared } && RightmostName(declared) is "Thread" or "Timer" or "Task";
+            default:
+                return false;
+        }
+    }
+
+    private static string? RightmostName(SyntaxNode node) => node switch
+    {
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        _ => null,
+    };
+
+    private static int FirstAtOrAfter(int[] positions, int start)
+    {
+        var index = Array.BinarySearch(positions, start);
+        return index < 0 ? ~index : index;
+    }
+}
