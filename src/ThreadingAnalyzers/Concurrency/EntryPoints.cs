@@ -72,6 +72,9 @@ internal sealed class EntryPoint
     /// <summary>The API itself runs each body many times at once (Parallel.For/ForEach, ForAll, a periodic timer).</summary>
     public bool BodiesRunManyTimes { get; }
 
+    /// <summary>Set by <see cref="RunWindow.Of"/> the first time it is asked (two threads may both compute the same window).</summary>
+    internal RunWindow? Window { get; set; }
+
     /// <summary>Synchronous entry points: every body has finished when the call returns.</summary>
     public bool IsSynchronous => Kind is EntryPointKind.ParallelFor or EntryPointKind.ParallelForEach or EntryPointKind.ParallelInvoke or EntryPointKind.PlinqForAll;
 }

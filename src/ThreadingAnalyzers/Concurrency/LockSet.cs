@@ -85,7 +85,7 @@ internal static class LockSet
     private static bool HasUnreleasedAcquireBefore(IOperation operation, IOperation function)
     {
         var position = operation.Syntax.SpanStart;
-        var calls = Calls.GetValue(function, FindLockCalls);
+        var calls = RecentlyComputed<LockCalls>.GetOrAdd(function, FindLockCalls);
         foreach (var acquire in calls.Acquires)
         {
             if (acquire.Position >= position)
@@ -112,8 +112,6 @@ internal static class LockSet
 
         return false;
     }
-
-    private static readonly ConditionalWeakTable<IOperation, LockCalls> Calls = new();
 
     private static LockCalls FindLockCalls(IOperation function)
     {

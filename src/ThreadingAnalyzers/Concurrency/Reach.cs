@@ -76,6 +76,7 @@ internal sealed class Reach
     private readonly Compilation _compilation;
     private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IOperation, ImmutableArray<CallSite>> _calls = new();
+    private readonly ConcurrentDictionary<IOperation, bool> _hasErrors = new();
 
     private Reach(Compilation compilation) => _compilation = compilation;
 
@@ -151,6 +152,25 @@ internal sealed class Reach
 
         return _bodies.GetOrAdd(method, m => LoadBody(m, near?.SemanticModel));
     }
+
+    /// <summary>Whether <paramref name="function"/> does not compile (syntax errors or invalid operations); found once per function.</summary>
+    public bool HasErrors(IOperation function) => _hasErrors.GetOrAdd(function, static f =>
+    {
+        if (f.Syntax.ContainsDiagnostics)
+        {
+            return true;
+        }
+
+        foreach (var operation in f.Descendants())
+        {
+            if (operation is IInvalidOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    });
 
     /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation, cached.</summary>
     public ImmutableArray<CallSite> CallsIn(IOperation function) => _calls.GetOrAdd(function, FindCalls);

@@ -33,15 +33,18 @@ internal sealed class RunWindow
     /// <summary>The outermost loop of the starter that starts the entry point again before its previous run was waited for.</summary>
     public ILoopOperation? RepeatingLoop { get; }
 
-    private static readonly ConditionalWeakTable<EntryPoint, RunWindow> Windows = new();
-
     /// <summary>The window of <paramref name="entry"/>, computed once per entry point object.</summary>
-    public static RunWindow Of(EntryPoint entry) =>
-        Windows.GetValue(entry, static e =>
+    public static RunWindow Of(EntryPoint entry)
+    {
+        if (entry.Window is not { } window)
         {
-            var end = End(e);
-            return new RunWindow(e, Start(e), end, FindRepeatingLoop(e, end));
-        });
+            var end = End(entry);
+            window = new RunWindow(entry, Start(entry), end, FindRepeatingLoop(entry, end));
+            entry.Window = window;
+        }
+
+        return window;
+    }
 
     /// <summary>Whether <paramref name="operation"/>, code of the starter itself, can run while the bodies run.</summary>
     public bool MayStillRunAt(IOperation operation)
@@ -286,8 +289,6 @@ internal sealed class RunWindow
     /// </summary>
     private sealed class StarterFacts
     {
-        private static readonly ConditionalWeakTable<IOperation, StarterFacts> Cache = new();
-
         private StarterFacts(IOperation starter)
         {
             // Start calls and handles anywhere in the starter, nested lambdas included.
@@ -339,7 +340,7 @@ internal sealed class RunWindow
 
         public List<IOperation> Waits { get; } = new();
 
-        public static StarterFacts Of(IOperation starter) => Cache.GetValue(starter, static s => new StarterFacts(s));
+        public static StarterFacts Of(IOperation starter) => RecentlyComputed<StarterFacts>.GetOrAdd(starter, static s => new StarterFacts(s));
     }
 
     internal static IOperation? EnclosingFunction(IOperation operation)

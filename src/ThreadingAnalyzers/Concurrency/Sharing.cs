@@ -320,7 +320,7 @@ internal sealed class Sharing
             return default;
         }
 
-        if (bodyOperation is null || HasErrors(bodyOperation))
+        if (bodyOperation is null || reach.HasErrors(bodyOperation))
         {
             return default;
         }
@@ -334,7 +334,7 @@ internal sealed class Sharing
         var scopes = new Dictionary<IOperation, FunctionScope> { [bodyOperation] = bodyScope };
         foreach (var reached in reach.MethodsCalledFrom(bodyOperation, cancellationToken))
         {
-            if (HasErrors(reached.Body))
+            if (reach.HasErrors(reached.Body))
             {
                 continue;
             }
@@ -455,6 +455,7 @@ internal sealed class Sharing
         foreach (var operation in Reach.OperationsOf(scope.Function))
         {
             if (operation is not (IFieldReferenceOperation or IPropertyReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation)
+                || !MayWriteOrUseCollection(operation, types)
                 || TargetOf(operation, scope, types) is not { } target)
             {
                 continue;
@@ -472,6 +473,26 @@ internal sealed class Sharing
         }
 
         return accesses.ToImmutable();
+    }
+
+    /// <summary>
+    /// What <see cref="Classify"/> can find to be more than a plain read: the reference is written (assigned, incremented,
+    /// passed by ref or out) or is a non-thread-safe collection. Most references are plain reads of scalars and are not
+    /// looked at further.
+    /// </summary>
+    private static bool MayWriteOrUseCollection(IOperation reference, ThreadingTypes types)
+    {
+        switch (reference.Parent)
+        {
+            case IAssignmentOperation assignment when assignment.Target == reference:
+            case IIncrementOrDecrementOperation:
+            case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
+            case ITupleOperation { Parent: IDeconstructionAssignmentOperation }:
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
+                return true;
+            default:
+                return types.IsUnsynchronizedCollection(reference.Type);
+        }
     }
 
     /// <summary>The shared variable that <paramref name="reference"/> denotes, or null when it is private to one execution.</summary>
@@ -696,29 +717,6 @@ internal sealed class Sharing
         _ => null,
     };
 
-    /// <summary>Whether the function does not compile; found once per function (a reached method is checked for every body that reaches it).</summary>
-    private static bool HasErrors(IOperation function) =>
-        ErrorsByFunction.GetValue(function, static f =>
-        {
-            if (f.Syntax.ContainsDiagnostics)
-            {
-                return HasErrorsBox;
-            }
-
-            foreach (var operation in f.Descendants())
-            {
-                if (operation is IInvalidOperation)
-                {
-                    return HasErrorsBox;
-                }
-            }
-
-            return NoErrorsBox;
-        }) == HasErrorsBox;
-
-    private static readonly ConditionalWeakTable<IOperation, object> ErrorsByFunction = new();
-    private static readonly object HasErrorsBox = new();
-    private static readonly object NoErrorsBox = new();
 
     /// <summary>The function whose accesses are collected, and which of its variables are its own (not shared).</summary>
     private sealed class FunctionScope

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -15,6 +16,7 @@ internal sealed class ThreadingTypes
     private static readonly ConditionalWeakTable<Compilation, ThreadingTypes> Cache = new();
 
     private readonly Slot[] _slots;
+    private readonly ConcurrentDictionary<string, bool> _referenced = new();
     private ImmutableHashSet<INamedTypeSymbol>? _unsynchronizedCollections;
 
     private ThreadingTypes(Compilation compilation)
@@ -65,19 +67,29 @@ internal sealed class ThreadingTypes
             "System.Collections.SortedList");
 
     /// <summary>
-    /// Whether an assembly that <paramref name="compilation"/> references declares one of <paramref name="metadataNames"/>,
-    /// without resolving names in the compilation's own sources.
+    /// Whether an assembly that the compilation references declares one of <paramref name="metadataNames"/>, without
+    /// resolving names in the compilation's own sources; each name is looked up once per compilation.
     /// </summary>
-    public static bool IsReferenced(Compilation compilation, params string[] metadataNames)
+    public bool IsReferenced(params string[] metadataNames)
     {
-        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        foreach (var name in metadataNames)
         {
-            foreach (var name in metadataNames)
+            if (_referenced.GetOrAdd(name, DeclaredByAReference))
             {
-                if (assembly.GetTypeByMetadataName(name) is not null)
-                {
-                    return true;
-                }
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool DeclaredByAReference(string metadataName)
+    {
+        foreach (var assembly in Compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (assembly.GetTypeByMetadataName(metadataName) is not null)
+            {
+                return true;
             }
         }
 

@@ -24,12 +24,11 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName))
+            var types = ThreadingTypes.From(start.Compilation);
+            if (!types.IsReferenced(ThreadingTypes.ThreadName))
             {
                 return;
             }
-
-            var types = ThreadingTypes.From(start.Compilation);
 
             start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
             start.RegisterSymbolStartAction(

@@ -32,12 +32,11 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName, "System.Threading.Tasks.Task", "System.Threading.ThreadPool", "System.Threading.Tasks.Parallel"))
+            var types = ThreadingTypes.From(start.Compilation);
+            if (!types.IsReferenced(ThreadingTypes.ThreadName, "System.Threading.Tasks.Task", "System.Threading.ThreadPool", "System.Threading.Tasks.Parallel"))
             {
                 return;
             }
-
-            var types = ThreadingTypes.From(start.Compilation);
 
             var reach = Reach.For(start.Compilation);
             start.RegisterSymbolStartAction(

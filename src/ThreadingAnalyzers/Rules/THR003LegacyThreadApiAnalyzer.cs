@@ -71,14 +71,14 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName))
+            var types = ThreadingTypes.From(start.Compilation);
+            if (!types.IsReferenced(ThreadingTypes.ThreadName))
             {
                 return;
             }
 
             // A row whose replacement this target framework lacks is not reported: there is nothing better to use.
             // Found on first use, from an action, when the compiler has resolved the types (see ThreadingTypes).
-            var types = ThreadingTypes.From(start.Compilation);
             var available = new Lazy<ImmutableHashSet<string>>(() => AvailableReplacements(types));
             start.RegisterOperationAction(c => AnalyzeInvocation(c, types, available), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeMethodReference(c, types, available), OperationKind.MethodReference);

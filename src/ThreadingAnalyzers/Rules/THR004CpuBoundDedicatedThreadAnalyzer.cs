@@ -29,12 +29,12 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (!ThreadingTypes.IsReferenced(start.Compilation, ThreadingTypes.ThreadName))
+            var types = ThreadingTypes.From(start.Compilation);
+            if (!types.IsReferenced(ThreadingTypes.ThreadName))
             {
                 return;
             }
 
-            var types = ThreadingTypes.From(start.Compilation);
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
