@@ -85,7 +85,7 @@ internal static class LockSet
     private static bool HasUnreleasedAcquireBefore(IOperation operation, IOperation function)
     {
         var position = operation.Syntax.SpanStart;
-        var calls = RecentlyComputed<LockCalls>.GetOrAdd(function, FindLockCalls);
+        var calls = RecentlyComputed.GetOrAdd<IOperation, LockCalls>(function, FindLockCalls);
         foreach (var acquire in calls.Acquires)
         {
             if (acquire.Position >= position)

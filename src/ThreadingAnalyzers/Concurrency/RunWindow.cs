@@ -340,7 +340,7 @@ internal sealed class RunWindow
 
         public List<IOperation> Waits { get; } = new();
 
-        public static StarterFacts Of(IOperation starter) => RecentlyComputed<StarterFacts>.GetOrAdd(starter, static s => new StarterFacts(s));
+        public static StarterFacts Of(IOperation starter) => RecentlyComputed.GetOrAdd(starter, static s => new StarterFacts(s));
     }
 
     internal static IOperation? EnclosingFunction(IOperation operation)

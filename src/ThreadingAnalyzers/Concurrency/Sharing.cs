@@ -150,6 +150,8 @@ internal sealed class Sharing
     /// <summary>The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch.</summary>
     public static Sharing Analyze(IOperation root, ISymbol owner, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
     {
+        // The facts of the root's starters and functions are asked for again and again while it is analyzed, then forgotten.
+        using var scope = RecentlyComputed.Open();
         var starterThis = owner.IsStatic ? null : StarterThis;
         var sharing = new Sharing(types, starterThis);
         var entries = EntryPoints.In(root, types);

@@ -79,6 +79,33 @@ public class EntryPointsTests
     }
 
     [Fact]
+    public void FindsEveryEntryPointInSourceOrderOuterFirst()
+    {
+        var (compilation, root) = Compile("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                void M()
+                {
+                    var x = 0;
+                    if (x > 0)
+                    {
+                        x++;
+                    }
+
+                    Task.Run(() => { Parallel.For(0, 2, i => { }); });
+                    x--;
+                    Thread t = new (() => { });
+                    t.Start();
+                }
+            }
+            """);
+        var entries = EntryPoints.In(root, ThreadingTypes.From(compilation));
+        Assert.Equal(new[] { "Task.Run", "Parallel.For", "new Thread" }, entries.Select(e => e.Entry.DisplayName));
+    }
+
+    [Fact]
     public void ReachFollowsCallsTransitivelyAndSurvivesCycles()
     {
         var (compilation, root) = Compile("""

@@ -158,6 +158,38 @@ public class THR004Tests
         """);
 
     [Fact]
+    public Task ThreadsInNestedTypesAreReportedOnceEach() => Verify.Diagnostic("""
+        using System.Threading;
+        class Outer
+        {
+            private Thread _outerWorker;
+            public void Start()
+            {
+                var t = {|#0:new Thread(Count)|};
+                t.Start();
+                t.Join();
+            }
+            static void Count() { var sum = 0L; for (var i = 0; i < 1000; i++) sum += i; }
+            class Inner
+            {
+                private Thread _innerWorker;
+                public void Start()
+                {
+                    _innerWorker = {|#1:new Thread(Count)|};
+                    _innerWorker.Start();
+                    var local = {|#2:new Thread(() => Count())|};
+                    local.Start();
+                    local.Join();
+                }
+                public void Stop() => _innerWorker.Join();
+            }
+        }
+        """,
+        Verify.Expect("THR004", 0).WithArguments("t", "Task.Run"),
+        Verify.Expect("THR004", 1).WithArguments("_innerWorker", "Task.Run"),
+        Verify.Expect("THR004", 2).WithArguments("local", "Task.Run"));
+
+    [Fact]
     public Task PrivateFieldThread() => Verify.Diagnostic("""
         using System.Threading;
         class C

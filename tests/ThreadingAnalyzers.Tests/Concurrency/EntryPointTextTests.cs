@@ -1,0 +1,96 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ThreadingAnalyzers.Concurrency;
+
+namespace ThreadingAnalyzers.Tests.Concurrency;
+
+public class EntryPointTextTests
+{
+    [Theory]
+    [InlineData("Task.Run(() => 1);", true)]
+    [InlineData("System.Threading.Tasks.Task.Run(() => 1);", true)]
+    [InlineData("factory.StartNew(() => { });", true)]
+    [InlineData("ThreadPool.QueueUserWorkItem(_ => { });", true)]
+    [InlineData("Parallel.For(0, 10, i => { });", true)]
+    [InlineData("items.AsParallel().ForAll(i => { });", true)]
+    [InlineData("new Thread(() => { }).Start();", true)]
+    [InlineData("new System.Threading.Thread(() => { }).Start();", true)]
+    [InlineData("var timer = new Timer(_ => { }, null, 0, 100);", true)]
+    [InlineData("new Task(() => { }).Start();", true)]
+    [InlineData("Thread t = new(() => { });", true)]
+    [InlineData("Thread t = new (Work);", true)]
+    [InlineData("Action a = new(() => { });", true)]
+    [InlineData("Thread.Sleep(10);", false)]
+    [InlineData("var name = Thread.CurrentThread.Name;", false)]
+    [InlineData("var list = new List<int>();", false)]
+    [InlineData("Console.WriteLine(\"Task.Run\");", false)]
+    [InlineData("Task.Delay(10).Wait();", false)]
+    public void FindsEntryPointShapesAroundTheWords(string statement, bool expected)
+    {
+        var method = Method($$"""
+            class C
+            {
+                void M(object factory, int[] items)
+                {
+                    {{statement}}
+                }
+            }
+            """);
+
+        Assert.Equal(expected, EntryPointText.MayStartConcurrentCode(method));
+    }
+
+    [Fact]
+    public void MentionsLooksOnlyInsideTheSpan()
+    {
+        var tree = CSharpSyntaxTree.ParseText("""
+            class A { void M() { System.Threading.Tasks.Task.Run(() => { }); } }
+            class B { void N() { var x = 1; } }
+            """);
+        var types = tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().ToArray();
+
+        Assert.True(EntryPointText.Mentions(tree, types[0].Span));
+        Assert.False(EntryPointText.Mentions(tree, types[1].Span));
+    }
+
+    [Fact]
+    public void IsReferencedReadsReferencedAssembliesOnly()
+    {
+        var tree = CSharpSyntaxTree.ParseText("namespace Own { class Gate { } }");
+        var withFramework = CSharpCompilation.Create("T", new[] { tree }, TestReferences.Net80);
+        var withoutReferences = CSharpCompilation.Create("T", new[] { tree });
+
+        Assert.True(ThreadingTypes.From(withFramework).IsReferenced(ThreadingTypes.ThreadName));
+        Assert.False(ThreadingTypes.From(withFramework).IsReferenced("Own.Gate"));
+        Assert.False(ThreadingTypes.From(withoutReferences).IsReferenced(ThreadingTypes.ThreadName));
+        Assert.Null(ThreadingTypes.From(withoutReferences).Thread);
+        Assert.NotNull(ThreadingTypes.From(withFramework).Thread);
+    }
+
+    [Fact]
+    public void RecentlyComputedReusesValuesOnlyInsideAScope()
+    {
+        var key = new object();
+        var computed = 0;
+        string Compute(object _) => (++computed).ToString();
+
+        Assert.Equal("1", RecentlyComputed.GetOrAdd(key, Compute));
+        Assert.Equal("2", RecentlyComputed.GetOrAdd(key, Compute));
+        using (RecentlyComputed.Open())
+        {
+            Assert.Equal("3", RecentlyComputed.GetOrAdd(key, Compute));
+            Assert.Equal("3", RecentlyComputed.GetOrAdd(key, Compute));
+            Assert.Equal(new[] { 'x' }, RecentlyComputed.GetOrAdd(key, _ => new[] { 'x' }));
+        }
+
+        using (RecentlyComputed.Open())
+        {
+            Assert.Equal("4", RecentlyComputed.GetOrAdd(key, Compute));
+        }
+    }
+
+    private static SyntaxNode Method(string source) =>
+        CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
+}
