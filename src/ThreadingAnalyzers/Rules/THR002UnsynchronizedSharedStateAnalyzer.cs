@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -65,7 +64,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                 var syntax = operation.Syntax;
                 var root = RunWindow.Root(operation);
                 if (root != seen && syntax is not TypeDeclarationSyntax && !root.Syntax.ContainsDiagnostics
-                    && EntryPointText.Mentions(syntax.SyntaxTree, syntax.Span) && EntryPointText.MayStartConcurrentCode(syntax))
+                    && EntryPointText.MayStartConcurrentCode(syntax))
                 {
                     seen = root;
                     candidates.Enqueue((root, block.OwningSymbol));
