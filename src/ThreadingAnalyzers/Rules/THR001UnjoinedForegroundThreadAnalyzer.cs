@@ -24,12 +24,8 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation);
-            if (!types.IsReferenced(ThreadingTypes.ThreadName))
-            {
-                return;
-            }
-
             start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
             start.RegisterSymbolStartAction(
                 symbolStart =>

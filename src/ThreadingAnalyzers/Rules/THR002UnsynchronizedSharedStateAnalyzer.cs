@@ -31,18 +31,14 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            // Nothing is asked of the compilation here (see ThreadingTypes): the first type that names an entry point does.
             var types = ThreadingTypes.From(start.Compilation);
-            if (!types.IsReferenced(ThreadingTypes.ThreadName, "System.Threading.Tasks.Task", "System.Threading.ThreadPool", "System.Threading.Tasks.Parallel"))
-            {
-                return;
-            }
-
             var reach = Reach.For(start.Compilation);
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
                     // A type whose text names no entry point gets no further action.
-                    if (EntryPointText.Mentions(symbolStart.Symbol))
+                    if (EntryPointText.Mentions(symbolStart.Symbol) && types.CanStartConcurrentCode)
                     {
                         AnalyzeType(symbolStart, types, reach);
                     }

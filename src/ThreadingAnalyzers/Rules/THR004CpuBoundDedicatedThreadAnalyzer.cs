@@ -29,17 +29,13 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            // Nothing is asked of the compilation here (see ThreadingTypes): the first type that names an entry point does.
             var types = ThreadingTypes.From(start.Compilation);
-            if (!types.IsReferenced(ThreadingTypes.ThreadName))
-            {
-                return;
-            }
-
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
                     // A type whose text names no entry point (new Thread among them) creates no thread.
-                    if (EntryPointText.Mentions(symbolStart.Symbol))
+                    if (EntryPointText.Mentions(symbolStart.Symbol) && types.ThreadIsReferenced)
                     {
                         AnalyzeType(symbolStart, types);
                     }

@@ -1,8 +1,11 @@
+using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Tests.Robustness;
 
 namespace ThreadingAnalyzers.Tests.Concurrency;
 
@@ -67,6 +70,71 @@ public class EntryPointTextTests
         Assert.False(ThreadingTypes.From(withoutReferences).IsReferenced(ThreadingTypes.ThreadName));
         Assert.Null(ThreadingTypes.From(withoutReferences).Thread);
         Assert.NotNull(ThreadingTypes.From(withFramework).Thread);
+    }
+
+    [Fact]
+    public void AThreadTypeDeclaredInSourceIsNotTheFrameworksThread()
+    {
+        // A polyfill or a half-configured project: System.Threading.Thread exists only in the project's own sources.
+        var tree = CSharpSyntaxTree.ParseText("namespace System.Threading { public class Thread { } }");
+        var withoutReferences = ThreadingTypes.From(CSharpCompilation.Create("T", new[] { tree }));
+        var withFramework = ThreadingTypes.From(CSharpCompilation.Create("T", new[] { CSharpSyntaxTree.ParseText("class C { }") }, TestReferences.Net80));
+
+        Assert.NotNull(withoutReferences.Thread);
+        Assert.False(withoutReferences.ThreadIsReferenced);
+        Assert.False(withoutReferences.CanStartConcurrentCode);
+        Assert.False(withoutReferences.IsThread(withoutReferences.Thread));
+
+        Assert.True(withFramework.ThreadIsReferenced);
+        Assert.True(withFramework.CanStartConcurrentCode);
+        Assert.True(withFramework.IsThread(withFramework.Thread));
+    }
+
+    [Fact]
+    public async Task RulesStaySilentOnASourceDeclaredThread()
+    {
+        // The rules register their actions without asking the compilation anything (see ThreadingTypes); the question,
+        // asked later from their actions, still keeps a Thread declared in the project's own sources out.
+        const string app = """
+            namespace App
+            {
+                using System.Threading;
+                public class C
+                {
+                    private int _count;
+                    public void M()
+                    {
+                        var worker = new Thread(() => { for (var i = 0; i < 1000; i++) { _count++; } });
+                        worker.Start();
+                        _count++;
+                    }
+                }
+            }
+            """;
+        const string polyfill = """
+            namespace System.Threading
+            {
+                public delegate void ThreadStart();
+                public class Thread
+                {
+                    public Thread(ThreadStart start) { }
+                    public void Start() { }
+                }
+            }
+            """;
+        var runtimeOnly = TestReferences.Net80.Where(reference => Path.GetFileName(reference.Display) == "System.Runtime.dll").ToArray();
+        var withFramework = CSharpCompilation.Create("T", new[] { CSharpSyntaxTree.ParseText(app) }, TestReferences.Net80, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var withPolyfill = CSharpCompilation.Create("T", new[] { CSharpSyntaxTree.ParseText(app), CSharpSyntaxTree.ParseText(polyfill) }, runtimeOnly, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(withPolyfill.GetDiagnostics().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error));
+        Assert.False(ThreadingTypes.From(withPolyfill).ThreadIsReferenced);
+
+        var (flagged, flaggedExceptions) = await Harness.AnalyzeAsync(withFramework, Harness.Analyzers(), concurrent: true);
+        var (silent, silentExceptions) = await Harness.AnalyzeAsync(withPolyfill, Harness.Analyzers(), concurrent: true);
+
+        Assert.Equal(new[] { "THR001", "THR002", "THR004" }, flagged.Select(diagnostic => diagnostic.Id).OrderBy(id => id));
+        Assert.Empty(silent);
+        Assert.Empty(flaggedExceptions);
+        Assert.Empty(silentExceptions);
     }
 
     [Fact]
