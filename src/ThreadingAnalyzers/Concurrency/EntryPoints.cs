@@ -105,7 +105,7 @@ internal static class EntryPoints
         while (stack.Count > 0)
         {
             var operation = stack.Pop();
-            if (operation is IInvocationOperation or IObjectCreationOperation && TryGet(operation, types) is { } entry)
+            if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation && TryGet(operation, types) is { } entry)
             {
                 entries.Add(entry);
             }

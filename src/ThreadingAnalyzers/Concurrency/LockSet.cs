@@ -117,7 +117,7 @@ internal static class LockSet
         var calls = new LockCalls();
         foreach (var candidate in Reach.OperationsOf(function))
         {
-            if (candidate is not IInvocationOperation invocation)
+            if (candidate.Kind != OperationKind.Invocation || candidate is not IInvocationOperation invocation)
             {
                 continue;
             }

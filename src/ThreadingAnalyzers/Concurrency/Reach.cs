@@ -150,30 +150,43 @@ internal sealed class Reach
             return LocalFunctionIn(RunWindow.Root(near), method);
         }
 
-        return _bodies.GetOrAdd(method, m => LoadBody(m, near?.SemanticModel));
+        // Looked up first: GetOrAdd with a capturing lambda would allocate on every call.
+        return _bodies.TryGetValue(method, out var known) ? known : _bodies.GetOrAdd(method, LoadBody(method, near?.SemanticModel));
     }
 
-    /// <summary>Whether <paramref name="function"/> does not compile (syntax errors or invalid operations); found once per function.</summary>
-    public bool HasErrors(IOperation function) => _hasErrors.GetOrAdd(function, static f =>
+    /// <summary>
+    /// Whether <paramref name="function"/> does not compile (syntax errors or invalid operations); found once per method.
+    /// Lambdas and local functions are asked about by the one analysis of their method, so they are not kept: adding
+    /// each to the shared table costs more (a lock, contended by the other analysis threads) than the walk.
+    /// </summary>
+    public bool HasErrors(IOperation function) =>
+        IsPartOfAMethod(function) ? FindErrors(function)
+        : _hasErrors.TryGetValue(function, out var known) ? known : _hasErrors.GetOrAdd(function, FindErrors(function));
+
+    private static bool FindErrors(IOperation function)
     {
-        if (f.Syntax.ContainsDiagnostics)
+        if (function.Syntax.ContainsDiagnostics)
         {
             return true;
         }
 
-        foreach (var operation in f.Descendants())
+        foreach (var operation in function.Descendants())
         {
-            if (operation is IInvalidOperation)
+            if (operation.Kind == OperationKind.Invalid)
             {
                 return true;
             }
         }
 
         return false;
-    });
+    }
 
-    /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation, cached.</summary>
-    public ImmutableArray<CallSite> CallsIn(IOperation function) => _calls.GetOrAdd(function, FindCalls);
+    /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation; kept for methods (see <see cref="HasErrors"/>).</summary>
+    public ImmutableArray<CallSite> CallsIn(IOperation function) =>
+        IsPartOfAMethod(function) ? FindCalls(function)
+        : _calls.TryGetValue(function, out var known) ? known : _calls.GetOrAdd(function, FindCalls(function));
+
+    private static bool IsPartOfAMethod(IOperation function) => function.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction;
 
     /// <summary>
     /// The operations that run as part of <paramref name="function"/> on its thread: nested lambdas are skipped unless they
@@ -192,13 +205,10 @@ internal sealed class Reach
 
             while (stack.Count > 0)
             {
+                // Kind tests, not interface type tests: this loop runs for every operation of every function walked.
                 var operation = stack.Pop();
-                if (operation is ILocalFunctionOperation)
-                {
-                    continue;
-                }
-
-                if (operation is IAnonymousFunctionOperation && !RunsSynchronously(operation))
+                var kind = operation.Kind;
+                if (kind == OperationKind.LocalFunction || (kind == OperationKind.AnonymousFunction && !RunsSynchronously(operation)))
                 {
                     continue;
                 }
@@ -258,6 +268,11 @@ internal sealed class Reach
         var calls = ImmutableArray.CreateBuilder<CallSite>();
         foreach (var operation in OperationsOf(function))
         {
+            if (operation.Kind is not (OperationKind.Invocation or OperationKind.PropertyReference))
+            {
+                continue;
+            }
+
             switch (operation)
             {
                 case IInvocationOperation invocation when IsSource(invocation.TargetMethod):
@@ -298,8 +313,14 @@ internal sealed class Reach
     private static bool IsThis(IOperation? instance, IMethodSymbol method) =>
         !method.IsStatic && (instance is null ? method.MethodKind == MethodKind.LocalFunction : instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance });
 
+    /// <summary>
+    /// A member with source declared in this compilation. Most calls go to metadata, whose members have no syntax: that
+    /// is checked first, as finding a metadata member's assembly walks its namespaces (a fifth of this walk's time).
+    /// Members the compiler declares (a default constructor) have no syntax and no body to follow either.
+    /// </summary>
     private bool IsSource(ISymbol symbol) =>
-        !symbol.IsAbstract && !symbol.IsExtern && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly);
+        !symbol.IsAbstract && !symbol.IsExtern && !symbol.DeclaringSyntaxReferences.IsEmpty
+        && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly);
 
     private static IMethodSymbol Normalize(IMethodSymbol method)
     {

@@ -293,14 +293,18 @@ internal sealed class RunWindow
             // Start calls and handles anywhere in the starter, nested lambdas included.
             foreach (var operation in starter.Descendants())
             {
+                if (operation.Kind is not (OperationKind.Invocation or OperationKind.ObjectCreation))
+                {
+                    continue;
+                }
+
                 if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
                     && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver)
                 {
                     StartCalls.Add((start, receiver.Local));
                 }
 
-                if (operation is IInvocationOperation or IObjectCreationOperation
-                    && (operation.Type?.Name is "Task" or "Thread" || (operation.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.Name == "Task")))
+                if (operation.Type?.Name is "Task" or "Thread" || (operation.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.Name == "Task"))
                 {
                     var current = operation;
                     while (current.Parent is IConversionOperation or IParenthesizedOperation)
@@ -324,7 +328,8 @@ internal sealed class RunWindow
             // Waits only on the starter's own thread: not in lambdas it passes elsewhere, not in local functions.
             foreach (var operation in Reach.OperationsOf(starter))
             {
-                if (operation is IAwaitOperation
+                if (operation.Kind is OperationKind.Await or OperationKind.Invocation or OperationKind.PropertyReference
+                    && operation is IAwaitOperation
                     or IInvocationOperation { TargetMethod.Name: "WaitAll" or "Join" or "Wait" or "WaitOne" or "GetResult" }
                     or IPropertyReferenceOperation { Property.Name: "Result" })
                 {

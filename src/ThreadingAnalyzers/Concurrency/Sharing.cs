@@ -456,7 +456,7 @@ internal sealed class Sharing
         var accesses = ImmutableArray.CreateBuilder<Access>();
         foreach (var operation in Reach.OperationsOf(scope.Function))
         {
-            if (operation is not (IFieldReferenceOperation or IPropertyReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation)
+            if (operation.Kind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
                 || !MayWriteOrUseCollection(operation, types)
                 || TargetOf(operation, scope, types) is not { } target)
             {
