@@ -97,6 +97,22 @@ internal static class EntryPoints
     /// </summary>
     public static ImmutableArray<(EntryPoint Entry, bool RunsMoreThanOnceAtATime)> In(IOperation root, ThreadingTypes types)
     {
+        var entries = Find(root, types);
+        var result = ImmutableArray.CreateBuilder<(EntryPoint, bool)>(entries.Count);
+        foreach (var entry in entries)
+        {
+            result.Add((entry, RunsMoreThanOnceAtATime(entry, entries)));
+        }
+
+        return result.MoveToImmutable();
+    }
+
+    /// <summary>
+    /// Every entry point in <paramref name="root"/>, in source order (an enclosing entry point before the ones in its
+    /// arguments), without the facts of <see cref="RunsMoreThanOnceAtATime"/>, which need a walk of each starter.
+    /// </summary>
+    public static List<EntryPoint> Find(IOperation root, ThreadingTypes types)
+    {
         var entries = new List<EntryPoint>();
         var tree = root.Syntax.SyntaxTree;
         var words = EntryPointText.Positions(tree);
@@ -124,14 +140,7 @@ internal static class EntryPoints
         entries.Sort((a, b) => a.Operation.Syntax.SpanStart != b.Operation.Syntax.SpanStart
             ? a.Operation.Syntax.SpanStart.CompareTo(b.Operation.Syntax.SpanStart)
             : b.Operation.Syntax.Span.Length.CompareTo(a.Operation.Syntax.Span.Length));
-
-        var result = ImmutableArray.CreateBuilder<(EntryPoint, bool)>(entries.Count);
-        foreach (var entry in entries)
-        {
-            result.Add((entry, RunsMoreThanOnceAtATime(entry, entries)));
-        }
-
-        return result.MoveToImmutable();
+        return entries;
     }
 
     /// <summary>Whether <paramref name="entry"/>'s bodies can overlap with themselves; <paramref name="siblings"/> are the entry points of the same method body.</summary>

@@ -103,6 +103,10 @@ public class EntryPointsTests
             """);
         var entries = EntryPoints.In(root, ThreadingTypes.From(compilation));
         Assert.Equal(new[] { "Task.Run", "Parallel.For", "new Thread" }, entries.Select(e => e.Entry.DisplayName));
+        Assert.Equal(new[] { false, true, false }, entries.Select(e => e.RunsMoreThanOnceAtATime));
+
+        // Find, which THR002 asks first, gives the same entry points in the same order.
+        Assert.Equal(new[] { "Task.Run", "Parallel.For", "new Thread" }, EntryPoints.Find(root, ThreadingTypes.From(compilation)).Select(e => e.DisplayName));
     }
 
     [Fact]
