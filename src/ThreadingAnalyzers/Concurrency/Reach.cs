@@ -256,11 +256,35 @@ internal sealed class Reach
         {
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
-            return (method.Name == "ForEach" && type?.Name is "List" or "Array" && type.ContainingNamespace?.ToString() is "System" or "System.Collections.Generic")
-                || (type?.Name == "Enumerable" && type.ContainingNamespace?.ToString() == "System.Linq");
+            return (method.Name == "ForEach" && type?.Name is "List" or "Array" && (IsNamespace(type.ContainingNamespace, SystemNamespace) || IsNamespace(type.ContainingNamespace, GenericCollectionsNamespace)))
+                || (type?.Name == "Enumerable" && IsNamespace(type.ContainingNamespace, LinqNamespace));
         }
 
         return false;
+    }
+
+    internal static readonly string[] SystemNamespace = { "System" };
+    internal static readonly string[] GenericCollectionsNamespace = { "System", "Collections", "Generic" };
+    internal static readonly string[] LinqNamespace = { "System", "Linq" };
+    internal static readonly string[] ThreadingNamespace = { "System", "Threading" };
+
+    /// <summary>
+    /// Whether <paramref name="namespace"/> is the one named by <paramref name="names"/> (outermost first), compared name
+    /// by name: a namespace's ToString() builds its display string each time, and this runs for every lambda walked.
+    /// </summary>
+    internal static bool IsNamespace(INamespaceSymbol? @namespace, string[] names)
+    {
+        for (var index = names.Length - 1; index >= 0; index--)
+        {
+            if (@namespace is null || @namespace.Name != names[index])
+            {
+                return false;
+            }
+
+            @namespace = @namespace.ContainingNamespace;
+        }
+
+        return @namespace is { IsGlobalNamespace: true };
     }
 
     private ImmutableArray<CallSite> FindCalls(IOperation function)

@@ -683,7 +683,7 @@ internal sealed class Sharing
         && (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Interlocked)
             || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Volatile)
             || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.ImmutableInterlocked)
-            || invocation.TargetMethod.ContainingNamespace?.ToString() == "System.Threading");
+            || Reach.IsNamespace(invocation.TargetMethod.ContainingNamespace, Reach.ThreadingNamespace));
 
     private static bool Reads(IOperation value, ISymbol symbol)
     {

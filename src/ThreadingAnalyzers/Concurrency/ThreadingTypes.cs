@@ -131,8 +131,11 @@ internal sealed class ThreadingTypes
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
 
     /// <summary>Whether <paramref name="type"/> is one of <see cref="UnsynchronizedCollections"/> (any instantiation).</summary>
+    /// <remarks>Asked for every variable reference the concurrency walks meet: the name is compared before the symbol.</remarks>
     public bool IsUnsynchronizedCollection(ITypeSymbol? type) =>
-        type is INamedTypeSymbol named && UnsynchronizedCollections.Contains(named.OriginalDefinition);
+        type is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named
+        && named.Name is "List" or "Dictionary" or "HashSet" or "Queue" or "Stack" or "SortedList" or "LinkedList" or "SortedDictionary" or "SortedSet"
+        && UnsynchronizedCollections.Contains(named.OriginalDefinition);
 
     private static ImmutableHashSet<INamedTypeSymbol> ResolveAll(Compilation compilation, params string[] metadataNames)
     {

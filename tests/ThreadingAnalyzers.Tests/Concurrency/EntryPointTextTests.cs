@@ -138,6 +138,27 @@ public class EntryPointTextTests
     }
 
     [Fact]
+    public void NamespacesAndCollectionsAreMatchedByFullName()
+    {
+        var tree = CSharpSyntaxTree.ParseText("""
+            namespace My.System.Linq { public class List<T> { } public static class Enumerable { } }
+            class C { System.Collections.Generic.List<int> a; My.System.Linq.List<int> b; System.Collections.Generic.Dictionary<string, int> d; int i; }
+            """);
+        var compilation = CSharpCompilation.Create("T", new[] { tree }, TestReferences.Net80);
+        var types = ThreadingTypes.From(compilation);
+        var c = compilation.GetTypeByMetadataName("C")!;
+        var own = compilation.GetTypeByMetadataName("My.System.Linq.Enumerable")!;
+        var linq = compilation.GetTypeByMetadataName("System.Linq.Enumerable")!;
+
+        Assert.True(Reach.IsNamespace(linq.ContainingNamespace, Reach.LinqNamespace));
+        Assert.False(Reach.IsNamespace(own.ContainingNamespace, Reach.LinqNamespace));
+        Assert.False(Reach.IsNamespace(linq.ContainingNamespace, Reach.SystemNamespace));
+        Assert.Equal(
+            new[] { true, false, true, false },
+            new[] { "a", "b", "d", "i" }.Select(name => types.IsUnsynchronizedCollection(((IFieldSymbol)c.GetMembers(name).Single()).Type)));
+    }
+
+    [Fact]
     public void RecentlyComputedReusesValuesOnlyInsideAScope()
     {
         var key = new object();
