@@ -173,7 +173,7 @@ public sealed class BenchmarkReport
         writer.WriteLine();
         writer.WriteLine("  Compiler: SemanticModel.GetDiagnostics(). THR: the rules' execution time in GetAnalyzerSemanticDiagnosticsAsync on the same");
         writer.WriteLine("  compilation afterwards (Ratio = THR / Compiler). Driver wall: that call's wall time, driver included. Cold: the rules");
-        writer.WriteLine("  run first on a fresh compilation, so their compilation start pays the one-time declaration merge the compiler needs too.");
+        writer.WriteLine("  run first on a fresh compilation: whatever they ask first pays the one-time declaration merge the compiler needs too.");
         writer.WriteLine();
         writer.WriteLine(Invariant($"Targets: all THR <= {Limits.TargetTotalPercent}% and each rule <= {Limits.TargetRulePercent}% of compile time; editor ratio <= {Limits.TargetEditorRatio}."));
         writer.WriteLine(Invariant($"Limits (fail): all THR > {Limits.MaxTotalPercent}% of compile time, editor ratio > {Limits.MaxEditorRatio}."));
