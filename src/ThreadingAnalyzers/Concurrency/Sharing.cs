@@ -741,7 +741,6 @@ internal sealed class Sharing
         _ => null,
     };
 
-
     /// <summary>The function whose accesses are collected, and which of its variables are its own (not shared).</summary>
     private sealed class FunctionScope
     {

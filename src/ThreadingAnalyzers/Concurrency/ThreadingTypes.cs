@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -64,11 +67,21 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? ThreadStaticAttribute => Resolve(21, "System.ThreadStaticAttribute");
     /// <summary>The BCL collections that are not safe to mutate from several threads (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...), as original definitions.</summary>
     public ImmutableHashSet<INamedTypeSymbol> UnsynchronizedCollections =>
-        _unsynchronizedCollections ??= ResolveAll(Compilation,
-            "System.Collections.Generic.List`1", "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1",
-            "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.SortedList`2",
-            "System.Collections.Generic.LinkedList`1", "System.Collections.Generic.SortedDictionary`2", "System.Collections.Generic.SortedSet`1",
-            "System.Collections.SortedList");
+        _unsynchronizedCollections ??= ResolveAll(Compilation, UnsynchronizedCollectionNames);
+
+    private static readonly string[] UnsynchronizedCollectionNames =
+    {
+        "System.Collections.Generic.List`1", "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1",
+        "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.SortedList`2",
+        "System.Collections.Generic.LinkedList`1", "System.Collections.Generic.SortedDictionary`2", "System.Collections.Generic.SortedSet`1",
+        "System.Collections.SortedList",
+    };
+
+    /// <summary>The simple names of <see cref="UnsynchronizedCollectionNames"/> ("List", "SortedList", ...), compared before any symbol.</summary>
+    /// <remarks>Only read after it is built, so it is safe to share between threads.</remarks>
+    private static readonly HashSet<string> UnsynchronizedCollectionSimpleNames = new(
+        UnsynchronizedCollectionNames.Select(name => name.Substring(name.LastIndexOf('.') + 1).Split('`')[0]),
+        StringComparer.Ordinal);
 
     /// <summary>
     /// Whether <c>System.Threading.Thread</c> comes from a referenced assembly (a type of that name declared in the
@@ -134,10 +147,10 @@ internal sealed class ThreadingTypes
     /// <remarks>Asked for every variable reference the concurrency walks meet: the name is compared before the symbol.</remarks>
     public bool IsUnsynchronizedCollection(ITypeSymbol? type) =>
         type is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named
-        && named.Name is "List" or "Dictionary" or "HashSet" or "Queue" or "Stack" or "SortedList" or "LinkedList" or "SortedDictionary" or "SortedSet"
+        && UnsynchronizedCollectionSimpleNames.Contains(named.Name)
         && UnsynchronizedCollections.Contains(named.OriginalDefinition);
 
-    private static ImmutableHashSet<INamedTypeSymbol> ResolveAll(Compilation compilation, params string[] metadataNames)
+    private static ImmutableHashSet<INamedTypeSymbol> ResolveAll(Compilation compilation, string[] metadataNames)
     {
         var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         foreach (var name in metadataNames)
