@@ -128,8 +128,9 @@ internal static class EntryPoints
 
             foreach (var child in operation.ChildOperations)
             {
-                // Every entry point's text holds one of its words: code around no such word is not walked.
-                if (child.Syntax.SyntaxTree != tree || EntryPointText.Mentions(words, child.Syntax.Span))
+                // Every entry point's text holds one of its words: code around no such word is not walked. The full span
+                // (trivia included) costs no walk down to the first token, as the span does.
+                if (child.Syntax.SyntaxTree != tree || EntryPointText.Mentions(words, child.Syntax.FullSpan))
                 {
                     stack.Push(child);
                 }

@@ -156,22 +156,37 @@ internal sealed class Sharing
         var sharing = new Sharing(types, starterThis);
 
         // What the bodies touch comes first: only a write without a lock can be reported, and most roots have none (177 of
-        // 3,078 on the benchmark corpus), so their starters are never walked for windows and their own accesses.
+        // 3,078 on the benchmark corpus), so their starters are never walked for windows and their own accesses. Each body's
+        // own accesses are found first; the methods it reaches are followed only when one of them can write at all.
         var entries = EntryPoints.Find(root, types);
-        var touched = new List<(EntryPoint Entry, ImmutableArray<Access> Accesses)>();
-        var anyUnlockedWrite = false;
+        var prepared = new List<(EntryPoint Entry, BodyScope Body)>();
+        var mayWriteUnlocked = false;
         foreach (var entry in entries)
         {
             foreach (var body in entry.Bodies)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var accesses = AccessesOfBody(entry, body, starterThis, types, reach, cancellationToken);
-                if (!accesses.IsDefault)
+                if (ScopeOfBody(entry, body, starterThis, types, reach) is { } bodyScope)
                 {
-                    touched.Add((entry, accesses));
-                    anyUnlockedWrite |= accesses.Any(access => access.IsWrite && !access.IsLocked);
+                    prepared.Add((entry, bodyScope));
+                    mayWriteUnlocked = mayWriteUnlocked || bodyScope.Own.Any(access => access.IsWrite && !access.IsLocked)
+                        || MayReachWrite(bodyScope.Function.Function, types, reach, cancellationToken);
                 }
             }
+        }
+
+        if (!mayWriteUnlocked)
+        {
+            return sharing;
+        }
+
+        var touched = new List<(EntryPoint Entry, ImmutableArray<Access> Accesses)>(prepared.Count);
+        var anyUnlockedWrite = false;
+        foreach (var (entry, bodyScope) in prepared)
+        {
+            var accesses = AccessesOfBody(bodyScope, types, reach, cancellationToken);
+            touched.Add((entry, accesses));
+            anyUnlockedWrite |= accesses.Any(access => access.IsWrite && !access.IsLocked);
         }
 
         if (!anyUnlockedWrite)
@@ -320,8 +335,8 @@ internal sealed class Sharing
         }
     }
 
-    /// <summary>Default when the body cannot be seen or does not compile.</summary>
-    private static ImmutableArray<Access> AccessesOfBody(EntryPoint entry, ConcurrentBody body, object? starterThis, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    /// <summary>A concurrent body with what it touches itself; null when the body cannot be seen or does not compile.</summary>
+    private static BodyScope? ScopeOfBody(EntryPoint entry, ConcurrentBody body, object? starterThis, ThreadingTypes types, Reach reach)
     {
         IOperation? bodyOperation;
         IMethodSymbol? bodyMethod = null;
@@ -341,20 +356,51 @@ internal sealed class Sharing
         }
         else
         {
-            return default;
+            return null;
         }
 
         if (bodyOperation is null || reach.HasErrors(bodyOperation))
         {
-            return default;
+            return null;
         }
 
+        var scope = new FunctionScope(types, bodyOperation, bodyMethod, ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
+        return new BodyScope(scope, AccessesOf(scope, pathLocked: false, types));
+    }
+
+    /// <summary>
+    /// Whether a method that <paramref name="body"/> calls, or one those reach, can write anything shared, lock or no lock:
+    /// when none can, the body's own accesses are all it touches. Answered per callee from its cached summary; a local
+    /// function callee (whose variables depend on the body) is followed by <see cref="AccessesOfBody"/> instead.
+    /// </summary>
+    private static bool MayReachWrite(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    {
+        foreach (var call in reach.CallsIn(body))
+        {
+            if (call.Target.MethodKind == MethodKind.LocalFunction)
+            {
+                return true;
+            }
+
+            if (reach.BodyOf(call.Target, body) is { } calleeBody && TemplateOf(calleeBody, call.Target, types).MayWriteWithin(calleeBody, types, reach, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What a concurrent body touches: its own accesses, then those of the methods it reaches, with their locks.</summary>
+    private static ImmutableArray<Access> AccessesOfBody(BodyScope body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    {
+        var bodyScope = body.Function;
+        var bodyOperation = bodyScope.Function;
         var bodySymbol = ScopeSymbol(bodyOperation);
         var accesses = ImmutableArray.CreateBuilder<Access>();
-        var bodyScope = new FunctionScope(types, bodyOperation, bodyMethod, bodySymbol, bodyThis, isStarter: false);
-        accesses.AddRange(AccessesOf(bodyScope, pathLocked: false, types));
+        accesses.AddRange(body.Own);
 
-        var lockedFunctions = new Dictionary<IOperation, bool> { [bodyOperation] = bodyMethod is not null && LockSet.IsSynchronized(bodyMethod) };
+        var lockedFunctions = new Dictionary<IOperation, bool> { [bodyOperation] = bodyScope.Method is { } bodyMethod && LockSet.IsSynchronized(bodyMethod) };
         var scopes = new Dictionary<IOperation, FunctionScope> { [bodyOperation] = bodyScope };
         foreach (var reached in reach.MethodsCalledFrom(bodyOperation, cancellationToken))
         {
@@ -371,6 +417,20 @@ internal sealed class Sharing
         }
 
         return accesses.ToImmutable();
+    }
+
+    /// <summary>A concurrent body that can be seen and compiles, with the accesses of its own code.</summary>
+    private sealed class BodyScope
+    {
+        public BodyScope(FunctionScope function, ImmutableArray<Access> own)
+        {
+            Function = function;
+            Own = own;
+        }
+
+        public FunctionScope Function { get; }
+
+        public ImmutableArray<Access> Own { get; }
     }
 
     /// <summary>
@@ -434,11 +494,12 @@ internal sealed class Sharing
             return AccessesOf(new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false), pathLocked, types);
         }
 
-        var template = MethodTemplates.GetValue(
-            reached.Body,
-            body => new AccessTemplate(AccessesOf(new FunctionScope(types, body, reached.Method, null, ThisPlaceholder, isStarter: false), pathLocked: false, types)));
-        return Instantiate(template.Accesses, @this, pathLocked);
+        return Instantiate(TemplateOf(reached.Body, reached.Method, types).Accesses, @this, pathLocked);
     }
+
+    private static AccessTemplate TemplateOf(IOperation body, IMethodSymbol method, ThreadingTypes types) =>
+        MethodTemplates.TryGetValue(body, out var known) ? known
+        : MethodTemplates.GetValue(body, b => new AccessTemplate(AccessesOf(new FunctionScope(types, b, method, null, ThisPlaceholder, isStarter: false), pathLocked: false, types)));
 
     private static IEnumerable<Access> Instantiate(ImmutableArray<Access> template, object? @this, bool pathLocked)
     {
@@ -468,9 +529,65 @@ internal sealed class Sharing
 
     private sealed class AccessTemplate
     {
+        /// <summary>0 until computed, then 1 (no) or 2 (yes); two threads may both compute it, with the same answer.</summary>
+        private int _mayWriteWithin;
+
         public AccessTemplate(ImmutableArray<Access> accesses) => Accesses = accesses;
 
         public ImmutableArray<Access> Accesses { get; }
+
+        /// <summary>
+        /// Whether this method, or a method it reaches, writes anything shared (with or without a lock), as seen from a body
+        /// that calls it: the body's walk of <see cref="Reach"/> reaches at most <see cref="Reach.MaxDepth"/> - 1 calls
+        /// beyond it, so this walk goes as deep, and "no" means it brings the body no write. A walk that hits the method
+        /// bound (and so may have left some out), or reaches a local function, says yes.
+        /// </summary>
+        public bool MayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+        {
+            if (_mayWriteWithin == 0)
+            {
+                _mayWriteWithin = ComputeMayWriteWithin(body, types, reach, cancellationToken) ? 2 : 1;
+            }
+
+            return _mayWriteWithin == 2;
+        }
+
+        private bool ComputeMayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+        {
+            if (HasWrite(Accesses))
+            {
+                return true;
+            }
+
+            var reached = reach.MethodsCalledFrom(body, cancellationToken, Reach.MaxDepth - 1);
+            if (reached.Length >= Reach.MaxMethods)
+            {
+                return true;
+            }
+
+            foreach (var method in reached)
+            {
+                if (method.Body is ILocalFunctionOperation || HasWrite(TemplateOf(method.Body, method.Method, types).Accesses))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasWrite(ImmutableArray<Access> accesses)
+        {
+            foreach (var access in accesses)
+            {
+                if (access.IsWrite)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types)
@@ -747,11 +864,11 @@ internal sealed class Sharing
         private readonly IMethodSymbol? _bodySymbol;
         private readonly IMethodSymbol? _ownSymbol;
         private readonly bool _isStarter;
+        private Reach? _reach;
 
         public FunctionScope(ThreadingTypes types, IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
         {
             Types = types;
-            Reach = Reach.For(types.Compilation);
             Function = function;
             Method = method;
             _bodySymbol = bodySymbol;
@@ -762,7 +879,8 @@ internal sealed class Sharing
 
         public ThreadingTypes Types { get; }
 
-        public Reach Reach { get; }
+        /// <summary>Looked up when asked (for a <c>ref</c> argument): most scopes never need it.</summary>
+        public Reach Reach => _reach ??= Reach.For(Types.Compilation);
 
         public IOperation Function { get; }
 

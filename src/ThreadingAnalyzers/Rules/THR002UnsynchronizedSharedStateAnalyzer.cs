@@ -58,9 +58,13 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             foreach (var operation in block.OperationBlocks)
             {
                 var syntax = operation.Syntax;
+                if (syntax is TypeDeclarationSyntax || !EntryPointText.MayStartConcurrentCode(syntax))
+                {
+                    continue;
+                }
+
                 var root = RunWindow.Root(operation);
-                if (root != seen && syntax is not TypeDeclarationSyntax && !root.Syntax.ContainsDiagnostics
-                    && EntryPointText.MayStartConcurrentCode(syntax))
+                if (root != seen && !root.Syntax.ContainsDiagnostics)
                 {
                     seen = root;
                     candidates.Enqueue((root, block.OwningSymbol));

@@ -305,6 +305,36 @@ public class THR002Tests
         }
         """, Verify.Expect("THR002", 0).WithArguments("_value", "incremented", "Parallel.For"));
 
+    [Fact]
+    public Task WriteFiveCallsDeepIsReached() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            int _hits;
+            void Run() => Parallel.For(0, 10, i => A());
+            void A() => B();
+            void B() => D();
+            void D() => E();
+            void E() => F();
+            void F() { {|#0:_hits++|}; }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_hits", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task HelperThatWritesUnderALockAndOneThatDoesNot() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            readonly object _gate = new object();
+            int _locked;
+            int _unlocked;
+            void Run() => Parallel.For(0, 10, i => { Locked(); Unlocked(); });
+            void Locked() { lock (_gate) { _locked++; } }
+            void Unlocked() => Count();
+            void Count() { {|#0:_unlocked++|}; }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_unlocked", "incremented", "Parallel.For"));
+
     // ---- Negatives ----
 
     [Fact]
@@ -783,6 +813,35 @@ public class THR002Tests
                 Parallel.For(0, 10, i => { _missing++; });
                 Task.Run(
             }
+        }
+        """);
+
+    [Fact]
+    public Task WriteSixCallsDeepIsBeyondReach() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            int _hits;
+            void Run() => Parallel.For(0, 10, i => A());
+            void A() => B();
+            void B() => D();
+            void D() => E();
+            void E() => F();
+            void F() => G();
+            void G() { _hits++; }
+        }
+        """);
+
+    [Fact]
+    public Task HelpersThatOnlyWriteUnderALockOrTheirOwnLocals() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            readonly object _gate = new object();
+            int _total;
+            void Run() => Parallel.For(0, 10, i => Add(Square(i)));
+            static int Square(int value) { var result = value; result *= value; return result; }
+            void Add(int value) { lock (_gate) { _total += value; } }
         }
         """);
 
