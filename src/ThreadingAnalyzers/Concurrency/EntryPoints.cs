@@ -116,7 +116,7 @@ internal static class EntryPoints
         var entries = new List<EntryPoint>();
         var tree = root.Syntax.SyntaxTree;
         var words = EntryPointText.Positions(tree);
-        var stack = new Stack<IOperation>();
+        var stack = Reach.RentStack();
         stack.Push(root);
         while (stack.Count > 0)
         {
@@ -136,6 +136,8 @@ internal static class EntryPoints
                 }
             }
         }
+
+        Reach.ReturnStack(stack);
 
         // In source order, an enclosing entry point before the ones in its arguments.
         entries.Sort((a, b) => a.Operation.Syntax.SpanStart != b.Operation.Syntax.SpanStart

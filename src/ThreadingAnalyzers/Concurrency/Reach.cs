@@ -173,15 +173,30 @@ internal sealed class Reach
             return true;
         }
 
-        foreach (var operation in function.Descendants())
+        // Every descendant, nested functions included, over a pooled stack (Descendants() allocates an iterator and a stack per call).
+        var stack = RentStack();
+        try
         {
-            if (operation.Kind == OperationKind.Invalid)
+            stack.Push(function);
+            while (stack.Count > 0)
             {
-                return true;
-            }
-        }
+                foreach (var child in stack.Pop().ChildOperations)
+                {
+                    if (child.Kind == OperationKind.Invalid)
+                    {
+                        return true;
+                    }
 
-        return false;
+                    stack.Push(child);
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            ReturnStack(stack);
+        }
     }
 
     /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation; kept for methods (see <see cref="HasErrors"/>).</summary>
@@ -194,38 +209,69 @@ internal sealed class Reach
     /// <summary>
     /// The operations that run as part of <paramref name="function"/> on its thread: nested lambdas are skipped unless they
     /// are passed to a method that runs them synchronously (List&lt;T&gt;.ForEach, Array.ForEach, LINQ to Objects), and local
-    /// function declarations are skipped (they run where they are called).
+    /// function declarations are skipped (they run where they are called). A struct enumerable over a pooled stack: the
+    /// walks run for every concurrent body and every method it reaches, and an iterator would be allocated for each.
     /// </summary>
-    public static IEnumerable<IOperation> OperationsOf(IOperation function)
+    public static FunctionOperations OperationsOf(IOperation function) => new(function);
+
+    /// <summary>What <see cref="OperationsOf"/> returns; use it in a <c>foreach</c>.</summary>
+    public readonly struct FunctionOperations
     {
-        var stack = RentStack();
-        try
+        private readonly IOperation _function;
+
+        public FunctionOperations(IOperation function) => _function = function;
+
+        public Enumerator GetEnumerator() => new(_function);
+
+        public struct Enumerator : IDisposable
         {
-            foreach (var child in function.ChildOperations)
-            {
-                stack.Push(child);
-            }
+            private Stack<IOperation>? _stack;
 
-            while (stack.Count > 0)
+            public Enumerator(IOperation function)
             {
-                // Kind tests, not interface type tests: this loop runs for every operation of every function walked.
-                var operation = stack.Pop();
-                var kind = operation.Kind;
-                if (kind == OperationKind.LocalFunction || (kind == OperationKind.AnonymousFunction && !RunsSynchronously(operation)))
+                _stack = RentStack();
+                Current = null!;
+                foreach (var child in function.ChildOperations)
                 {
-                    continue;
-                }
-
-                yield return operation;
-                foreach (var child in operation.ChildOperations)
-                {
-                    stack.Push(child);
+                    _stack.Push(child);
                 }
             }
-        }
-        finally
-        {
-            ReturnStack(stack);
+
+            public IOperation Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                var stack = _stack;
+                while (stack is { Count: > 0 })
+                {
+                    // Kind tests, not interface type tests: this loop runs for every operation of every function walked.
+                    var operation = stack.Pop();
+                    var kind = operation.Kind;
+                    if (kind == OperationKind.LocalFunction || (kind == OperationKind.AnonymousFunction && !RunsSynchronously(operation)))
+                    {
+                        continue;
+                    }
+
+                    foreach (var child in operation.ChildOperations)
+                    {
+                        stack.Push(child);
+                    }
+
+                    Current = operation;
+                    return true;
+                }
+
+                return false;
+            }
+
+            public void Dispose()
+            {
+                if (_stack is { } stack)
+                {
+                    _stack = null;
+                    ReturnStack(stack);
+                }
+            }
         }
     }
 
@@ -233,10 +279,10 @@ internal sealed class Reach
     [ThreadStatic]
     private static Stack<Stack<IOperation>>? s_freeStacks;
 
-    private static Stack<IOperation> RentStack() =>
+    internal static Stack<IOperation> RentStack() =>
         s_freeStacks is { Count: > 0 } free ? free.Pop() : new Stack<IOperation>(64);
 
-    private static void ReturnStack(Stack<IOperation> stack)
+    internal static void ReturnStack(Stack<IOperation> stack)
     {
         stack.Clear();
         var free = s_freeStacks ??= new Stack<Stack<IOperation>>();
@@ -295,30 +341,34 @@ internal sealed class Reach
         var calls = ImmutableArray.CreateBuilder<CallSite>();
         foreach (var operation in OperationsOf(function))
         {
-            if (operation.Kind is not (OperationKind.Invocation or OperationKind.PropertyReference))
-            {
-                continue;
-            }
-
-            switch (operation)
-            {
-                case IInvocationOperation invocation when IsSource(invocation.TargetMethod):
-                    calls.Add(new CallSite(function, invocation, Normalize(invocation.TargetMethod), IsThis(invocation.Instance, invocation.TargetMethod)));
-                    break;
-                case IPropertyReferenceOperation property when IsSource(property.Property):
-                    foreach (var accessor in AccessorsRun(property))
-                    {
-                        if (IsSource(accessor))
-                        {
-                            calls.Add(new CallSite(function, property, Normalize(accessor), IsThis(property.Instance, accessor)));
-                        }
-                    }
-
-                    break;
-            }
+            AddCall(function, operation, calls);
         }
 
         return calls.ToImmutable();
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="calls"/> the call that <paramref name="operation"/>, an operation of <paramref name="function"/>,
+    /// makes to a method of this compilation, if any: for a walk of a function that collects other facts as it goes.
+    /// </summary>
+    public void AddCall(IOperation function, IOperation operation, ImmutableArray<CallSite>.Builder calls)
+    {
+        switch (operation.Kind)
+        {
+            case OperationKind.Invocation when operation is IInvocationOperation invocation && IsSource(invocation.TargetMethod):
+                calls.Add(new CallSite(function, invocation, Normalize(invocation.TargetMethod), IsThis(invocation.Instance, invocation.TargetMethod)));
+                break;
+            case OperationKind.PropertyReference when operation is IPropertyReferenceOperation property && IsSource(property.Property):
+                foreach (var accessor in AccessorsRun(property))
+                {
+                    if (IsSource(accessor))
+                    {
+                        calls.Add(new CallSite(function, property, Normalize(accessor), IsThis(property.Instance, accessor)));
+                    }
+                }
+
+                break;
+        }
     }
 
     private static IEnumerable<IMethodSymbol> AccessorsRun(IPropertyReferenceOperation property)

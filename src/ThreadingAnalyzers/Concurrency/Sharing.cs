@@ -170,7 +170,7 @@ internal sealed class Sharing
                 {
                     prepared.Add((entry, bodyScope));
                     mayWriteUnlocked = mayWriteUnlocked || bodyScope.Own.Any(access => access.IsWrite && !access.IsLocked)
-                        || MayReachWrite(bodyScope.Function.Function, types, reach, cancellationToken);
+                        || MayReachWrite(bodyScope, types, reach, cancellationToken);
                 }
             }
         }
@@ -364,8 +364,11 @@ internal sealed class Sharing
             return null;
         }
 
+        // One walk finds the body's own accesses and its calls (the methods it calls are looked at next).
         var scope = new FunctionScope(types, bodyOperation, bodyMethod, ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
-        return new BodyScope(scope, AccessesOf(scope, pathLocked: false, types));
+        var calls = ImmutableArray.CreateBuilder<CallSite>();
+        var own = AccessesOf(scope, pathLocked: false, types, calls);
+        return new BodyScope(scope, own, calls.ToImmutable());
     }
 
     /// <summary>
@@ -373,16 +376,16 @@ internal sealed class Sharing
     /// when none can, the body's own accesses are all it touches. Answered per callee from its cached summary; a local
     /// function callee (whose variables depend on the body) is followed by <see cref="AccessesOfBody"/> instead.
     /// </summary>
-    private static bool MayReachWrite(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    private static bool MayReachWrite(BodyScope body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
     {
-        foreach (var call in reach.CallsIn(body))
+        foreach (var call in body.Calls)
         {
             if (call.Target.MethodKind == MethodKind.LocalFunction)
             {
                 return true;
             }
 
-            if (reach.BodyOf(call.Target, body) is { } calleeBody && TemplateOf(calleeBody, call.Target, types).MayWriteWithin(calleeBody, types, reach, cancellationToken))
+            if (reach.BodyOf(call.Target, call.Operation) is { } calleeBody && TemplateOf(calleeBody, call.Target, types).MayWriteWithin(calleeBody, types, reach, cancellationToken))
             {
                 return true;
             }
@@ -422,15 +425,19 @@ internal sealed class Sharing
     /// <summary>A concurrent body that can be seen and compiles, with the accesses of its own code.</summary>
     private sealed class BodyScope
     {
-        public BodyScope(FunctionScope function, ImmutableArray<Access> own)
+        public BodyScope(FunctionScope function, ImmutableArray<Access> own, ImmutableArray<CallSite> calls)
         {
             Function = function;
             Own = own;
+            Calls = calls;
         }
 
         public FunctionScope Function { get; }
 
         public ImmutableArray<Access> Own { get; }
+
+        /// <summary>The calls the body's own code makes to methods of this compilation (as <see cref="Reach.CallsIn"/> finds them).</summary>
+        public ImmutableArray<CallSite> Calls { get; }
     }
 
     /// <summary>
@@ -590,11 +597,17 @@ internal sealed class Sharing
         }
     }
 
-    private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types)
+    /// <summary>The accesses of <paramref name="scope"/>'s own code; with <paramref name="calls"/>, also its calls, in the same walk.</summary>
+    private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types, ImmutableArray<CallSite>.Builder? calls = null)
     {
         var accesses = ImmutableArray.CreateBuilder<Access>();
         foreach (var operation in Reach.OperationsOf(scope.Function))
         {
+            if (calls is not null)
+            {
+                scope.Reach.AddCall(scope.Function, operation, calls);
+            }
+
             if (operation.Kind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
                 || !MayWriteOrUseCollection(operation, types)
                 || TargetOf(operation, scope, types) is not { } target)

@@ -50,7 +50,10 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
     /// <summary>Per type, so that a write reached from several entry points of the type is reported once.</summary>
     private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types, Reach reach)
     {
-        var candidates = new ConcurrentQueue<(IOperation Root, ISymbol Owner)>();
+        // Most types that name an entry point start nothing in most members: the list is made for the first candidate.
+        // The driver may run the members' actions at the same time, so it is locked (uncontended in a build).
+        var gate = new object();
+        List<(IOperation Root, ISymbol Owner)>? candidates = null;
         context.RegisterOperationBlockAction(block =>
         {
             // Text, then syntax: most members start no concurrent code and are not looked at again.
@@ -67,7 +70,10 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                 if (root != seen && !root.Syntax.ContainsDiagnostics)
                 {
                     seen = root;
-                    candidates.Enqueue((root, block.OwningSymbol));
+                    lock (gate)
+                    {
+                        (candidates ??= new List<(IOperation Root, ISymbol Owner)>()).Add((root, block.OwningSymbol));
+                    }
                 }
             }
         });
@@ -77,8 +83,19 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         // not bound a second time, nor ahead of the driver.
         context.RegisterSymbolEndAction(end =>
         {
+            List<(IOperation Root, ISymbol Owner)>? members;
+            lock (gate)
+            {
+                members = candidates;
+            }
+
+            if (members is null)
+            {
+                return;
+            }
+
             var findings = new Dictionary<Location, Finding>();
-            foreach (var (root, owner) in candidates)
+            foreach (var (root, owner) in members)
             {
                 var sharing = Sharing.Analyze(root, owner, types, reach, end.CancellationToken);
                 foreach (var run in sharing.Runs)
