@@ -15,9 +15,16 @@ namespace ThreadingAnalyzers.Concurrency;
 /// </summary>
 internal static class EntryPointText
 {
-    private static readonly string[] Words =
+    /// <summary>
+    /// The words, each with whether the character before it and the one after it must not continue an identifier:
+    /// <c>Thread</c> is a word in <c>new Thread(</c> but not in <c>ThreadPool</c>, <c>CurrentThread</c> or
+    /// <c>System.Threading</c>; <c>QueueUserWorkItem</c> is one in <c>UnsafeQueueUserWorkItem</c> too.
+    /// </summary>
+    private static readonly (string Text, bool WholeStart, bool WholeEnd)[] Words =
     {
-        "Task.Run", "StartNew", "QueueUserWorkItem", "Parallel.", "ForAll", "Thread", "Timer", "new(", "new (", "new Task",
+        ("Task.Run", true, true), ("StartNew", true, true), ("QueueUserWorkItem", false, true), ("Parallel.", true, false),
+        ("ForAll", true, true), ("Thread", true, true), ("Timer", true, true), ("new(", true, false), ("new (", true, false),
+        ("new Task", true, true),
     };
 
     private static readonly ConditionalWeakTable<SyntaxTree, int[]> PositionsByTree = new();
@@ -45,17 +52,24 @@ internal static class EntryPointText
         {
             var text = t.GetText().ToString();
             var found = new List<int>();
-            foreach (var word in Words)
+            foreach (var (word, wholeStart, wholeEnd) in Words)
             {
                 for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
                 {
-                    found.Add(index);
+                    var end = index + word.Length;
+                    if ((!wholeStart || index == 0 || !IsIdentifierPart(text[index - 1]))
+                        && (!wholeEnd || end == text.Length || !IsIdentifierPart(text[end])))
+                    {
+                        found.Add(index);
+                    }
                 }
             }
 
             found.Sort();
             return found.ToArray();
         });
+
+    private static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c);
 
     /// <summary>Whether one of <paramref name="positions"/> (from <see cref="Positions"/>) lies in <paramref name="span"/>.</summary>
     public static bool Mentions(int[] positions, TextSpan span)

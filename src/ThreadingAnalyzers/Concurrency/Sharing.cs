@@ -636,13 +636,15 @@ internal sealed class Sharing
     /// </summary>
     private static bool MayWriteOrUseCollection(IOperation reference, ThreadingTypes types)
     {
-        switch (reference.Parent)
+        // Kind tests first: this runs for every variable reference of every function walked, and most parents are none of these.
+        var parent = reference.Parent;
+        switch (parent?.Kind)
         {
-            case IAssignmentOperation assignment when assignment.Target == reference:
-            case IIncrementOrDecrementOperation:
-            case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
-            case ITupleOperation { Parent: IDeconstructionAssignmentOperation }:
-            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
+            case OperationKind.SimpleAssignment or OperationKind.CompoundAssignment or OperationKind.DeconstructionAssignment or OperationKind.CoalesceAssignment
+                when ((IAssignmentOperation)parent).Target == reference:
+            case OperationKind.Increment or OperationKind.Decrement:
+            case OperationKind.Tuple when parent.Parent?.Kind == OperationKind.DeconstructionAssignment:
+            case OperationKind.Argument when ((IArgumentOperation)parent).Parameter?.RefKind is RefKind.Ref or RefKind.Out:
                 return true;
             default:
                 return types.IsUnsynchronizedCollection(reference.Type);

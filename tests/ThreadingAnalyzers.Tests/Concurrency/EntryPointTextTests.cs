@@ -45,6 +45,30 @@ public class EntryPointTextTests
         Assert.Equal(expected, EntryPointText.MayStartConcurrentCode(method));
     }
 
+    [Theory]
+    [InlineData("ThreadPool.UnsafeQueueUserWorkItem(_ => { }, null);", true)]
+    [InlineData("Task.Run<int>(() => 1);", true)]
+    [InlineData("new Task<int>(() => 1).Start();", true)]
+    [InlineData("System.Threading.Thread.Sleep(1);", 1)]
+    [InlineData("var id = Thread.CurrentThread.ManagedThreadId;", 1)]
+    [InlineData("Task.RunSynchronously(); var t = new TaskCompletionSource<int>(); var p = MyParallel.X; var s = renew(1);", 0)]
+    [InlineData("var timer = _timerFactory.NewTimer(); ThreadLocal<int> local = null; var pool = IsThreadPoolThread;", 0)]
+    public void WordsAreWholeWhereAnEntryPointWritesThem(string statement, object expected)
+    {
+        // The words count only where they stand alone ("Thread" in "new Thread(" but not in "ThreadPool" or
+        // "System.Threading"), except QueueUserWorkItem, which UnsafeQueueUserWorkItem also ends with.
+        var tree = CSharpSyntaxTree.ParseText(statement);
+        var count = EntryPointText.Positions(tree).Length;
+        if (expected is bool mentions)
+        {
+            Assert.Equal(mentions, count > 0);
+        }
+        else
+        {
+            Assert.Equal((int)expected, count);
+        }
+    }
+
     [Fact]
     public void MentionsLooksOnlyInsideTheSpan()
     {
