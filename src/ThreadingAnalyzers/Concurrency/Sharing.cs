@@ -89,6 +89,9 @@ internal sealed class Access
 
     public bool IsWrite => Kind is AccessKind.ReadModifyWrite or AccessKind.Write or AccessKind.CollectionMutation;
 
+    /// <summary>A write with no lock held: the only kind of access THR002 can report.</summary>
+    public bool IsUnlockedWrite => IsWrite && !IsLocked;
+
     public Access WithTarget(SharedTarget target, bool? isLocked = null) =>
         target == Target && isLocked is null ? this : new Access(Operation, Reference, target, Kind, isLocked ?? IsLocked);
 }
@@ -169,7 +172,7 @@ internal sealed class Sharing
                 if (ScopeOfBody(entry, body, starterThis, types, reach) is { } bodyScope)
                 {
                     prepared.Add((entry, bodyScope));
-                    mayWriteUnlocked = mayWriteUnlocked || bodyScope.Own.Any(access => access.IsWrite && !access.IsLocked)
+                    mayWriteUnlocked = mayWriteUnlocked || bodyScope.Own.Any(access => access.IsUnlockedWrite)
                         || MayReachWrite(bodyScope, types, reach, cancellationToken);
                 }
             }
@@ -186,7 +189,7 @@ internal sealed class Sharing
         {
             var accesses = AccessesOfBody(bodyScope, types, reach, cancellationToken);
             touched.Add((entry, accesses));
-            anyUnlockedWrite |= accesses.Any(access => access.IsWrite && !access.IsLocked);
+            anyUnlockedWrite |= accesses.Any(access => access.IsUnlockedWrite);
         }
 
         if (!anyUnlockedWrite)

@@ -102,7 +102,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                 {
                     foreach (var access in run.Accesses)
                     {
-                        if (access.IsWrite && !access.IsLocked && sharing.IsShared(run, access))
+                        if (access.IsUnlockedWrite && sharing.IsShared(run, access))
                         {
                             var finding = new Finding(access, run.Entry);
                             var location = access.Operation.Syntax.GetLocation();
