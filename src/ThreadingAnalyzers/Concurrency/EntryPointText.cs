@@ -87,7 +87,9 @@ internal static class EntryPointText
     public static bool MayStartConcurrentCode(SyntaxNode block)
     {
         var positions = Positions(block.SyntaxTree);
-        var span = block.Span;
+        // The full span (trivia included) needs no walk down to the first token; a word in the block's own leading or
+        // trailing trivia finds the block's first or last token, whose parents up to the block start nothing.
+        var span = block.FullSpan;
         for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
         {
             for (var node = block.FindToken(positions[index]).Parent; node is not null; node = node.Parent)

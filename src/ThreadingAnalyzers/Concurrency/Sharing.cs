@@ -158,9 +158,10 @@ internal sealed class Sharing
         var starterThis = owner.IsStatic ? null : StarterThis;
         var sharing = new Sharing(types, starterThis);
 
-        // What the bodies touch comes first: only a write without a lock can be reported, and most roots have none (177 of
-        // 3,078 on the benchmark corpus), so their starters are never walked for windows and their own accesses. Each body's
-        // own accesses are found first; the methods it reaches are followed only when one of them can write at all.
+        // What the bodies touch comes first: only a write without a lock can be reported, and most roots have none (179 of
+        // 3,078 on the benchmark corpus go further), so their starters are never walked for windows and their own accesses.
+        // Each body's own accesses are found first; the methods it reaches are followed only when one of them can write
+        // without a lock of its own.
         var entries = EntryPoints.Find(root, types);
         var prepared = new List<(EntryPoint Entry, BodyScope Body)>();
         var mayWriteUnlocked = false;
@@ -375,8 +376,9 @@ internal sealed class Sharing
     }
 
     /// <summary>
-    /// Whether a method that <paramref name="body"/> calls, or one those reach, can write anything shared, lock or no lock:
-    /// when none can, the body's own accesses are all it touches. Answered per callee from its cached summary; a local
+    /// Whether a method that <paramref name="body"/> calls, or one those reach, can write anything shared without holding a
+    /// lock itself (a write inside the method's own <c>lock</c> stays locked whoever calls it): when none can, only the
+    /// body's own accesses can hold a write to report. Answered per callee from its cached summary; a local
     /// function callee (whose variables depend on the body) is followed by <see cref="AccessesOfBody"/> instead.
     /// </summary>
     private static bool MayReachWrite(BodyScope body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
@@ -547,10 +549,12 @@ internal sealed class Sharing
         public ImmutableArray<Access> Accesses { get; }
 
         /// <summary>
-        /// Whether this method, or a method it reaches, writes anything shared (with or without a lock), as seen from a body
-        /// that calls it: the body's walk of <see cref="Reach"/> reaches at most <see cref="Reach.MaxDepth"/> - 1 calls
-        /// beyond it, so this walk goes as deep, and "no" means it brings the body no write. A walk that hits the method
-        /// bound (and so may have left some out), or reaches a local function, says yes.
+        /// Whether this method, or a method it reaches, writes anything shared outside a lock it holds itself, as seen from
+        /// a body that calls it. A write under the method's own lock is locked on every path and can never be reported; one
+        /// outside may be, depending on the callers' locks, which only the body's own walk knows. The body's walk of
+        /// <see cref="Reach"/> reaches at most <see cref="Reach.MaxDepth"/> - 1 calls beyond this method, so this walk goes
+        /// as deep, and "no" means it brings the body no write that can be reported. A walk that hits the method bound (and
+        /// so may have left some out), or reaches a local function, says yes.
         /// </summary>
         public bool MayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
         {
@@ -564,7 +568,7 @@ internal sealed class Sharing
 
         private bool ComputeMayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
         {
-            if (HasWrite(Accesses))
+            if (HasUnlockedWrite(Accesses))
             {
                 return true;
             }
@@ -577,7 +581,7 @@ internal sealed class Sharing
 
             foreach (var method in reached)
             {
-                if (method.Body is ILocalFunctionOperation || HasWrite(TemplateOf(method.Body, method.Method, types).Accesses))
+                if (method.Body is ILocalFunctionOperation || HasUnlockedWrite(TemplateOf(method.Body, method.Method, types).Accesses))
                 {
                     return true;
                 }
@@ -586,11 +590,11 @@ internal sealed class Sharing
             return false;
         }
 
-        private static bool HasWrite(ImmutableArray<Access> accesses)
+        private static bool HasUnlockedWrite(ImmutableArray<Access> accesses)
         {
             foreach (var access in accesses)
             {
-                if (access.IsWrite)
+                if (access.IsUnlockedWrite)
                 {
                     return true;
                 }

@@ -335,6 +335,35 @@ public class THR002Tests
         }
         """, Verify.Expect("THR002", 0).WithArguments("_unlocked", "incremented", "Parallel.For"));
 
+    [Fact]
+    public Task HelperWithALockedWriteAndAnUnlockedOne() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            readonly object _gate = new object();
+            int _total;
+            int _calls;
+            void Run() => Parallel.For(0, 10, i => Add(i));
+            void Add(int value)
+            {
+                lock (_gate) { _total += value; }
+                {|#0:_calls++|};
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_calls", "incremented", "Parallel.For"));
+
+    [Fact]
+    public Task HelperCalledOnceUnderTheBodysLockAndOnceWithout() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            readonly object _gate = new object();
+            int _count;
+            void Run() => Parallel.For(0, 10, i => { lock (_gate) { Bump(); } Bump(); });
+            void Bump() { {|#0:_count++|}; }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"));
+
     // ---- Negatives ----
 
     [Fact]
