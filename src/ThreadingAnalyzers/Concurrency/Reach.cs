@@ -166,7 +166,8 @@ internal sealed class Reach
         IsPartOfAMethod(function) ? FindErrors(function)
         : _hasErrors.TryGetValue(function, out var known) ? known : _hasErrors.GetOrAdd(function, FindErrors(function));
 
-    private static bool FindErrors(IOperation function)
+    /// <summary>Whether <paramref name="function"/> or anything in it does not compile, found now (see <see cref="HasErrors"/>).</summary>
+    internal static bool FindErrors(IOperation function)
     {
         if (function.Syntax.ContainsDiagnostics)
         {
@@ -211,24 +212,32 @@ internal sealed class Reach
     /// are passed to a method that runs them synchronously (List&lt;T&gt;.ForEach, Array.ForEach, LINQ to Objects), and local
     /// function declarations are skipped (they run where they are called). A struct enumerable over a pooled stack: the
     /// walks run for every concurrent body and every method it reaches, and an iterator would be allocated for each.
+    /// The nested functions it skips are added to <paramref name="skipped"/> when given.
     /// </summary>
-    public static FunctionOperations OperationsOf(IOperation function) => new(function);
+    public static FunctionOperations OperationsOf(IOperation function, List<IOperation>? skipped = null) => new(function, skipped);
 
     /// <summary>What <see cref="OperationsOf"/> returns; use it in a <c>foreach</c>.</summary>
     public readonly struct FunctionOperations
     {
         private readonly IOperation _function;
+        private readonly List<IOperation>? _skipped;
 
-        public FunctionOperations(IOperation function) => _function = function;
+        public FunctionOperations(IOperation function, List<IOperation>? skipped)
+        {
+            _function = function;
+            _skipped = skipped;
+        }
 
-        public Enumerator GetEnumerator() => new(_function);
+        public Enumerator GetEnumerator() => new(_function, _skipped);
 
         public struct Enumerator : IDisposable
         {
+            private readonly List<IOperation>? _skipped;
             private Stack<IOperation>? _stack;
 
-            public Enumerator(IOperation function)
+            public Enumerator(IOperation function, List<IOperation>? skipped)
             {
+                _skipped = skipped;
                 _stack = RentStack();
                 Current = null!;
                 foreach (var child in function.ChildOperations)
@@ -249,6 +258,7 @@ internal sealed class Reach
                     var kind = operation.Kind;
                     if (kind == OperationKind.LocalFunction || (kind == OperationKind.AnonymousFunction && !RunsSynchronously(operation)))
                     {
+                        _skipped?.Add(operation);
                         continue;
                     }
 
@@ -341,7 +351,7 @@ internal sealed class Reach
         var calls = ImmutableArray.CreateBuilder<CallSite>();
         foreach (var operation in OperationsOf(function))
         {
-            AddCall(function, operation, calls);
+            AddCall(function, operation, operation.Kind, calls);
         }
 
         return calls.ToImmutable();
@@ -349,11 +359,12 @@ internal sealed class Reach
 
     /// <summary>
     /// Adds to <paramref name="calls"/> the call that <paramref name="operation"/>, an operation of <paramref name="function"/>,
-    /// makes to a method of this compilation, if any: for a walk of a function that collects other facts as it goes.
+    /// makes to a method of this compilation, if any: for a walk of a function that collects other facts as it goes
+    /// (<paramref name="kind"/> is the operation's, which that walk has already asked for).
     /// </summary>
-    public void AddCall(IOperation function, IOperation operation, ImmutableArray<CallSite>.Builder calls)
+    public void AddCall(IOperation function, IOperation operation, OperationKind kind, ImmutableArray<CallSite>.Builder calls)
     {
-        switch (operation.Kind)
+        switch (kind)
         {
             case OperationKind.Invocation when operation is IInvocationOperation invocation && IsSource(invocation.TargetMethod):
                 calls.Add(new CallSite(function, invocation, Normalize(invocation.TargetMethod), IsThis(invocation.Instance, invocation.TargetMethod)));

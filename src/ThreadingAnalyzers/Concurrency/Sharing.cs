@@ -363,7 +363,10 @@ internal sealed class Sharing
             return null;
         }
 
-        if (bodyOperation is null || reach.HasErrors(bodyOperation))
+        // A method's errors are found once and kept (Reach.HasErrors); a lambda's are found by the walk of its own code,
+        // which sees every operation but those of the nested functions it skips, and those are looked at after it.
+        var isLambda = bodyMethod is null;
+        if (bodyOperation is null || (isLambda ? bodyOperation.Syntax.ContainsDiagnostics : reach.HasErrors(bodyOperation)))
         {
             return null;
         }
@@ -371,8 +374,33 @@ internal sealed class Sharing
         // One walk finds the body's own accesses and its calls (the methods it calls are looked at next).
         var scope = new FunctionScope(types, bodyOperation, bodyMethod, ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
         var calls = ImmutableArray.CreateBuilder<CallSite>();
-        var own = AccessesOf(scope, pathLocked: false, types, calls);
-        return new BodyScope(scope, own, calls.ToImmutable());
+        var skipped = isLambda ? (s_skipped ??= new List<IOperation>()) : null;
+        try
+        {
+            var own = AccessesOf(scope, pathLocked: false, types, calls, skipped, out var sawInvalid);
+            return sawInvalid || (skipped is not null && AnyErrors(skipped)) ? null : new BodyScope(scope, own, calls.ToImmutable());
+        }
+        finally
+        {
+            skipped?.Clear();
+        }
+    }
+
+    /// <summary>The nested functions a lambda's walk skipped, reused per thread (one body is walked at a time).</summary>
+    [ThreadStatic]
+    private static List<IOperation>? s_skipped;
+
+    private static bool AnyErrors(List<IOperation> functions)
+    {
+        foreach (var function in functions)
+        {
+            if (Reach.FindErrors(function))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -604,18 +632,33 @@ internal sealed class Sharing
         }
     }
 
-    /// <summary>The accesses of <paramref name="scope"/>'s own code; with <paramref name="calls"/>, also its calls, in the same walk.</summary>
-    private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types, ImmutableArray<CallSite>.Builder? calls = null)
+    /// <summary>The accesses of <paramref name="scope"/>'s own code.</summary>
+    private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types) =>
+        AccessesOf(scope, pathLocked, types, calls: null, skipped: null, out _);
+
+    /// <summary>
+    /// The accesses of <paramref name="scope"/>'s own code; in the same walk, with <paramref name="calls"/> also its calls,
+    /// with <paramref name="skipped"/> the nested functions it does not walk, and whether it met an invalid operation.
+    /// </summary>
+    private static ImmutableArray<Access> AccessesOf(
+        FunctionScope scope, bool pathLocked, ThreadingTypes types, ImmutableArray<CallSite>.Builder? calls, List<IOperation>? skipped, out bool sawInvalid)
     {
+        sawInvalid = false;
         var accesses = ImmutableArray.CreateBuilder<Access>();
-        foreach (var operation in Reach.OperationsOf(scope.Function))
+        foreach (var operation in Reach.OperationsOf(scope.Function, skipped))
         {
-            if (calls is not null)
+            var operationKind = operation.Kind;
+            if (operationKind == OperationKind.Invalid)
             {
-                scope.Reach.AddCall(scope.Function, operation, calls);
+                sawInvalid = true;
             }
 
-            if (operation.Kind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
+            if (calls is not null)
+            {
+                scope.Reach.AddCall(scope.Function, operation, operationKind, calls);
+            }
+
+            if (operationKind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
                 || !MayWriteOrUseCollection(operation, types)
                 || TargetOf(operation, scope, types) is not { } target)
             {

@@ -846,6 +846,40 @@ public class THR002Tests
         """);
 
     [Fact]
+    public Task BodiesWithSemanticErrorsStaySilentBesideOnesThatCompile()
+    {
+        // A lambda with an error passed straight to the API makes the call itself invalid; one held in a local does not.
+        return Verify.Diagnostic("""
+            using System;
+            using System.Threading;
+            class C
+            {
+                int _count;
+                void Direct()
+                {
+                    WaitCallback work = _ => { _count++; {|CS0103:Undefined|}(); };
+                    for (var i = 0; i < 3; i++) ThreadPool.QueueUserWorkItem(work);
+                }
+                void Nested()
+                {
+                    WaitCallback work = _ => { _count++; Action later = () => {|CS0103:Undefined|}(); };
+                    for (var i = 0; i < 3; i++) ThreadPool.QueueUserWorkItem(work);
+                }
+                void Local()
+                {
+                    WaitCallback work = _ => { _count++; void Later() => {|CS0103:Undefined|}(); };
+                    for (var i = 0; i < 3; i++) ThreadPool.QueueUserWorkItem(work);
+                }
+                void Fine()
+                {
+                    WaitCallback work = _ => { {|#0:_count++|}; };
+                    for (var i = 0; i < 3; i++) ThreadPool.QueueUserWorkItem(work);
+                }
+            }
+            """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem"));
+    }
+
+    [Fact]
     public Task WriteSixCallsDeepIsBeyondReach() => Verify.Diagnostic("""
         using System.Threading.Tasks;
         class C
