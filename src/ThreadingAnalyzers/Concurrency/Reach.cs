@@ -205,6 +205,15 @@ internal sealed class Reach
         IsPartOfAMethod(function) ? FindCalls(function)
         : _calls.TryGetValue(function, out var known) ? known : _calls.GetOrAdd(function, FindCalls(function));
 
+    /// <summary>Keeps the calls a walk of a method's body found, so that <see cref="CallsIn"/> does not walk it again.</summary>
+    public void RememberCalls(IOperation function, ImmutableArray<CallSite> calls)
+    {
+        if (!IsPartOfAMethod(function))
+        {
+            _calls.TryAdd(function, calls);
+        }
+    }
+
     private static bool IsPartOfAMethod(IOperation function) => function.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction;
 
     /// <summary>

@@ -539,7 +539,21 @@ internal sealed class Sharing
 
     private static AccessTemplate TemplateOf(IOperation body, IMethodSymbol method, ThreadingTypes types) =>
         MethodTemplates.TryGetValue(body, out var known) ? known
-        : MethodTemplates.GetValue(body, b => new AccessTemplate(AccessesOf(new FunctionScope(types, b, method, null, ThisPlaceholder, isStarter: false), pathLocked: false, types)));
+        : MethodTemplates.GetValue(body, b => CreateTemplate(b, method, types));
+
+    /// <summary>
+    /// One walk of a method finds its accesses and its calls; the calls are also given to <see cref="Reach"/>, whose walk of
+    /// the method's callees would otherwise walk the method again to find them.
+    /// </summary>
+    private static AccessTemplate CreateTemplate(IOperation body, IMethodSymbol method, ThreadingTypes types)
+    {
+        var scope = new FunctionScope(types, body, method, null, ThisPlaceholder, isStarter: false);
+        var calls = ImmutableArray.CreateBuilder<CallSite>();
+        var accesses = AccessesOf(scope, pathLocked: false, types, calls, skipped: null, out _);
+        var callSites = calls.ToImmutable();
+        scope.Reach.RememberCalls(body, callSites);
+        return new AccessTemplate(accesses, callSites);
+    }
 
     private static IEnumerable<Access> Instantiate(ImmutableArray<Access> template, object? @this, bool pathLocked)
     {
@@ -572,9 +586,16 @@ internal sealed class Sharing
         /// <summary>0 until computed, then 1 (no) or 2 (yes); two threads may both compute it, with the same answer.</summary>
         private int _mayWriteWithin;
 
-        public AccessTemplate(ImmutableArray<Access> accesses) => Accesses = accesses;
+        public AccessTemplate(ImmutableArray<Access> accesses, ImmutableArray<CallSite> calls)
+        {
+            Accesses = accesses;
+            Calls = calls;
+        }
 
         public ImmutableArray<Access> Accesses { get; }
+
+        /// <summary>The method's direct calls to methods of this compilation (as <see cref="Reach.CallsIn"/> finds them).</summary>
+        public ImmutableArray<CallSite> Calls { get; }
 
         /// <summary>
         /// Whether this method, or a method it reaches, writes anything shared outside a lock it holds itself, as seen from
@@ -594,6 +615,10 @@ internal sealed class Sharing
             return _mayWriteWithin == 2;
         }
 
+        /// <summary>
+        /// The methods <see cref="Reach.MethodsCalledFrom"/> would list for this method at <see cref="Reach.MaxDepth"/> - 1,
+        /// in the same order, each from its template (whose walk found its calls too), stopping at the first that answers.
+        /// </summary>
         private bool ComputeMayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
         {
             if (HasUnlockedWrite(Accesses))
@@ -601,17 +626,40 @@ internal sealed class Sharing
                 return true;
             }
 
-            var reached = reach.MethodsCalledFrom(body, cancellationToken, Reach.MaxDepth - 1);
-            if (reached.Length >= Reach.MaxMethods)
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var withBodies = 0;
+            var queue = new Queue<(IOperation Function, AccessTemplate Template, int Depth)>();
+            queue.Enqueue((body, this, 0));
+            while (queue.Count > 0)
             {
-                return true;
-            }
-
-            foreach (var method in reached)
-            {
-                if (method.Body is ILocalFunctionOperation || HasUnlockedWrite(TemplateOf(method.Body, method.Method, types).Accesses))
+                cancellationToken.ThrowIfCancellationRequested();
+                var (function, template, depth) = queue.Dequeue();
+                if (depth >= Reach.MaxDepth - 1)
                 {
-                    return true;
+                    continue;
+                }
+
+                foreach (var call in template.Calls)
+                {
+                    if (!seen.Add(call.Target) || reach.BodyOf(call.Target, function) is not { } calleeBody)
+                    {
+                        continue;
+                    }
+
+                    // A local function's variables depend on the body; a walk that reaches the method bound may have left
+                    // some out: both answer yes, as the body's own walk will look.
+                    if (calleeBody is ILocalFunctionOperation || ++withBodies >= Reach.MaxMethods)
+                    {
+                        return true;
+                    }
+
+                    var calleeTemplate = TemplateOf(calleeBody, call.Target, types);
+                    if (HasUnlockedWrite(calleeTemplate.Accesses))
+                    {
+                        return true;
+                    }
+
+                    queue.Enqueue((calleeBody, calleeTemplate, depth + 1));
                 }
             }
 
