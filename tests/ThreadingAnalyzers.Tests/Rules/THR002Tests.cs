@@ -321,36 +321,27 @@ public class THR002Tests
         """, Verify.Expect("THR002", 0).WithArguments("_hits", "incremented", "Parallel.For"));
 
     [Fact]
-    public Task HelperThatWritesUnderALockAndOneThatDoesNot() => Verify.Diagnostic("""
+    public Task HelpersWithLockedAndUnlockedWrites() => Verify.Diagnostic("""
         using System.Threading.Tasks;
         class C
         {
             readonly object _gate = new object();
             int _locked;
             int _unlocked;
-            void Run() => Parallel.For(0, 10, i => { Locked(); Unlocked(); });
+            int _calls;
+            void Run() => Parallel.For(0, 10, i => { Locked(); Unlocked(); Mixed(i); });
             void Locked() { lock (_gate) { _locked++; } }
             void Unlocked() => Count();
             void Count() { {|#0:_unlocked++|}; }
-        }
-        """, Verify.Expect("THR002", 0).WithArguments("_unlocked", "incremented", "Parallel.For"));
-
-    [Fact]
-    public Task HelperWithALockedWriteAndAnUnlockedOne() => Verify.Diagnostic("""
-        using System.Threading.Tasks;
-        class C
-        {
-            readonly object _gate = new object();
-            int _total;
-            int _calls;
-            void Run() => Parallel.For(0, 10, i => Add(i));
-            void Add(int value)
+            void Mixed(int value)
             {
-                lock (_gate) { _total += value; }
-                {|#0:_calls++|};
+                lock (_gate) { _locked += value; }
+                {|#1:_calls++|};
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_calls", "incremented", "Parallel.For"));
+        """,
+        Verify.Expect("THR002", 0).WithArguments("_unlocked", "incremented", "Parallel.For"),
+        Verify.Expect("THR002", 1).WithArguments("_calls", "incremented", "Parallel.For"));
 
     [Fact]
     public Task HelperCalledOnceUnderTheBodysLockAndOnceWithout() => Verify.Diagnostic("""
