@@ -83,8 +83,14 @@ internal static class LockSet
 
     private static bool HasUnreleasedAcquireBefore(IOperation operation, IOperation function)
     {
-        var position = operation.Syntax.SpanStart;
+        // Most functions acquire nothing: the position (a walk down to the first token) is asked only when one does.
         var calls = RecentlyComputed.GetOrAdd<IOperation, LockCalls>(function, FindLockCalls);
+        if (calls.Acquires.Count == 0)
+        {
+            return false;
+        }
+
+        var position = operation.Syntax.SpanStart;
         foreach (var acquire in calls.Acquires)
         {
             if (acquire.Position >= position)
@@ -249,14 +255,12 @@ internal static class LockSet
     /// <summary><c>using var scope = gate.EnterScope();</c> earlier in the same block.</summary>
     private static bool HasLockScopeDeclarationBefore(IBlockOperation block, IOperation operation)
     {
+        // Asked for every block around every write: the kind first, positions (a walk down to each statement's first
+        // token) only for the rare using declaration.
         foreach (var statement in block.Operations)
         {
-            if (statement.Syntax.SpanStart >= operation.Syntax.SpanStart)
-            {
-                break;
-            }
-
-            if (statement is IUsingDeclarationOperation declaration && IsLockScope(declaration.DeclarationGroup))
+            if (statement.Kind == OperationKind.UsingDeclaration && statement is IUsingDeclarationOperation declaration
+                && statement.Syntax.SpanStart < operation.Syntax.SpanStart && IsLockScope(declaration.DeclarationGroup))
             {
                 return true;
             }

@@ -344,6 +344,23 @@ public class THR002Tests
         Verify.Expect("THR002", 1).WithArguments("_calls", "incremented", "Parallel.For"));
 
     [Fact]
+    public Task UsingDeclarationLockScopeProtectsOnlyWhatFollowsIt() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            readonly Lock _gate = new();
+            int _count;
+            void M() => Parallel.For(0, 10, i =>
+            {
+                {|#0:_count++|};
+                using var scope = _gate.EnterScope();
+                _count++;
+            });
+        }
+        """, net10: true, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"));
+
+    [Fact]
     public Task HelperCalledOnceUnderTheBodysLockAndOnceWithout() => Verify.Diagnostic("""
         using System.Threading.Tasks;
         class C
