@@ -83,11 +83,8 @@ internal sealed class Reach
 
     public static Reach For(Compilation compilation) => Cache.GetValue(compilation, static c => new Reach(c));
 
-    /// <summary>
-    /// The methods of this compilation that <paramref name="body"/> (a lambda, local function or method body) calls,
-    /// transitively, nearest first, at most <paramref name="maxDepth"/> calls deep.
-    /// </summary>
-    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default, int maxDepth = MaxDepth)
+    /// <summary>The methods of this compilation that <paramref name="body"/> (a lambda, local function or method body) calls, transitively, nearest first.</summary>
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default)
     {
         var order = new List<IMethodSymbol>();
         var facts = new Dictionary<IMethodSymbol, (IOperation Body, int Depth, bool ThisIsBodyThis, List<CallSite> Callers)>(SymbolEqualityComparer.Default);
@@ -97,7 +94,7 @@ internal sealed class Reach
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (function, depth, thisIsBodyThis) = queue.Dequeue();
-            if (depth >= maxDepth)
+            if (depth >= MaxDepth)
             {
                 continue;
             }

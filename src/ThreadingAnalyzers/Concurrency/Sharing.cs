@@ -616,8 +616,9 @@ internal sealed class Sharing
         }
 
         /// <summary>
-        /// The methods <see cref="Reach.MethodsCalledFrom"/> would list for this method at <see cref="Reach.MaxDepth"/> - 1,
-        /// in the same order, each from its template (whose walk found its calls too), stopping at the first that answers.
+        /// The methods within <see cref="Reach.MaxDepth"/> - 1 calls of this one, breadth first and bounded as
+        /// <see cref="Reach.MethodsCalledFrom"/> bounds them, each from its template (whose walk found its calls too),
+        /// stopping at the first that answers.
         /// </summary>
         private bool ComputeMayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
         {
