@@ -92,17 +92,48 @@ internal static class EntryPointText
         var span = block.FullSpan;
         for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
         {
-            for (var node = block.FindToken(positions[index]).Parent; node is not null; node = node.Parent)
+            if (LooksLikeEntryPointAt(block, positions[index]))
             {
-                if (LooksLikeEntryPoint(node))
-                {
-                    return true;
-                }
+                return true;
+            }
+        }
 
-                if (node == block || node is StatementSyntax or MemberDeclarationSyntax)
-                {
-                    break;
-                }
+        return false;
+    }
+
+    /// <summary>
+    /// The positions of the words in the source of <paramref name="type"/> (every part of a partial type); null when there
+    /// are none. Looked up once per type, so that each member's code is then compared with a few positions only.
+    /// </summary>
+    public static EntryPointPlaces? PlacesIn(ISymbol type)
+    {
+        List<(SyntaxTree Tree, int Position)>? places = null;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var positions = Positions(reference.SyntaxTree);
+            var span = reference.Span;
+            for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
+            {
+                (places ??= new List<(SyntaxTree Tree, int Position)>()).Add((reference.SyntaxTree, positions[index]));
+            }
+        }
+
+        return places is null ? null : new EntryPointPlaces(places.ToArray());
+    }
+
+    /// <summary>Whether the word at <paramref name="position"/> stands in an entry-point-shaped expression of its statement, inside <paramref name="within"/>.</summary>
+    internal static bool LooksLikeEntryPointAt(SyntaxNode within, int position)
+    {
+        for (var node = within.FindToken(position).Parent; node is not null; node = node.Parent)
+        {
+            if (LooksLikeEntryPoint(node))
+            {
+                return true;
+            }
+
+            if (node == within || node is StatementSyntax or MemberDeclarationSyntax)
+            {
+                return false;
             }
         }
 
@@ -154,5 +185,32 @@ internal static class EntryPointText
     {
         var index = Array.BinarySearch(positions, start);
         return index < 0 ? ~index : index;
+    }
+}
+
+/// <summary>The positions of the entry point words in one type's source (see <see cref="EntryPointText.PlacesIn"/>).</summary>
+internal sealed class EntryPointPlaces
+{
+    private readonly (SyntaxTree Tree, int Position)[] _places;
+
+    public EntryPointPlaces((SyntaxTree Tree, int Position)[] places) => _places = places;
+
+    /// <summary>
+    /// Whether <paramref name="block"/> holds a call or creation shaped like an entry point, as
+    /// <see cref="EntryPointText.MayStartConcurrentCode"/> finds it, looking only at the type's positions.
+    /// </summary>
+    public bool MayStartConcurrentCode(SyntaxNode block)
+    {
+        var tree = block.SyntaxTree;
+        var span = block.FullSpan;
+        foreach (var (placeTree, position) in _places)
+        {
+            if (placeTree == tree && span.Contains(position) && EntryPointText.LooksLikeEntryPointAt(block, position))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

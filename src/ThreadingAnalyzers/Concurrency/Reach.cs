@@ -77,11 +77,43 @@ internal sealed class Reach
     private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IOperation, ImmutableArray<CallSite>> _calls = new();
     private readonly ConcurrentDictionary<IOperation, bool> _hasErrors = new();
+    private readonly ConcurrentDictionary<IPropertySymbol, bool> _autoProperties = new(SymbolEqualityComparer.Default);
     private HashSet<SyntaxTree>? _trees;
 
     private Reach(Compilation compilation) => _compilation = compilation;
 
     public static Reach For(Compilation compilation) => Cache.GetValue(compilation, static c => new Reach(c));
+
+    /// <summary>
+    /// What other analyses find once per method body and keep for the compilation, keyed by the body's operation (the
+    /// accesses of a method, for <see cref="Sharing"/>): a table of weak references would take a GC handle per method.
+    /// </summary>
+    public ConcurrentDictionary<IOperation, object> Summaries { get; } = new();
+
+    /// <summary>
+    /// An auto-property is a field in disguise: its accessors run no code of their own. Other properties run code
+    /// (followed as calls). Found once per property and compilation.
+    /// </summary>
+    public bool IsAutoProperty(IPropertySymbol property) =>
+        _autoProperties.TryGetValue(property, out var known) ? known : _autoProperties.GetOrAdd(property, FindIsAutoProperty(property));
+
+    private static bool FindIsAutoProperty(IPropertySymbol property)
+    {
+        if (property.IsAbstract || property.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true } field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The methods of this compilation that <paramref name="body"/> (a lambda, local function or method body) calls, transitively, nearest first.</summary>
     public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default)

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -363,10 +362,9 @@ internal sealed class Sharing
             return null;
         }
 
-        // A method's errors are found once and kept (Reach.HasErrors); a lambda's are found by the walk of its own code,
-        // which sees every operation but those of the nested functions it skips, and those are looked at after it.
-        var isLambda = bodyMethod is null;
-        if (bodyOperation is null || (isLambda ? bodyOperation.Syntax.ContainsDiagnostics : reach.HasErrors(bodyOperation)))
+        // The body's errors are found by the walk of its own code, which sees every operation but those of the nested
+        // functions it skips, and those are looked at after it.
+        if (bodyOperation is null || bodyOperation.Syntax.ContainsDiagnostics)
         {
             return null;
         }
@@ -374,19 +372,19 @@ internal sealed class Sharing
         // One walk finds the body's own accesses and its calls (the methods it calls are looked at next).
         var scope = new FunctionScope(types, bodyOperation, bodyMethod, ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
         var calls = ImmutableArray.CreateBuilder<CallSite>();
-        var skipped = isLambda ? (s_skipped ??= new List<IOperation>()) : null;
+        var skipped = s_skipped ??= new List<IOperation>();
         try
         {
             var own = AccessesOf(scope, pathLocked: false, types, calls, skipped, out var sawInvalid);
-            return sawInvalid || (skipped is not null && AnyErrors(skipped)) ? null : new BodyScope(scope, own, calls.ToImmutable());
+            return sawInvalid || AnyErrors(skipped) ? null : new BodyScope(scope, own, calls.ToImmutable());
         }
         finally
         {
-            skipped?.Clear();
+            skipped.Clear();
         }
     }
 
-    /// <summary>The nested functions a lambda's walk skipped, reused per thread (one body is walked at a time).</summary>
+    /// <summary>The nested functions a body's walk skipped, reused per thread (one body is walked at a time).</summary>
     [ThreadStatic]
     private static List<IOperation>? s_skipped;
 
@@ -418,7 +416,7 @@ internal sealed class Sharing
                 return true;
             }
 
-            if (reach.BodyOf(call.Target, call.Operation) is { } calleeBody && TemplateOf(calleeBody, call.Target, types).MayWriteWithin(calleeBody, types, reach, cancellationToken))
+            if (reach.BodyOf(call.Target, call.Operation) is { } calleeBody && TemplateOf(calleeBody, call.Target, types, reach).MayWriteWithin(calleeBody, types, reach, cancellationToken))
             {
                 return true;
             }
@@ -449,7 +447,7 @@ internal sealed class Sharing
             lockedFunctions[reached.Body] = pathLocked || LockSet.IsSynchronized(reached.Method);
             var @this = ThisOfReached(reached, scopes);
             scopes[reached.Body] = new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false);
-            accesses.AddRange(AccessesOfReached(reached, bodySymbol, @this, pathLocked, types));
+            accesses.AddRange(AccessesOfReached(reached, bodySymbol, @this, pathLocked, types, reach));
         }
 
         return accesses.ToImmutable();
@@ -527,19 +525,20 @@ internal sealed class Sharing
     /// A reached ordinary method's accesses are found once per compilation with a placeholder for <c>this</c>, then
     /// given the <c>this</c> of each body that reaches it (a method reached from many bodies is walked once).
     /// </summary>
-    private static IEnumerable<Access> AccessesOfReached(ReachedMethod reached, IMethodSymbol? bodySymbol, object? @this, bool pathLocked, ThreadingTypes types)
+    private static IEnumerable<Access> AccessesOfReached(ReachedMethod reached, IMethodSymbol? bodySymbol, object? @this, bool pathLocked, ThreadingTypes types, Reach reach)
     {
         if (reached.Body is ILocalFunctionOperation)
         {
             return AccessesOf(new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false), pathLocked, types);
         }
 
-        return Instantiate(TemplateOf(reached.Body, reached.Method, types).Accesses, @this, pathLocked);
+        return Instantiate(TemplateOf(reached.Body, reached.Method, types, reach).Accesses, @this, pathLocked);
     }
 
-    private static AccessTemplate TemplateOf(IOperation body, IMethodSymbol method, ThreadingTypes types) =>
-        MethodTemplates.TryGetValue(body, out var known) ? known
-        : MethodTemplates.GetValue(body, b => CreateTemplate(b, method, types));
+    /// <summary>Kept with the compilation's <see cref="Reach"/>, as its calls are (a table of weak references would take a GC handle per method).</summary>
+    private static AccessTemplate TemplateOf(IOperation body, IMethodSymbol method, ThreadingTypes types, Reach reach) =>
+        reach.Summaries.TryGetValue(body, out var known) ? (AccessTemplate)known
+        : (AccessTemplate)reach.Summaries.GetOrAdd(body, CreateTemplate(body, method, types));
 
     /// <summary>
     /// One walk of a method finds its accesses and its calls; the calls are also given to <see cref="Reach"/>, whose walk of
@@ -578,8 +577,6 @@ internal sealed class Sharing
     }
 
     private static readonly object ThisPlaceholder = new();
-
-    private static readonly ConditionalWeakTable<IOperation, AccessTemplate> MethodTemplates = new();
 
     private sealed class AccessTemplate
     {
@@ -654,7 +651,7 @@ internal sealed class Sharing
                         return true;
                     }
 
-                    var calleeTemplate = TemplateOf(calleeBody, call.Target, types);
+                    var calleeTemplate = TemplateOf(calleeBody, call.Target, types, reach);
                     if (HasUnlockedWrite(calleeTemplate.Accesses))
                     {
                         return true;
@@ -762,7 +759,7 @@ internal sealed class Sharing
                 }
 
                 return MemberTarget(field.Field, field.Field.IsStatic, field.Instance, scope);
-            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && scope.Reach.IsAutoProperty(property.Property):
                 return MemberTarget(property.Property, property.Property.IsStatic, property.Instance, scope);
             case ILocalReferenceOperation local when !local.Local.IsRef && !scope.IsInternal(local.Local):
                 return new SharedTarget(local.Local, null, isCapturedVariable: true);
@@ -794,7 +791,7 @@ internal sealed class Sharing
                 return scope.This;
             case IFieldReferenceOperation field when !IsThreadStatic(field.Field, scope.Types):
                 return field.Field.IsStatic || RootOf(field.Instance, scope, out throughThis) is not null ? field.Field : null;
-            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsAutoProperty(property.Property):
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0 && scope.Reach.IsAutoProperty(property.Property):
                 // Other properties run code that may return a per-thread or new object each time.
                 return property.Property.IsStatic || RootOf(property.Instance, scope, out throughThis) is not null ? property.Property : null;
             case ILocalReferenceOperation local when !scope.IsInternal(local.Local):
@@ -956,14 +953,6 @@ internal sealed class Sharing
         return false;
     }
 
-    /// <summary>An auto-property of this compilation is a field in disguise; other properties run code (followed by <see cref="Reach"/>).</summary>
-    private static bool IsAutoProperty(IPropertySymbol property) =>
-        AutoProperties.GetValue(property, static p => new StrongBox<bool>(
-            !p.IsAbstract && p.ContainingType is { } type
-            && type.GetMembers().Any(member => member is IFieldSymbol { IsImplicitlyDeclared: true } field
-                && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, p)))).Value;
-
-    private static readonly ConditionalWeakTable<IPropertySymbol, StrongBox<bool>> AutoProperties = new();
 
     private static IMethodSymbol? ScopeSymbol(IOperation function) => function switch
     {

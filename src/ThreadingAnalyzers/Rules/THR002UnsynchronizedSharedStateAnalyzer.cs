@@ -38,9 +38,9 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                 symbolStart =>
                 {
                     // A type whose text names no entry point gets no further action.
-                    if (EntryPointText.Mentions(symbolStart.Symbol) && types.CanStartConcurrentCode)
+                    if (EntryPointText.PlacesIn(symbolStart.Symbol) is { } places && types.CanStartConcurrentCode)
                     {
-                        AnalyzeType(symbolStart, types, reach);
+                        AnalyzeType(symbolStart, places, types, reach);
                     }
                 },
                 SymbolKind.NamedType);
@@ -48,7 +48,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Per type, so that a write reached from several entry points of the type is reported once.</summary>
-    private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types, Reach reach)
+    private static void AnalyzeType(SymbolStartAnalysisContext context, EntryPointPlaces places, ThreadingTypes types, Reach reach)
     {
         // Most types that name an entry point start nothing in most members: the list is made for the first candidate.
         // The driver may run the members' actions at the same time, so it is locked (uncontended in a build).
@@ -61,7 +61,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             foreach (var operation in block.OperationBlocks)
             {
                 var syntax = operation.Syntax;
-                if (syntax is TypeDeclarationSyntax || !EntryPointText.MayStartConcurrentCode(syntax))
+                if (syntax is TypeDeclarationSyntax || !places.MayStartConcurrentCode(syntax))
                 {
                     continue;
                 }

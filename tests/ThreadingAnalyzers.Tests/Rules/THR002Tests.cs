@@ -864,6 +864,7 @@ public class THR002Tests
     public Task BodiesWithSemanticErrorsStaySilentBesideOnesThatCompile()
     {
         // A lambda with an error passed straight to the API makes the call itself invalid; one held in a local does not.
+        // A method group's errors, in its own code or in a function nested in it, keep its body out too.
         return Verify.Diagnostic("""
             using System;
             using System.Threading;
@@ -890,8 +891,24 @@ public class THR002Tests
                     WaitCallback work = _ => { {|#0:_count++|}; };
                     for (var i = 0; i < 3; i++) ThreadPool.QueueUserWorkItem(work);
                 }
+                void Methods()
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        ThreadPool.QueueUserWorkItem(BrokenDirectly);
+                        ThreadPool.QueueUserWorkItem(BrokenInALambda);
+                        ThreadPool.QueueUserWorkItem(BrokenInALocalFunction);
+                        ThreadPool.QueueUserWorkItem(Compiles);
+                    }
+                }
+                void BrokenDirectly(object state) { _count++; {|CS0103:Undefined|}(); }
+                void BrokenInALambda(object state) { _count++; Action later = () => {|CS0103:Undefined|}(); }
+                void BrokenInALocalFunction(object state) { _count++; void Later() => {|CS0103:Undefined|}(); }
+                void Compiles(object state) { {|#1:_count++|}; }
             }
-            """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem"));
+            """,
+            Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem"),
+            Verify.Expect("THR002", 1).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem"));
     }
 
     [Fact]
