@@ -118,24 +118,39 @@ internal static class LockSet
         return false;
     }
 
+    /// <summary>
+    /// For a walk of <paramref name="function"/>'s own code (<see cref="Reach.OperationsOf"/>) that has met all of its
+    /// <paramref name="invocations"/>: its acquiring and releasing calls are kept for the <see cref="IsHeldAt"/> questions
+    /// about it that follow (in the open <see cref="RecentlyComputed"/> scope), so that they do not walk it again.
+    /// </summary>
+    public static void RememberCalls(IOperation function, List<IInvocationOperation> invocations)
+    {
+        var calls = new LockCalls();
+        foreach (var invocation in invocations)
+        {
+            calls.Add(invocation);
+        }
+
+        RecentlyComputed.GetOrAdd(function, _ => calls);
+    }
+
     private static LockCalls FindLockCalls(IOperation function)
     {
         var calls = new LockCalls();
-        foreach (var candidate in Reach.OperationsOf(function))
+        var walk = Reach.OperationsOf(function).GetEnumerator();
+        try
         {
-            if (candidate.Kind != OperationKind.Invocation || candidate is not IInvocationOperation invocation)
+            while (walk.MoveNext())
             {
-                continue;
+                if (walk.CurrentKind == OperationKind.Invocation && walk.Current is IInvocationOperation invocation)
+                {
+                    calls.Add(invocation);
+                }
             }
-
-            if (IsAcquire(invocation))
-            {
-                calls.Acquires.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
-            }
-            else if (IsRelease(invocation))
-            {
-                calls.Releases.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
-            }
+        }
+        finally
+        {
+            walk.Dispose();
         }
 
         return calls;
@@ -147,6 +162,18 @@ internal static class LockSet
         public List<(int Position, ISymbol? Key)> Acquires { get; } = new();
 
         public List<(int Position, ISymbol? Key)> Releases { get; } = new();
+
+        public void Add(IInvocationOperation invocation)
+        {
+            if (IsAcquire(invocation))
+            {
+                Acquires.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
+            }
+            else if (IsRelease(invocation))
+            {
+                Releases.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
+            }
+        }
     }
 
     private static bool IsAcquire(IInvocationOperation invocation)

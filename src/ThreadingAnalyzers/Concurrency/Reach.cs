@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ThreadingAnalyzers.Concurrency;
@@ -287,6 +288,9 @@ internal sealed class Reach
 
             public IOperation Current { get; private set; }
 
+            /// <summary>The kind of <see cref="Current"/>, which the walk has already asked for (an interface call per operation).</summary>
+            public OperationKind CurrentKind { get; private set; }
+
             public bool MoveNext()
             {
                 var stack = _stack;
@@ -307,6 +311,7 @@ internal sealed class Reach
                     }
 
                     Current = operation;
+                    CurrentKind = kind;
                     return true;
                 }
 
@@ -388,9 +393,17 @@ internal sealed class Reach
     private ImmutableArray<CallSite> FindCalls(IOperation function)
     {
         var calls = ImmutableArray.CreateBuilder<CallSite>();
-        foreach (var operation in OperationsOf(function))
+        var walk = OperationsOf(function).GetEnumerator();
+        try
         {
-            AddCall(function, operation, operation.Kind, calls);
+            while (walk.MoveNext())
+            {
+                AddCall(function, walk.Current, walk.CurrentKind, calls);
+            }
+        }
+        finally
+        {
+            walk.Dispose();
         }
 
         return calls.ToImmutable();
@@ -442,11 +455,12 @@ internal sealed class Reach
 
     /// <summary>
     /// A member with source declared in this compilation. Most calls go to metadata, whose members have no syntax: that
-    /// is checked first, as finding a metadata member's assembly walks its namespaces (a fifth of this walk's time).
-    /// Members the compiler declares (a default constructor) have no syntax and no body to follow either.
+    /// is checked first (alone it answers for them), as finding a metadata member's assembly walks its namespaces (a
+    /// fifth of this walk's time). Members the compiler declares (a default constructor) have no syntax and no body to
+    /// follow either.
     /// </summary>
     private bool IsSource(ISymbol symbol) =>
-        !symbol.IsAbstract && !symbol.IsExtern && !symbol.DeclaringSyntaxReferences.IsEmpty
+        !symbol.DeclaringSyntaxReferences.IsEmpty && !symbol.IsAbstract && !symbol.IsExtern
         && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly);
 
     private static IMethodSymbol Normalize(IMethodSymbol method)
@@ -466,9 +480,17 @@ internal sealed class Reach
                 continue;
             }
 
+            // An auto-property's accessor (get; set; init;) and a record's positional property run no code of their own:
+            // asking a model would only build one for the accessor to answer that there is nothing.
+            var syntax = reference.GetSyntax();
+            if (syntax is AccessorDeclarationSyntax { Body: null, ExpressionBody: null } or ParameterSyntax)
+            {
+                continue;
+            }
+
             // The analyzer driver gives analyzers a compilation with a caching SemanticModelProvider, so this is the shared model, not a new binding (RS1030's concern); only trees holding a reached method are touched.
             var model = nearModel is not null && nearModel.SyntaxTree == tree ? nearModel : _compilation.GetSemanticModel(tree);
-            var operation = model.GetOperation(reference.GetSyntax());
+            var operation = model.GetOperation(syntax);
             if (operation is not null)
             {
                 return operation;

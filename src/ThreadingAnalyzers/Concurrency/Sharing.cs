@@ -691,38 +691,98 @@ internal sealed class Sharing
     {
         sawInvalid = false;
         var accesses = ImmutableArray.CreateBuilder<Access>();
-        foreach (var operation in Reach.OperationsOf(scope.Function, skipped))
+        var walked = s_walked ??= new Walked();
+        var walk = Reach.OperationsOf(scope.Function, skipped).GetEnumerator();
+        try
         {
-            var operationKind = operation.Kind;
-            if (operationKind == OperationKind.Invalid)
+            while (walk.MoveNext())
             {
-                sawInvalid = true;
+                AccessOf(walk.Current, walk.CurrentKind, scope, pathLocked, types, calls, accesses, walked, ref sawInvalid);
             }
 
-            if (calls is not null)
+            // Whether a lock is held at a write is asked once the walk has met the function's lock calls, which it keeps
+            // for LockSet (a write may come before an acquire in the walk's order, never in the source's).
+            if (walked.Writes.Count > 0)
             {
-                scope.Reach.AddCall(scope.Function, operation, operationKind, calls);
+                LockSet.RememberCalls(scope.Function, walked.Invocations);
+                foreach (var index in walked.Writes)
+                {
+                    var write = accesses[index];
+                    if (LockSet.IsHeldAt(write.Operation, scope.Function, scope.Method))
+                    {
+                        accesses[index] = write.WithTarget(write.Target, isLocked: true);
+                    }
+                }
             }
-
-            if (operationKind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
-                || !MayWriteOrUseCollection(operation, types)
-                || TargetOf(operation, scope, types) is not { } target)
-            {
-                continue;
-            }
-
-            var (kind, whole) = Classify(operation, target, types, scope.Reach);
-            if (kind == AccessKind.Read && !types.IsUnsynchronizedCollection(operation.Type))
-            {
-                // Reads matter only for collections (a reader of a List<T> being written can throw); scalars race only with writers.
-                continue;
-            }
-
-            var isLocked = kind is not AccessKind.Read && (pathLocked || LockSet.IsHeldAt(whole, scope.Function, scope.Method));
-            accesses.Add(new Access(whole, operation, target, kind, isLocked));
+        }
+        finally
+        {
+            walk.Dispose();
+            walked.Clear();
         }
 
         return accesses.ToImmutable();
+    }
+
+    /// <summary>What one walk keeps for the questions asked after it, reused per thread (walks do not nest).</summary>
+    [ThreadStatic]
+    private static Walked? s_walked;
+
+    private sealed class Walked
+    {
+        /// <summary>The function's calls, among them its lock calls.</summary>
+        public List<IInvocationOperation> Invocations { get; } = new();
+
+        /// <summary>The indexes of the writes whose lock is asked after the walk.</summary>
+        public List<int> Writes { get; } = new();
+
+        public void Clear()
+        {
+            Invocations.Clear();
+            Writes.Clear();
+        }
+    }
+
+    /// <summary>What one operation of a walk adds: its call to a method of this compilation, its access to a shared variable.</summary>
+    private static void AccessOf(
+        IOperation operation, OperationKind operationKind, FunctionScope scope, bool pathLocked, ThreadingTypes types,
+        ImmutableArray<CallSite>.Builder? calls, ImmutableArray<Access>.Builder accesses, Walked walked, ref bool sawInvalid)
+    {
+        if (operationKind == OperationKind.Invalid)
+        {
+            sawInvalid = true;
+        }
+
+        if (operationKind == OperationKind.Invocation && operation is IInvocationOperation invocation)
+        {
+            walked.Invocations.Add(invocation);
+        }
+
+        if (calls is not null)
+        {
+            scope.Reach.AddCall(scope.Function, operation, operationKind, calls);
+        }
+
+        if (operationKind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
+            || !MayWriteOrUseCollection(operation, types)
+            || TargetOf(operation, scope, types) is not { } target)
+        {
+            return;
+        }
+
+        var (kind, whole) = Classify(operation, target, types, scope.Reach);
+        if (kind == AccessKind.Read && !types.IsUnsynchronizedCollection(operation.Type))
+        {
+            // Reads matter only for collections (a reader of a List<T> being written can throw); scalars race only with writers.
+            return;
+        }
+
+        if (kind is not AccessKind.Read && !pathLocked)
+        {
+            walked.Writes.Add(accesses.Count);
+        }
+
+        accesses.Add(new Access(whole, operation, target, kind, isLocked: kind is not AccessKind.Read && pathLocked));
     }
 
     /// <summary>
