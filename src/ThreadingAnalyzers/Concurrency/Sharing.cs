@@ -158,23 +158,42 @@ internal sealed class Sharing
         var sharing = new Sharing(types, starterThis);
 
         // What the bodies touch comes first: only a write without a lock can be reported, and most roots have none (179 of
-        // 3,078 on the benchmark corpus go further), so their starters are never walked for windows and their own accesses.
+        // 3,078 on the benchmark corpus go further), so their (long) starters are never walked for windows and accesses.
         // Each body's own accesses are found first; the methods it reaches are followed only when one of them can write
         // without a lock of its own.
         var entries = EntryPoints.Find(root, types);
         var prepared = new List<(EntryPoint Entry, BodyScope Body)>();
+        var decided = new Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>();
         var mayWriteUnlocked = false;
         foreach (var entry in entries)
         {
+            // A body that runs once, alone, while its starter touches nothing can race with nothing, whatever it writes.
+            // Where the starter's own code is short, that is cheaper to ask than a method group's body (found elsewhere) or
+            // than the methods a lambda reaches (Task.Run(() => orders.Sum(order => order.Total)) reaches the orders'
+            // getters), so it is asked first there; a lambda's own code, usually short, is walked before.
+            var decideFirst = entry.Bodies.Length == 1 && !entry.BodiesRunManyTimes && HasShortOwnCode(entry);
+            if (decideFirst && entry.Bodies[0].Function is null && !sharing.Decide(entry, entries, decided).Kept)
+            {
+                continue;
+            }
+
             foreach (var body in entry.Bodies)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (ScopeOfBody(entry, body, starterThis, types, reach) is { } bodyScope)
+                if (ScopeOfBody(entry, body, starterThis, types, reach) is not { } bodyScope)
                 {
-                    prepared.Add((entry, bodyScope));
-                    mayWriteUnlocked = mayWriteUnlocked || bodyScope.Own.Any(access => access.IsUnlockedWrite)
-                        || MayReachWrite(bodyScope, types, reach, cancellationToken);
+                    continue;
                 }
+
+                if (!mayWriteUnlocked && decideFirst && !bodyScope.Calls.IsEmpty && !bodyScope.Own.Any(access => access.IsUnlockedWrite)
+                    && !sharing.Decide(entry, entries, decided).Kept)
+                {
+                    continue;
+                }
+
+                prepared.Add((entry, bodyScope));
+                mayWriteUnlocked = mayWriteUnlocked || bodyScope.Own.Any(access => access.IsUnlockedWrite)
+                    || MayReachWrite(bodyScope, types, reach, cancellationToken);
             }
         }
 
@@ -198,18 +217,9 @@ internal sealed class Sharing
         }
 
         var runs = ImmutableArray.CreateBuilder<BodyRun>();
-        var decided = new Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>();
         foreach (var (entry, accesses) in touched)
         {
-            if (!decided.TryGetValue(entry, out var decision))
-            {
-                var runsMoreThanOnce = EntryPoints.RunsMoreThanOnceAtATime(entry, entries);
-
-                // One that runs once, alone, while the starter touches nothing, writes nothing that can race.
-                decision = (runsMoreThanOnce || sharing.CanMeetAnotherExecution(entry, entries), runsMoreThanOnce);
-                decided[entry] = decision;
-            }
-
+            var decision = sharing.Decide(entry, entries, decided);
             if (decision.Kept)
             {
                 runs.Add(new BodyRun(entry, RunWindow.Of(entry), decision.RunsMoreThanOnce, accesses));
@@ -218,6 +228,38 @@ internal sealed class Sharing
 
         sharing.Runs = runs.ToImmutable();
         return sharing;
+    }
+
+    /// <summary>How long the starter's own code may be for <see cref="HasShortOwnCode"/> (characters, its lambda body left out).</summary>
+    private const int ShortStarterLength = 400;
+
+    /// <summary>Whether the function that starts <paramref name="entry"/> is short, not counting the entry point's own lambda body.</summary>
+    private static bool HasShortOwnCode(EntryPoint entry)
+    {
+        var starter = RunWindow.Starter(entry).Syntax.Span;
+        var length = starter.Length;
+        if (entry.Bodies[0].Function is { } lambda && starter.Contains(lambda.Syntax.Span))
+        {
+            length -= lambda.Syntax.Span.Length;
+        }
+
+        return length <= ShortStarterLength;
+    }
+
+    /// <summary>
+    /// Whether the bodies of <paramref name="entry"/> are kept: they run more than once at a time, or can meet another
+    /// execution. One that runs once, alone, while the starter touches nothing, writes nothing that can race.
+    /// </summary>
+    private (bool Kept, bool RunsMoreThanOnce) Decide(EntryPoint entry, List<EntryPoint> entries, Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)> decided)
+    {
+        if (!decided.TryGetValue(entry, out var decision))
+        {
+            var runsMoreThanOnce = EntryPoints.RunsMoreThanOnceAtATime(entry, entries);
+            decision = (runsMoreThanOnce || CanMeetAnotherExecution(entry, entries), runsMoreThanOnce);
+            decided[entry] = decision;
+        }
+
+        return decision;
     }
 
     /// <summary>Another body of the entry point, an overlapping entry point, or the starter's own use of a variable while it runs.</summary>

@@ -912,6 +912,38 @@ public class THR002Tests
     }
 
     [Fact]
+    public Task ABodyStartedOnceFromAShortStarterThatTouchesNothingIsSilent() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            int _count;
+            void Bump() => _count++;
+            Task Alone() => Task.Run(() => Bump());
+            Task AloneGroup() => Task.Run(Bump);
+        }
+        """);
+
+    [Fact]
+    public Task ABodyStartedOnceFromAShortStarterThatWritesTooIsReported()
+    {
+        // The short starters are decided before their bodies' calls are followed; the answer is the same.
+        return Verify.Diagnostic("""
+            using System.Threading.Tasks;
+            class C
+            {
+                int _count;
+                int _other;
+                void Bump() => {|#0:_count++|};
+                void BumpOther() => {|#1:_other++|};
+                void Racing() { var t = Task.Run(() => Bump()); _count = 5; t.Wait(); }
+                void RacingGroup() { var t = Task.Run(BumpOther); _other = 7; t.Wait(); }
+            }
+            """,
+            Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Task.Run"),
+            Verify.Expect("THR002", 1).WithArguments("_other", "incremented", "Task.Run"));
+    }
+
+    [Fact]
     public Task HelpersThatOnlyWriteUnderALockOrTheirOwnLocals() => Verify.Diagnostic("""
         using System.Threading.Tasks;
         class C
