@@ -18,14 +18,30 @@ internal static class EntryPointText
     /// <summary>
     /// The words, each with whether the character before it and the one after it must not continue an identifier:
     /// <c>Thread</c> is a word in <c>new Thread(</c> but not in <c>ThreadPool</c>, <c>CurrentThread</c> or
-    /// <c>System.Threading</c>; <c>QueueUserWorkItem</c> is one in <c>UnsafeQueueUserWorkItem</c> too.
+    /// <c>System.Threading</c>; <c>QueueUserWorkItem</c> is one in <c>UnsafeQueueUserWorkItem</c> too. The type names
+    /// count only where a creation names them (see <see cref="IsCreatedType"/>): not in <c>Thread.Sleep</c> or a field's type.
     /// </summary>
-    private static readonly (string Text, bool WholeStart, bool WholeEnd)[] Words =
+    private static readonly (string Text, bool WholeStart, bool WholeEnd, bool Created)[] Words =
     {
-        ("Task.Run", true, true), ("StartNew", true, true), ("QueueUserWorkItem", false, true), ("Parallel.", true, false),
-        ("ForAll", true, true), ("Thread", true, true), ("Timer", true, true), ("new(", true, false), ("new (", true, false),
-        ("new Task", true, true),
+        ("Task.Run", true, true, false), ("StartNew", true, true, false), ("QueueUserWorkItem", false, true, false),
+        ("Parallel.", true, false, false), ("ForAll", true, true, false), ("Thread", true, true, true), ("Timer", true, true, true),
+        ("new(", true, false, false), ("new (", true, false, false), ("new Task", true, true, false),
     };
+
+    /// <summary>
+    /// A target-typed <c>new()</c> with no arguments starts nothing: Thread, Timer and Task have no constructor without
+    /// arguments (and <c>private readonly object _gate = new();</c> is everywhere).
+    /// </summary>
+    private static bool HasNoArguments(string text, int open)
+    {
+        var next = open + 1;
+        while (next < text.Length && char.IsWhiteSpace(text[next]))
+        {
+            next++;
+        }
+
+        return next < text.Length && text[next] == ')';
+    }
 
     private static readonly ConditionalWeakTable<SyntaxTree, int[]> PositionsByTree = new();
 
@@ -52,13 +68,15 @@ internal static class EntryPointText
         {
             var text = t.GetText().ToString();
             var found = new List<int>();
-            foreach (var (word, wholeStart, wholeEnd) in Words)
+            foreach (var (word, wholeStart, wholeEnd, created) in Words)
             {
                 for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
                 {
                     var end = index + word.Length;
                     if ((!wholeStart || index == 0 || !IsIdentifierPart(text[index - 1]))
-                        && (!wholeEnd || end == text.Length || !IsIdentifierPart(text[end])))
+                        && (!wholeEnd || end == text.Length || !IsIdentifierPart(text[end]))
+                        && (!created || IsCreatedType(text, index))
+                        && !(word[word.Length - 1] == '(' && HasNoArguments(text, end - 1)))
                     {
                         found.Add(index);
                     }
@@ -70,6 +88,37 @@ internal static class EntryPointText
         });
 
     private static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c);
+
+    /// <summary>
+    /// Whether the type name at <paramref name="index"/> can be the type of an object creation: <c>new</c> comes before it
+    /// (whitespace between), or a qualifier does (<c>new System.Threading.Thread(</c>, <c>global::</c>).
+    /// </summary>
+    private static bool IsCreatedType(string text, int index)
+    {
+        var before = index - 1;
+        if (before >= 0 && text[before] == '@')
+        {
+            before--;
+        }
+
+        while (before >= 0 && char.IsWhiteSpace(text[before]))
+        {
+            before--;
+        }
+
+        if (before < 0)
+        {
+            return false;
+        }
+
+        if (text[before] is '.' or ':')
+        {
+            return true;
+        }
+
+        return before >= 2 && text[before] == 'w' && text[before - 1] == 'e' && text[before - 2] == 'n'
+            && (before == 2 || !IsIdentifierPart(text[before - 3]));
+    }
 
     /// <summary>Whether one of <paramref name="positions"/> (from <see cref="Positions"/>) lies in <paramref name="span"/>.</summary>
     public static bool Mentions(int[] positions, TextSpan span)

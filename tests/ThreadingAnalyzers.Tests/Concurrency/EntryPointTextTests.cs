@@ -50,13 +50,17 @@ public class EntryPointTextTests
     [InlineData("Task.Run<int>(() => 1);", true)]
     [InlineData("new Task<int>(() => 1).Start();", true)]
     [InlineData("System.Threading.Thread.Sleep(1);", 1)]
-    [InlineData("var id = Thread.CurrentThread.ManagedThreadId;", 1)]
+    [InlineData("var id = Thread.CurrentThread.ManagedThreadId;", 0)]
+    [InlineData("Thread.Sleep(1); Thread worker; Timer timer; void M(Thread t, Timer u) { }", 0)]
+    [InlineData("object gate = new(); List<int> list = new( ); Thread t = new(Work); Timer u = new (_ => { }, null, 0, 0);", 2)]
+    [InlineData("var a = new Thread(M); var b = new\n  Timer(M); var c = new System.Threading.Thread(M); var d = new global::System.Threading.Timer(M); var e = new @Thread(M);", 5)]
     [InlineData("Task.RunSynchronously(); var t = new TaskCompletionSource<int>(); var p = MyParallel.X; var s = renew(1);", 0)]
     [InlineData("var timer = _timerFactory.NewTimer(); ThreadLocal<int> local = null; var pool = IsThreadPoolThread;", 0)]
     public void WordsAreWholeWhereAnEntryPointWritesThem(string statement, object expected)
     {
         // The words count only where they stand alone ("Thread" in "new Thread(" but not in "ThreadPool" or
-        // "System.Threading"), except QueueUserWorkItem, which UnsafeQueueUserWorkItem also ends with.
+        // "System.Threading"), except QueueUserWorkItem, which UnsafeQueueUserWorkItem also ends with; the type names
+        // Thread and Timer only where a creation can name them (after "new" or a qualifier).
         var tree = CSharpSyntaxTree.ParseText(statement);
         var count = EntryPointText.Positions(tree).Length;
         if (expected is bool mentions)
