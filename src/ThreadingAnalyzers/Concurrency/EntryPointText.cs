@@ -128,29 +128,6 @@ internal static class EntryPointText
     }
 
     /// <summary>
-    /// Whether <paramref name="block"/> holds a call or creation shaped like an entry point: <c>Task.Run</c>,
-    /// <c>*.StartNew</c>, <c>*.QueueUserWorkItem</c>, <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>, <c>new Timer</c>,
-    /// <c>new Task</c>, or a target-typed <c>new(...)</c> given a lambda or declared as a Thread, Timer or Task. Only the
-    /// expressions around the words are looked at.
-    /// </summary>
-    public static bool MayStartConcurrentCode(SyntaxNode block)
-    {
-        var positions = Positions(block.SyntaxTree);
-        // The full span (trivia included) needs no walk down to the first token; a word in the block's own leading or
-        // trailing trivia finds the block's first or last token, whose parents up to the block start nothing.
-        var span = block.FullSpan;
-        for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
-        {
-            if (LooksLikeEntryPointAt(block, positions[index]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
     /// The positions of the words in the source of <paramref name="type"/> (every part of a partial type); null when there
     /// are none. Looked up once per type, so that each member's code is then compared with a few positions only.
     /// </summary>
@@ -245,8 +222,10 @@ internal sealed class EntryPointPlaces
     public EntryPointPlaces((SyntaxTree Tree, int Position)[] places) => _places = places;
 
     /// <summary>
-    /// Whether <paramref name="block"/> holds a call or creation shaped like an entry point, as
-    /// <see cref="EntryPointText.MayStartConcurrentCode"/> finds it, looking only at the type's positions.
+    /// Whether <paramref name="block"/>, code of the type, holds a call or creation shaped like an entry point:
+    /// <c>Task.Run</c>, <c>*.StartNew</c>, <c>*.QueueUserWorkItem</c>, <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>,
+    /// <c>new Timer</c>, <c>new Task</c>, or a target-typed <c>new(...)</c> given a lambda or declared as a Thread, Timer or
+    /// Task. Only the expressions around the type's word positions inside the block are looked at.
     /// </summary>
     public bool MayStartConcurrentCode(SyntaxNode block)
     {

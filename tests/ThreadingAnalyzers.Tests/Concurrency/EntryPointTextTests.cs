@@ -32,7 +32,7 @@ public class EntryPointTextTests
     [InlineData("Task.Delay(10).Wait();", false)]
     public void FindsEntryPointShapesAroundTheWords(string statement, bool expected)
     {
-        var method = Method($$"""
+        var tree = CSharpSyntaxTree.ParseText($$"""
             class C
             {
                 void M(object factory, int[] items)
@@ -41,8 +41,10 @@ public class EntryPointTextTests
                 }
             }
             """);
+        var type = CSharpCompilation.Create("T", new[] { tree }).GetTypeByMetadataName("C")!;
+        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
 
-        Assert.Equal(expected, EntryPointText.MayStartConcurrentCode(method));
+        Assert.Equal(expected, EntryPointText.PlacesIn(type)?.MayStartConcurrentCode(method) ?? false);
     }
 
     [Theory]
@@ -207,7 +209,4 @@ public class EntryPointTextTests
             Assert.Equal("4", RecentlyComputed.GetOrAdd(key, Compute));
         }
     }
-
-    private static SyntaxNode Method(string source) =>
-        CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
 }
