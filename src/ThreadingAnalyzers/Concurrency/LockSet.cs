@@ -137,20 +137,12 @@ internal static class LockSet
     private static LockCalls FindLockCalls(IOperation function)
     {
         var calls = new LockCalls();
-        var walk = Reach.OperationsOf(function).GetEnumerator();
-        try
+        foreach (var (operation, kind) in Reach.OperationsOf(function).WithKinds())
         {
-            while (walk.MoveNext())
+            if (kind == OperationKind.Invocation && operation is IInvocationOperation invocation)
             {
-                if (walk.CurrentKind == OperationKind.Invocation && walk.Current is IInvocationOperation invocation)
-                {
-                    calls.Add(invocation);
-                }
+                calls.Add(invocation);
             }
-        }
-        finally
-        {
-            walk.Dispose();
         }
 
         return calls;

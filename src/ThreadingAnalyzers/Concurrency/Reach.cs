@@ -270,6 +270,32 @@ internal sealed class Reach
 
         public Enumerator GetEnumerator() => new(_function, _skipped);
 
+        /// <summary>The same walk, each operation with its kind, which the walk has already asked for (an interface call per operation).</summary>
+        public WithKindsEnumerable WithKinds() => new(this);
+
+        /// <summary>What <see cref="WithKinds"/> returns; use it in a <c>foreach</c>.</summary>
+        public readonly struct WithKindsEnumerable
+        {
+            private readonly FunctionOperations _operations;
+
+            public WithKindsEnumerable(FunctionOperations operations) => _operations = operations;
+
+            public WithKindsEnumerator GetEnumerator() => new(_operations.GetEnumerator());
+        }
+
+        public struct WithKindsEnumerator : IDisposable
+        {
+            private Enumerator _walk;
+
+            public WithKindsEnumerator(Enumerator walk) => _walk = walk;
+
+            public (IOperation Operation, OperationKind Kind) Current => (_walk.Current, _walk.CurrentKind);
+
+            public bool MoveNext() => _walk.MoveNext();
+
+            public void Dispose() => _walk.Dispose();
+        }
+
         public struct Enumerator : IDisposable
         {
             private readonly List<IOperation>? _skipped;
@@ -288,7 +314,7 @@ internal sealed class Reach
 
             public IOperation Current { get; private set; }
 
-            /// <summary>The kind of <see cref="Current"/>, which the walk has already asked for (an interface call per operation).</summary>
+            /// <summary>The kind of <see cref="Current"/> (see <see cref="WithKinds"/>).</summary>
             public OperationKind CurrentKind { get; private set; }
 
             public bool MoveNext()
@@ -393,17 +419,9 @@ internal sealed class Reach
     private ImmutableArray<CallSite> FindCalls(IOperation function)
     {
         var calls = ImmutableArray.CreateBuilder<CallSite>();
-        var walk = OperationsOf(function).GetEnumerator();
-        try
+        foreach (var (operation, kind) in OperationsOf(function).WithKinds())
         {
-            while (walk.MoveNext())
-            {
-                AddCall(function, walk.Current, walk.CurrentKind, calls);
-            }
-        }
-        finally
-        {
-            walk.Dispose();
+            AddCall(function, operation, kind, calls);
         }
 
         return calls.ToImmutable();

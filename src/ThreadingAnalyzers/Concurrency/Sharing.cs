@@ -185,15 +185,14 @@ internal sealed class Sharing
                     continue;
                 }
 
-                if (!mayWriteUnlocked && decideFirst && !bodyScope.Calls.IsEmpty && !bodyScope.Own.Any(access => access.IsUnlockedWrite)
-                    && !sharing.Decide(entry, entries, decided).Kept)
+                var ownUnlockedWrite = bodyScope.Own.Any(access => access.IsUnlockedWrite);
+                if (!mayWriteUnlocked && decideFirst && !bodyScope.Calls.IsEmpty && !ownUnlockedWrite && !sharing.Decide(entry, entries, decided).Kept)
                 {
                     continue;
                 }
 
                 prepared.Add((entry, bodyScope));
-                mayWriteUnlocked = mayWriteUnlocked || bodyScope.Own.Any(access => access.IsUnlockedWrite)
-                    || MayReachWrite(bodyScope, types, reach, cancellationToken);
+                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken);
             }
         }
 
@@ -734,12 +733,11 @@ internal sealed class Sharing
         sawInvalid = false;
         var accesses = ImmutableArray.CreateBuilder<Access>();
         var walked = s_walked ??= new Walked();
-        var walk = Reach.OperationsOf(scope.Function, skipped).GetEnumerator();
         try
         {
-            while (walk.MoveNext())
+            foreach (var (operation, kind) in Reach.OperationsOf(scope.Function, skipped).WithKinds())
             {
-                AccessOf(walk.Current, walk.CurrentKind, scope, pathLocked, types, calls, accesses, walked, ref sawInvalid);
+                AccessOf(operation, kind, scope, pathLocked, types, calls, accesses, walked, ref sawInvalid);
             }
 
             // Whether a lock is held at a write is asked once the walk has met the function's lock calls, which it keeps
@@ -759,7 +757,6 @@ internal sealed class Sharing
         }
         finally
         {
-            walk.Dispose();
             walked.Clear();
         }
 
@@ -1054,7 +1051,6 @@ internal sealed class Sharing
 
         return false;
     }
-
 
     private static IMethodSymbol? ScopeSymbol(IOperation function) => function switch
     {
