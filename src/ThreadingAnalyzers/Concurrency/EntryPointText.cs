@@ -43,7 +43,7 @@ internal static class EntryPointText
         return next < text.Length && text[next] == ')';
     }
 
-    private static readonly ConditionalWeakTable<SyntaxTree, int[]> PositionsByTree = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeWords> WordsByTree = new();
 
     /// <summary>Whether the text of <paramref name="span"/> in <paramref name="tree"/> holds one of the words.</summary>
     public static bool Mentions(SyntaxTree tree, TextSpan span) => Mentions(Positions(tree), span);
@@ -63,29 +63,162 @@ internal static class EntryPointText
     }
 
     /// <summary>The positions of the words in <paramref name="tree"/>'s text, in order, for repeated <see cref="Mentions(int[], TextSpan)"/> calls.</summary>
-    public static int[] Positions(SyntaxTree tree) =>
-        PositionsByTree.GetValue(tree, static t =>
+    public static int[] Positions(SyntaxTree tree) => WordsOf(tree).All;
+
+    private static TreeWords WordsOf(SyntaxTree tree) =>
+        WordsByTree.GetValue(tree, static t =>
         {
             var text = t.GetText().ToString();
-            var found = new List<int>();
+            var all = new List<int>();
+            var shaped = new List<int>();
             foreach (var (word, wholeStart, wholeEnd, created) in Words)
             {
+                var implicitCreation = word[word.Length - 1] == '(';
                 for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
                 {
                     var end = index + word.Length;
                     if ((!wholeStart || index == 0 || !IsIdentifierPart(text[index - 1]))
                         && (!wholeEnd || end == text.Length || !IsIdentifierPart(text[end]))
                         && (!created || IsCreatedType(text, index))
-                        && !(word[word.Length - 1] == '(' && HasNoArguments(text, end - 1)))
+                        && !(implicitCreation && HasNoArguments(text, end - 1)))
                     {
-                        found.Add(index);
+                        all.Add(index);
+                        if (!implicitCreation || MayBeShapedImplicitCreation(text, index, end - 1))
+                        {
+                            shaped.Add(index);
+                        }
                     }
                 }
             }
 
-            found.Sort();
-            return found.ToArray();
+            all.Sort();
+            shaped.Sort();
+            return new TreeWords(all.ToArray(), shaped.ToArray());
         });
+
+    /// <summary>A tree's word positions: all of them, and those that can stand in an entry-point-shaped expression.</summary>
+    private sealed class TreeWords
+    {
+        public TreeWords(int[] all, int[] shaped)
+        {
+            All = all;
+            Shaped = shaped;
+        }
+
+        public int[] All { get; }
+
+        public int[] Shaped { get; }
+    }
+
+    /// <summary>How far the arguments (or the declared type's type arguments) of a target-typed <c>new(</c> are read before it is kept as a place.</summary>
+    private const int ArgumentsReadLength = 1000;
+
+    /// <summary>
+    /// Whether the target-typed <c>new(</c> at <paramref name="index"/> (its parenthesis at <paramref name="open"/>) can be
+    /// what <see cref="LooksLikeEntryPoint"/> takes for one: its arguments hold a lambda or anonymous method, or it
+    /// initializes a variable declared as a Thread, Timer or Task (<c>Thread worker = new(Work);</c>). Text only, and never
+    /// narrower than the syntax check: <c>new(StringComparer.Ordinal)</c> and <c>new(false)</c> in a field's initializer are not.
+    /// </summary>
+    private static bool MayBeShapedImplicitCreation(string text, int index, int open)
+    {
+        var depth = 0;
+        for (var at = open; at < text.Length; at++)
+        {
+            if (at - open > ArgumentsReadLength)
+            {
+                return true;
+            }
+
+            var c = text[at];
+            if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth == 0)
+            {
+                break;
+            }
+            else if ((c == '=' && at + 1 < text.Length && text[at + 1] == '>') || (c == 'd' && string.CompareOrdinal(text, at, "delegate", 0, 8) == 0))
+            {
+                return true;
+            }
+        }
+
+        // Type name = new(...): back over the '=', the variable's name and the type's last name.
+        var before = SkipWhitespaceBack(text, index - 1);
+        if (before < 1 || text[before] != '=' || "=!<>+-*/%&|^?".IndexOf(text[before - 1]) >= 0)
+        {
+            return false;
+        }
+
+        before = SkipWhitespaceBack(text, before - 1);
+        var nameEnd = before;
+        while (before >= 0 && IsIdentifierPart(text[before]))
+        {
+            before--;
+        }
+
+        if (before == nameEnd || before < 0)
+        {
+            return false;
+        }
+
+        before = SkipWhitespaceBack(text, text[before] == '@' ? before - 1 : before);
+        if (before < 0)
+        {
+            return false;
+        }
+
+        // A second declarator (Thread a = new(A), b = new(B)) is kept without reading further; a generic type is read
+        // from before its type arguments (Task<int>).
+        if (text[before] == ',')
+        {
+            return true;
+        }
+
+        if (text[before] == '>')
+        {
+            // Type arguments are short; a '>' whose '<' is not close by (the => of a lambda) is kept.
+            var close = before;
+            for (var nesting = 0; ; before--)
+            {
+                if (before < 0 || close - before > ArgumentsReadLength)
+                {
+                    return true;
+                }
+
+                if (text[before] == '>')
+                {
+                    nesting++;
+                }
+                else if (text[before] == '<' && --nesting == 0)
+                {
+                    break;
+                }
+            }
+
+            before = SkipWhitespaceBack(text, before - 1);
+        }
+
+        var typeEnd = before + 1;
+        while (before >= 0 && IsIdentifierPart(text[before]))
+        {
+            before--;
+        }
+
+        var typeName = text.Substring(before + 1, typeEnd - before - 1);
+        return typeName is "Thread" or "Timer" or "Task";
+    }
+
+    private static int SkipWhitespaceBack(string text, int at)
+    {
+        while (at >= 0 && char.IsWhiteSpace(text[at]))
+        {
+            at--;
+        }
+
+        return at;
+    }
 
     private static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c);
 
@@ -128,15 +261,16 @@ internal static class EntryPointText
     }
 
     /// <summary>
-    /// The positions of the words in the source of <paramref name="type"/> (every part of a partial type); null when there
-    /// are none. Looked up once per type, so that each member's code is then compared with a few positions only.
+    /// The positions of the words in the source of <paramref name="type"/> (every part of a partial type) that can stand in
+    /// an entry-point-shaped expression; null when there are none (<c>new(StringComparer.Ordinal)</c> is no such place).
+    /// Looked up once per type, so that each member's code is then compared with a few positions only.
     /// </summary>
     public static EntryPointPlaces? PlacesIn(ISymbol type)
     {
         List<(SyntaxTree Tree, int Position)>? places = null;
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            var positions = Positions(reference.SyntaxTree);
+            var positions = WordsOf(reference.SyntaxTree).Shaped;
             var span = reference.Span;
             for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
             {

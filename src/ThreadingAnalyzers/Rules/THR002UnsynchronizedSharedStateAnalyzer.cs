@@ -37,7 +37,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    // A type whose text names no entry point gets no further action.
+                    // A type whose text holds no entry-point-shaped call or creation gets no further action.
                     if (EntryPointText.PlacesIn(symbolStart.Symbol) is { } places && types.CanStartConcurrentCode)
                     {
                         AnalyzeType(symbolStart, places, types, reach);

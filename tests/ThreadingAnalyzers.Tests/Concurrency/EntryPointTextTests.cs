@@ -75,6 +75,43 @@ public class EntryPointTextTests
         }
     }
 
+    [Theory]
+    [InlineData("Thread worker = new(Work);", true)]
+    [InlineData("Thread @worker = new (Work);", true)]
+    [InlineData("System.Threading.Timer timer = new(Tick, null, 0, 100);", true)]
+    [InlineData("Task<int> task = new(Compute);", true)]
+    [InlineData("Thread first = null, second = new(Work);", true)]
+    [InlineData("Action a = new(() => { });", true)]
+    [InlineData("EventHandler h = new(delegate { });", true)]
+    [InlineData("Lazy<int> value = new(() => 1, true);", true)]
+    [InlineData("ManualResetEventSlim stop = new(false);", false)]
+    [InlineData("Dictionary<string, int> byName = new(StringComparer.Ordinal);", false)]
+    [InlineData("Dictionary<string, List<Task>> byName = new(StringComparer.Ordinal);", false)]
+    [InlineData("System.Threading.Tasks.Task<List<int>> task = new(Compute);", true)]
+    [InlineData("ThreadStart start = new(Work);", false)]
+    [InlineData("Thread? maybe = new(Work);", false)]
+    [InlineData("bool same = other == new(1);", false)]
+    [InlineData("_worker = new(Work);", false)]
+    public void PlacesNeedAWordThatCanStartCode(string statement, bool hasPlaces)
+    {
+        // A target-typed new( is a place only where its text can be entry-point-shaped: a lambda or anonymous method among
+        // its arguments, or a Thread, Timer or Task (generic too; any second declarator) declared by it. The word itself
+        // still counts (THR004 and the entry point walk read every word).
+        var tree = CSharpSyntaxTree.ParseText($$"""
+            class C
+            {
+                void M(object other)
+                {
+                    {{statement}}
+                }
+            }
+            """);
+        var type = CSharpCompilation.Create("T", new[] { tree }).GetTypeByMetadataName("C")!;
+
+        Assert.True(EntryPointText.Mentions(type));
+        Assert.Equal(hasPlaces, EntryPointText.PlacesIn(type) is not null);
+    }
+
     [Fact]
     public void MentionsLooksOnlyInsideTheSpan()
     {
