@@ -268,9 +268,14 @@ internal static class EntryPointText
     public static EntryPointPlaces? PlacesIn(ISymbol type)
     {
         List<(SyntaxTree Tree, int Position)>? places = null;
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        var references = type.DeclaringSyntaxReferences;
+        var words = new (SyntaxTree Tree, int[] Positions)[references.Length];
+        for (var part = 0; part < references.Length; part++)
         {
-            var positions = WordsOf(reference.SyntaxTree).Shaped;
+            var reference = references[part];
+            var treeWords = WordsOf(reference.SyntaxTree);
+            words[part] = (reference.SyntaxTree, treeWords.All);
+            var positions = treeWords.Shaped;
             var span = reference.Span;
             for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
             {
@@ -278,7 +283,7 @@ internal static class EntryPointText
             }
         }
 
-        return places is null ? null : new EntryPointPlaces(places.ToArray());
+        return places is null ? null : new EntryPointPlaces(places.ToArray(), words);
     }
 
     /// <summary>Whether the word at <paramref name="position"/> stands in an entry-point-shaped expression of its statement, inside <paramref name="within"/>.</summary>
@@ -353,7 +358,30 @@ internal sealed class EntryPointPlaces
 {
     private readonly (SyntaxTree Tree, int Position)[] _places;
 
-    public EntryPointPlaces((SyntaxTree Tree, int Position)[] places) => _places = places;
+    private readonly (SyntaxTree Tree, int[] Positions)[] _words;
+
+    public EntryPointPlaces((SyntaxTree Tree, int Position)[] places, (SyntaxTree Tree, int[] Positions)[] words)
+    {
+        _places = places;
+        _words = words;
+    }
+
+    /// <summary>
+    /// <see cref="EntryPointText.Positions"/> of <paramref name="tree"/>, a tree of the type's source, kept from the
+    /// lookup at the type's start (each member's walk for entry points would look them up again).
+    /// </summary>
+    public int[] WordsIn(SyntaxTree tree)
+    {
+        foreach (var (wordsTree, positions) in _words)
+        {
+            if (wordsTree == tree)
+            {
+                return positions;
+            }
+        }
+
+        return EntryPointText.Positions(tree);
+    }
 
     /// <summary>
     /// Whether <paramref name="block"/>, code of the type, holds a call or creation shaped like an entry point:

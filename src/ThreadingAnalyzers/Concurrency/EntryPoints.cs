@@ -111,11 +111,13 @@ internal static class EntryPoints
     /// Every entry point in <paramref name="root"/>, in source order (an enclosing entry point before the ones in its
     /// arguments), without the facts of <see cref="RunsMoreThanOnceAtATime"/>, which need a walk of each starter.
     /// </summary>
-    public static List<EntryPoint> Find(IOperation root, ThreadingTypes types)
+    public static List<EntryPoint> Find(IOperation root, ThreadingTypes types) => Find(root, types, EntryPointText.Positions(root.Syntax.SyntaxTree));
+
+    /// <summary><see cref="Find(IOperation, ThreadingTypes)"/> with the <see cref="EntryPointText.Positions"/> of the root's tree already at hand.</summary>
+    public static List<EntryPoint> Find(IOperation root, ThreadingTypes types, int[] words)
     {
         var entries = new List<EntryPoint>();
         var tree = root.Syntax.SyntaxTree;
-        var words = EntryPointText.Positions(tree);
         var stack = Reach.RentStack();
         stack.Push(root);
         while (stack.Count > 0)

@@ -59,18 +59,27 @@ internal sealed class RunWindow
     /// <summary>The position where the bodies start running.</summary>
     private static int Start(EntryPoint entry)
     {
+        var created = entry.Operation.Syntax.SpanStart;
         if (entry.Kind is EntryPointKind.Thread or EntryPointKind.TaskStart && HandleOf(entry) is { } handle)
         {
+            // The first Start() after the creation (the walk does not go in source order).
+            var first = int.MaxValue;
             foreach (var (start, receiver) in StarterFacts.Of(Starter(entry)).StartCalls)
             {
-                if (SymbolEqualityComparer.Default.Equals(receiver, handle) && start.Syntax.SpanStart > entry.Operation.Syntax.SpanStart)
+                var position = start.Syntax.SpanStart;
+                if (position > created && position < first && SymbolEqualityComparer.Default.Equals(receiver, handle))
                 {
-                    return start.Syntax.SpanStart;
+                    first = position;
                 }
+            }
+
+            if (first != int.MaxValue)
+            {
+                return first;
             }
         }
 
-        return entry.Operation.Syntax.SpanStart;
+        return created;
     }
 
     /// <summary>The position after which the bodies are known to have finished; <see cref="int.MaxValue"/> when never within the starter.</summary>
@@ -284,56 +293,68 @@ internal sealed class RunWindow
 
     /// <summary>
     /// What the windows of a starter's entry points are made of, found in one walk of the starter and shared by all of
-    /// them: its <c>Start()</c> calls on locals, the locals that hold a Task or Thread, and the operations that may wait.
+    /// them: its <c>Start()</c> calls on locals and the locals that hold a Task or Thread (nested lambdas included), and the
+    /// operations that may wait (on the starter's own thread).
     /// </summary>
     private sealed class StarterFacts
     {
         private StarterFacts(IOperation starter)
         {
-            // Start calls and handles anywhere in the starter, nested lambdas included.
-            foreach (var operation in starter.Descendants())
+            // One walk of the starter's own code finds all three; the nested functions it skips (lambdas it passes
+            // elsewhere, local functions) are walked for Start calls and handles only: waits count only on the starter's
+            // own thread.
+            var skipped = new List<IOperation>();
+            foreach (var (operation, kind) in Reach.OperationsOf(starter, skipped).WithKinds())
             {
-                if (operation.Kind is not (OperationKind.Invocation or OperationKind.ObjectCreation))
-                {
-                    continue;
-                }
-
-                if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
-                    && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver)
-                {
-                    StartCalls.Add((start, receiver.Local));
-                }
-
-                if (operation.Type?.Name is "Task" or "Thread" || (operation.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.Name == "Task"))
-                {
-                    var current = operation;
-                    while (current.Parent is IConversionOperation or IParenthesizedOperation)
-                    {
-                        current = current.Parent;
-                    }
-
-                    var local = current.Parent switch
-                    {
-                        IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
-                        _ => null,
-                    };
-                    if (local is not null)
-                    {
-                        HandleStores.Add((operation, local));
-                    }
-                }
-            }
-
-            // Waits only on the starter's own thread: not in lambdas it passes elsewhere, not in local functions.
-            foreach (var operation in Reach.OperationsOf(starter))
-            {
-                if (operation.Kind is OperationKind.Await or OperationKind.Invocation or OperationKind.PropertyReference
+                AddStartOrHandle(operation, kind);
+                if (kind is OperationKind.Await or OperationKind.Invocation or OperationKind.PropertyReference
                     && operation is IAwaitOperation
                     or IInvocationOperation { TargetMethod.Name: "WaitAll" or "Join" or "Wait" or "WaitOne" or "GetResult" }
                     or IPropertyReferenceOperation { Property.Name: "Result" })
                 {
                     Waits.Add(operation);
+                }
+            }
+
+            foreach (var nested in skipped)
+            {
+                foreach (var operation in nested.Descendants())
+                {
+                    AddStartOrHandle(operation, operation.Kind);
+                }
+            }
+        }
+
+        private void AddStartOrHandle(IOperation operation, OperationKind kind)
+        {
+            if (kind is not (OperationKind.Invocation or OperationKind.ObjectCreation))
+            {
+                return;
+            }
+
+            if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
+                && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver)
+            {
+                StartCalls.Add((start, receiver.Local));
+            }
+
+            if (operation.Type?.Name is "Task" or "Thread" || (operation.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.Name == "Task"))
+            {
+                var current = operation;
+                while (current.Parent is IConversionOperation or IParenthesizedOperation)
+                {
+                    current = current.Parent;
+                }
+
+                var local = current.Parent switch
+                {
+                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+                    _ => null,
+                };
+                if (local is not null)
+                {
+                    HandleStores.Add((operation, local));
                 }
             }
         }

@@ -149,8 +149,11 @@ internal sealed class Sharing
     /// <summary>The bodies whose writes can meet another execution (a body that runs once, alone, is left out).</summary>
     public ImmutableArray<BodyRun> Runs { get; private set; } = ImmutableArray<BodyRun>.Empty;
 
-    /// <summary>The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch.</summary>
-    public static Sharing Analyze(IOperation root, ISymbol owner, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch;
+    /// <paramref name="words"/> are the <see cref="EntryPointText.Positions"/> of the root's tree.
+    /// </summary>
+    public static Sharing Analyze(IOperation root, ISymbol owner, int[] words, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
     {
         // The facts of the root's starters and functions are asked for again and again while it is analyzed, then forgotten.
         using var scope = RecentlyComputed.Open();
@@ -161,7 +164,7 @@ internal sealed class Sharing
         // 3,078 on the benchmark corpus go further), so their (long) starters are never walked for windows and accesses.
         // Each body's own accesses are found first; the methods it reaches are followed only when one of them can write
         // without a lock of its own.
-        var entries = EntryPoints.Find(root, types);
+        var entries = EntryPoints.Find(root, types, words);
         var prepared = new List<(EntryPoint Entry, BodyScope Body)>();
         var decided = new Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>();
         var mayWriteUnlocked = false;
@@ -621,8 +624,11 @@ internal sealed class Sharing
 
     private sealed class AccessTemplate
     {
-        /// <summary>0 until computed, then 1 (no) or 2 (yes); two threads may both compute it, with the same answer.</summary>
-        private int _mayWriteWithin;
+        /// <summary>How many calls deep below the method it is known that nothing writes (-1: not known for any depth).</summary>
+        private int _noWriteWithin = -1;
+
+        /// <summary>How few calls deep below the method a write is known to be reached (int.MaxValue: not known).</summary>
+        private int _writeWithin = int.MaxValue;
 
         public AccessTemplate(ImmutableArray<Access> accesses, ImmutableArray<CallSite> calls)
         {
@@ -639,70 +645,76 @@ internal sealed class Sharing
         /// Whether this method, or a method it reaches, writes anything shared outside a lock it holds itself, as seen from
         /// a body that calls it. A write under the method's own lock is locked on every path and can never be reported; one
         /// outside may be, depending on the callers' locks, which only the body's own walk knows. The body's walk of
-        /// <see cref="Reach"/> reaches at most <see cref="Reach.MaxDepth"/> - 1 calls beyond this method, so this walk goes
-        /// as deep, and "no" means it brings the body no write that can be reported. A walk that hits the method bound (and
-        /// so may have left some out), or reaches a local function, says yes.
+        /// <see cref="Reach"/> reaches at most <see cref="Reach.MaxDepth"/> - 1 calls beyond this method, so this looks
+        /// as deep, and "no" means it brings the body no write that can be reported. A look that meets more than
+        /// <see cref="Reach.MaxMethods"/> methods not answered before, or reaches a local function, says yes.
         /// </summary>
         public bool MayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
         {
-            if (_mayWriteWithin == 0)
-            {
-                _mayWriteWithin = ComputeMayWriteWithin(body, types, reach, cancellationToken) ? 2 : 1;
-            }
-
-            return _mayWriteWithin == 2;
+            var budget = Reach.MaxMethods;
+            return MayWriteWithin(body, Reach.MaxDepth - 1, types, reach, ref budget, cancellationToken);
         }
 
         /// <summary>
-        /// The methods within <see cref="Reach.MaxDepth"/> - 1 calls of this one, breadth first and bounded as
-        /// <see cref="Reach.MethodsCalledFrom"/> bounds them, each from its template (whose walk found its calls too),
-        /// stopping at the first that answers.
+        /// Whether this method or one within <paramref name="depth"/> calls of it writes without its own lock. Answers are
+        /// kept per depth, for every body that reaches the method (a method with no write within 4 calls has none within
+        /// 3; one with a write within 2 has one within 3), so the methods that many bodies reach (a getter, a scoring
+        /// function) are looked through once. <paramref name="budget"/> counts the methods not answered before; when it
+        /// runs out the answer is yes, and not kept.
         /// </summary>
-        private bool ComputeMayWriteWithin(IOperation body, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+        private bool MayWriteWithin(IOperation body, int depth, ThreadingTypes types, Reach reach, ref int budget, CancellationToken cancellationToken)
         {
-            if (HasUnlockedWrite(Accesses))
+            // Two threads may both compute an answer; they find the same one, and a lost update is only asked again.
+            if (Volatile.Read(ref _noWriteWithin) >= depth)
+            {
+                return false;
+            }
+
+            if (Volatile.Read(ref _writeWithin) <= depth)
             {
                 return true;
             }
 
-            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            var withBodies = 0;
-            var queue = new Queue<(IOperation Function, AccessTemplate Template, int Depth)>();
-            queue.Enqueue((body, this, 0));
-            while (queue.Count > 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            var mayWrite = HasUnlockedWrite(Accesses);
+            var exhausted = false;
+            for (var index = 0; !mayWrite && depth > 0 && index < Calls.Length; index++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var (function, template, depth) = queue.Dequeue();
-                if (depth >= Reach.MaxDepth - 1)
+                var call = Calls[index];
+                if (reach.BodyOf(call.Target, body) is not { } calleeBody)
                 {
                     continue;
                 }
 
-                foreach (var call in template.Calls)
+                // A local function's variables depend on the body, which its own walk will follow.
+                if (calleeBody is ILocalFunctionOperation)
                 {
-                    if (!seen.Add(call.Target) || reach.BodyOf(call.Target, function) is not { } calleeBody)
-                    {
-                        continue;
-                    }
-
-                    // A local function's variables depend on the body; a walk that reaches the method bound may have left
-                    // some out: both answer yes, as the body's own walk will look.
-                    if (calleeBody is ILocalFunctionOperation || ++withBodies >= Reach.MaxMethods)
-                    {
-                        return true;
-                    }
-
-                    var calleeTemplate = TemplateOf(calleeBody, call.Target, types, reach);
-                    if (HasUnlockedWrite(calleeTemplate.Accesses))
-                    {
-                        return true;
-                    }
-
-                    queue.Enqueue((calleeBody, calleeTemplate, depth + 1));
+                    mayWrite = true;
+                }
+                else if (--budget < 0)
+                {
+                    mayWrite = exhausted = true;
+                }
+                else
+                {
+                    mayWrite = TemplateOf(calleeBody, call.Target, types, reach).MayWriteWithin(calleeBody, depth - 1, types, reach, ref budget, cancellationToken);
+                    exhausted = budget < 0;
                 }
             }
 
-            return false;
+            if (!mayWrite)
+            {
+                if (depth > Volatile.Read(ref _noWriteWithin))
+                {
+                    Volatile.Write(ref _noWriteWithin, depth);
+                }
+            }
+            else if (!exhausted && depth < Volatile.Read(ref _writeWithin))
+            {
+                Volatile.Write(ref _writeWithin, depth);
+            }
+
+            return mayWrite;
         }
 
         private static bool HasUnlockedWrite(ImmutableArray<Access> accesses)

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -22,14 +21,13 @@ internal sealed class ThreadingTypes
 
     private readonly Slot[] _slots;
     private readonly ConcurrentDictionary<string, bool> _referenced = new();
-    private ImmutableHashSet<INamedTypeSymbol>? _unsynchronizedCollections;
     private int _threadIsReferenced;
     private int _canStartConcurrentCode;
 
     private ThreadingTypes(Compilation compilation)
     {
         Compilation = compilation;
-        _slots = new Slot[22];
+        _slots = new Slot[FirstCollectionSlot + UnsynchronizedCollectionNames.Length];
         for (var index = 0; index < _slots.Length; index++)
         {
             _slots[index] = new Slot();
@@ -65,9 +63,9 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Environment => Resolve(19, "System.Environment");
     public INamedTypeSymbol? ImmutableInterlocked => Resolve(20, "System.Collections.Immutable.ImmutableInterlocked");
     public INamedTypeSymbol? ThreadStaticAttribute => Resolve(21, "System.ThreadStaticAttribute");
-    /// <summary>The BCL collections that are not safe to mutate from several threads (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ...), as original definitions.</summary>
-    public ImmutableHashSet<INamedTypeSymbol> UnsynchronizedCollections =>
-        _unsynchronizedCollections ??= ResolveAll(Compilation, UnsynchronizedCollectionNames);
+
+    /// <summary>The slot of the first of <see cref="UnsynchronizedCollectionNames"/>; the others follow in order.</summary>
+    private const int FirstCollectionSlot = 22;
 
     private static readonly string[] UnsynchronizedCollectionNames =
     {
@@ -77,11 +75,16 @@ internal sealed class ThreadingTypes
         "System.Collections.SortedList",
     };
 
-    /// <summary>The simple names of <see cref="UnsynchronizedCollectionNames"/> ("List", "SortedList", ...), compared before any symbol.</summary>
+    /// <summary>
+    /// The simple names of <see cref="UnsynchronizedCollectionNames"/> ("List", "SortedList", ...), compared before any
+    /// symbol, each with the slots of the collections of that name (two are called SortedList); a collection's type is
+    /// resolved only once a reference of a type of its name is met.
+    /// </summary>
     /// <remarks>Only read after it is built, so it is safe to share between threads.</remarks>
-    private static readonly HashSet<string> UnsynchronizedCollectionSimpleNames = new(
-        UnsynchronizedCollectionNames.Select(name => name.Substring(name.LastIndexOf('.') + 1).Split('`')[0]),
-        StringComparer.Ordinal);
+    private static readonly Dictionary<string, int[]> UnsynchronizedCollectionSlots = UnsynchronizedCollectionNames
+        .Select((name, index) => (Simple: name.Substring(name.LastIndexOf('.') + 1).Split('`')[0], Slot: FirstCollectionSlot + index))
+        .GroupBy(pair => pair.Simple, StringComparer.Ordinal)
+        .ToDictionary(group => group.Key, group => group.Select(pair => pair.Slot).ToArray(), StringComparer.Ordinal);
 
     /// <summary>
     /// Whether <c>System.Threading.Thread</c> comes from a referenced assembly (a type of that name declared in the
@@ -143,25 +146,30 @@ internal sealed class ThreadingTypes
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
 
-    /// <summary>Whether <paramref name="type"/> is one of <see cref="UnsynchronizedCollections"/> (any instantiation).</summary>
+    /// <summary>
+    /// Whether <paramref name="type"/> is one of the BCL collections that are not safe to mutate from several threads
+    /// (List&lt;T&gt;, Dictionary&lt;K,V&gt;, ..., any instantiation).
+    /// </summary>
     /// <remarks>Asked for every variable reference the concurrency walks meet: the name is compared before the symbol.</remarks>
-    public bool IsUnsynchronizedCollection(ITypeSymbol? type) =>
-        type is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named
-        && UnsynchronizedCollectionSimpleNames.Contains(named.Name)
-        && UnsynchronizedCollections.Contains(named.OriginalDefinition);
-
-    private static ImmutableHashSet<INamedTypeSymbol> ResolveAll(Compilation compilation, string[] metadataNames)
+    public bool IsUnsynchronizedCollection(ITypeSymbol? type)
     {
-        var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        foreach (var name in metadataNames)
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named
+            || !UnsynchronizedCollectionSlots.TryGetValue(named.Name, out var slots))
         {
-            if (compilation.GetTypeByMetadataName(name) is { } type)
+            return false;
+        }
+
+        var definition = named.OriginalDefinition;
+        foreach (var slot in slots)
+        {
+            if (Resolve(slot, UnsynchronizedCollectionNames[slot - FirstCollectionSlot]) is { } collection
+                && SymbolEqualityComparer.Default.Equals(definition, collection))
             {
-                builder.Add(type);
+                return true;
             }
         }
 
-        return builder.ToImmutable();
+        return false;
     }
 
     private INamedTypeSymbol? Resolve(int index, string metadataName)

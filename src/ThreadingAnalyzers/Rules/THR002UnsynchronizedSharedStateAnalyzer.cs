@@ -97,7 +97,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             var findings = new Dictionary<Location, Finding>();
             foreach (var (root, owner) in members)
             {
-                var sharing = Sharing.Analyze(root, owner, types, reach, end.CancellationToken);
+                var sharing = Sharing.Analyze(root, owner, places.WordsIn(root.Syntax.SyntaxTree), types, reach, end.CancellationToken);
                 foreach (var run in sharing.Runs)
                 {
                     foreach (var access in run.Accesses)
