@@ -328,6 +328,23 @@ public class THR002Tests
         """, Verify.Expect("THR002", 0).WithArguments("_hits", "incremented", "Parallel.For"));
 
     [Fact]
+    public Task AMethodFirstLookedThroughFromFartherIsLookedThroughAgainFromNearer() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            int _hits;
+            void Far() => Parallel.For(0, 10, i => Y());
+            void Near() => Parallel.For(0, 10, i => A());
+            void Y() => A();
+            void A() => B();
+            void B() => D();
+            void D() => E();
+            void E() => F();
+            void F() { {|#0:_hits++|}; }
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_hits", "incremented", "Parallel.For"));
+
+    [Fact]
     public Task HelpersWithLockedAndUnlockedWrites() => Verify.Diagnostic("""
         using System.Threading.Tasks;
         class C
