@@ -136,13 +136,15 @@ internal sealed class Sharing
         "GetValueAtIndex", "GetByIndex", "GetKey", "GetKeyList", "GetValueList", "Slice", "Clone", "CreateSetComparer");
 
     private readonly ThreadingTypes _types;
+    private readonly Reach _reach;
     private readonly Dictionary<IOperation, ImmutableArray<Access>> _starterAccesses = new();
 
     private readonly object? _starterThis;
 
-    private Sharing(ThreadingTypes types, object? starterThis)
+    private Sharing(ThreadingTypes types, Reach reach, object? starterThis)
     {
         _types = types;
+        _reach = reach;
         _starterThis = starterThis;
     }
 
@@ -158,7 +160,7 @@ internal sealed class Sharing
         // The facts of the root's starters and functions are asked for again and again while it is analyzed, then forgotten.
         using var scope = RecentlyComputed.Open();
         var starterThis = owner.IsStatic ? null : StarterThis;
-        var sharing = new Sharing(types, starterThis);
+        var sharing = new Sharing(types, reach, starterThis);
 
         // What the bodies touch comes first: only a write without a lock can be reported, and most roots have none (179 of
         // 3,078 on the benchmark corpus go further), so their (long) starters are never walked for windows and accesses.
@@ -373,7 +375,7 @@ internal sealed class Sharing
         {
             if (!_starterAccesses.TryGetValue(starter, out var accesses))
             {
-                var scope = new FunctionScope(_types, starter, null, null, _starterThis, isStarter: true);
+                var scope = new FunctionScope(_types, _reach, starter, null, null, _starterThis, isStarter: true);
                 accesses = AccessesOf(scope, pathLocked: false, _types);
                 _starterAccesses.Add(starter, accesses);
             }
@@ -399,7 +401,7 @@ internal sealed class Sharing
             bodyOperation = reach.BodyOf(method, entry.Operation);
             bodyThis = method.IsStatic ? null
                 : body.MethodReceiver is null ? starterThis
-                : RootOf(body.MethodReceiver, new FunctionScope(types, RunWindow.Starter(entry), null, null, starterThis, isStarter: true), out _);
+                : RootOf(body.MethodReceiver, new FunctionScope(types, reach, RunWindow.Starter(entry), null, null, starterThis, isStarter: true), out _);
         }
         else
         {
@@ -414,7 +416,7 @@ internal sealed class Sharing
         }
 
         // One walk finds the body's own accesses and its calls (the methods it calls are looked at next).
-        var scope = new FunctionScope(types, bodyOperation, bodyMethod, ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
+        var scope = new FunctionScope(types, reach, bodyOperation, bodyMethod, ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
         var calls = ImmutableArray.CreateBuilder<CallSite>();
         var skipped = s_skipped ??= new List<IOperation>();
         try
@@ -490,7 +492,7 @@ internal sealed class Sharing
             var pathLocked = LockSet.IsHeldOnEveryPath(reached, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked);
             lockedFunctions[reached.Body] = pathLocked || LockSet.IsSynchronized(reached.Method);
             var @this = ThisOfReached(reached, scopes);
-            scopes[reached.Body] = new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false);
+            scopes[reached.Body] = new FunctionScope(types, reach, reached.Body, reached.Method, bodySymbol, @this, isStarter: false);
             accesses.AddRange(AccessesOfReached(reached, bodySymbol, @this, pathLocked, types, reach));
         }
 
@@ -573,7 +575,7 @@ internal sealed class Sharing
     {
         if (reached.Body is ILocalFunctionOperation)
         {
-            return AccessesOf(new FunctionScope(types, reached.Body, reached.Method, bodySymbol, @this, isStarter: false), pathLocked, types);
+            return AccessesOf(new FunctionScope(types, reach, reached.Body, reached.Method, bodySymbol, @this, isStarter: false), pathLocked, types);
         }
 
         return Instantiate(TemplateOf(reached.Body, reached.Method, types, reach).Accesses, @this, pathLocked);
@@ -582,15 +584,15 @@ internal sealed class Sharing
     /// <summary>Kept with the compilation's <see cref="Reach"/>, as its calls are (a table of weak references would take a GC handle per method).</summary>
     private static AccessTemplate TemplateOf(IOperation body, IMethodSymbol method, ThreadingTypes types, Reach reach) =>
         reach.Summaries.TryGetValue(body, out var known) ? (AccessTemplate)known
-        : (AccessTemplate)reach.Summaries.GetOrAdd(body, CreateTemplate(body, method, types));
+        : (AccessTemplate)reach.Summaries.GetOrAdd(body, CreateTemplate(body, method, types, reach));
 
     /// <summary>
     /// One walk of a method finds its accesses and its calls; the calls are also given to <see cref="Reach"/>, whose walk of
     /// the method's callees would otherwise walk the method again to find them.
     /// </summary>
-    private static AccessTemplate CreateTemplate(IOperation body, IMethodSymbol method, ThreadingTypes types)
+    private static AccessTemplate CreateTemplate(IOperation body, IMethodSymbol method, ThreadingTypes types, Reach reach)
     {
-        var scope = new FunctionScope(types, body, method, null, ThisPlaceholder, isStarter: false);
+        var scope = new FunctionScope(types, reach, body, method, null, ThisPlaceholder, isStarter: false);
         var calls = ImmutableArray.CreateBuilder<CallSite>();
         var accesses = AccessesOf(scope, pathLocked: false, types, calls, skipped: null, out _);
         var callSites = calls.ToImmutable();
@@ -1077,11 +1079,11 @@ internal sealed class Sharing
         private readonly IMethodSymbol? _bodySymbol;
         private readonly IMethodSymbol? _ownSymbol;
         private readonly bool _isStarter;
-        private Reach? _reach;
 
-        public FunctionScope(ThreadingTypes types, IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
+        public FunctionScope(ThreadingTypes types, Reach reach, IOperation function, IMethodSymbol? method, IMethodSymbol? bodySymbol, object? @this, bool isStarter)
         {
             Types = types;
+            Reach = reach;
             Function = function;
             Method = method;
             _bodySymbol = bodySymbol;
@@ -1092,8 +1094,7 @@ internal sealed class Sharing
 
         public ThreadingTypes Types { get; }
 
-        /// <summary>Looked up when asked (for a <c>ref</c> argument): most scopes never need it.</summary>
-        public Reach Reach => _reach ??= Reach.For(Types.Compilation);
+        public Reach Reach { get; }
 
         public IOperation Function { get; }
 
