@@ -472,13 +472,13 @@ internal sealed class Reach
         !method.IsStatic && (instance is null ? method.MethodKind == MethodKind.LocalFunction : instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance });
 
     /// <summary>
-    /// A member with source declared in this compilation. Most calls go to metadata, whose members have no syntax: that
-    /// is checked first (alone it answers for them), as finding a metadata member's assembly walks its namespaces (a
-    /// fifth of this walk's time). Members the compiler declares (a default constructor) have no syntax and no body to
-    /// follow either.
+    /// A member with source declared in this compilation. Most calls go to metadata, whose members have a metadata token
+    /// (source members have none) and no syntax: those are checked first (alone they answer for them), as finding a
+    /// metadata member's assembly walks its namespaces (a fifth of this walk's time). Members the compiler declares (a
+    /// default constructor) have no syntax and no body to follow either.
     /// </summary>
     private bool IsSource(ISymbol symbol) =>
-        !symbol.DeclaringSyntaxReferences.IsEmpty && !symbol.IsAbstract && !symbol.IsExtern
+        symbol.MetadataToken == 0 && !symbol.DeclaringSyntaxReferences.IsEmpty && !symbol.IsAbstract && !symbol.IsExtern
         && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly);
 
     private static IMethodSymbol Normalize(IMethodSymbol method)
