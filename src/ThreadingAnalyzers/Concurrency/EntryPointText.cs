@@ -2,16 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ThreadingAnalyzers.Concurrency;
 
 /// <summary>
 /// Where a tree's text can hold a concurrent entry point: the positions of the words every entry point
-/// <see cref="EntryPoints"/> recognizes is written with (<c>Task.Run</c>, <c>StartNew</c>, <c>Thread</c>, <c>new(</c>, ...),
-/// found once per tree. Most members and most statements mention none of them, so neither their syntax nor their
-/// operations need to be walked. Symbols decide later; this only spares code that starts nothing.
+/// <see cref="EntryPoints"/> recognizes is written with (<c>Task.Run</c>, <c>StartNew</c>, <c>new Thread(</c>, <c>new(</c>, ...),
+/// found once per tree. Most members and most statements mention none of them, so their operations need not be walked.
+/// Symbols decide later; this only spares code that starts nothing. Text only: a word in a comment or a string makes its
+/// member a candidate, which the walk for entry points then finds empty (cheaper than finding every word's token).
 /// </summary>
 internal static class EntryPointText
 {
@@ -19,7 +19,8 @@ internal static class EntryPointText
     /// The words, each with whether the character before it and the one after it must not continue an identifier:
     /// <c>Thread</c> is a word in <c>new Thread(</c> but not in <c>ThreadPool</c>, <c>CurrentThread</c> or
     /// <c>System.Threading</c>; <c>QueueUserWorkItem</c> is one in <c>UnsafeQueueUserWorkItem</c> too. The type names
-    /// count only where a creation names them (see <see cref="IsCreatedType"/>): not in <c>Thread.Sleep</c> or a field's type.
+    /// count only where a creation names them (see <see cref="IsCreatedType"/>): not in <c>Thread.Sleep</c>,
+    /// <c>System.Threading.Thread.Sleep</c> or a field's type.
     /// </summary>
     private static readonly (string Text, bool WholeStart, bool WholeEnd, bool Created)[] Words =
     {
@@ -79,7 +80,7 @@ internal static class EntryPointText
                     var end = index + word.Length;
                     if ((!wholeStart || index == 0 || !IsIdentifierPart(text[index - 1]))
                         && (!wholeEnd || end == text.Length || !IsIdentifierPart(text[end]))
-                        && (!created || IsCreatedType(text, index))
+                        && (!created || IsCreatedType(text, index, end))
                         && !(implicitCreation && HasNoArguments(text, end - 1)))
                     {
                         all.Add(index);
@@ -114,10 +115,10 @@ internal static class EntryPointText
     private const int ArgumentsReadLength = 1000;
 
     /// <summary>
-    /// Whether the target-typed <c>new(</c> at <paramref name="index"/> (its parenthesis at <paramref name="open"/>) can be
-    /// what <see cref="LooksLikeEntryPoint"/> takes for one: its arguments hold a lambda or anonymous method, or it
-    /// initializes a variable declared as a Thread, Timer or Task (<c>Thread worker = new(Work);</c>). Text only, and never
-    /// narrower than the syntax check: <c>new(StringComparer.Ordinal)</c> and <c>new(false)</c> in a field's initializer are not.
+    /// Whether the target-typed <c>new(</c> at <paramref name="index"/> (its parenthesis at <paramref name="open"/>) can
+    /// create a Thread, Timer or Task that THR002 follows: its arguments hold a lambda or anonymous method, or it initializes
+    /// a variable declared as a Thread, Timer or Task (<c>Thread worker = new(Work);</c>). <c>new(StringComparer.Ordinal)</c>
+    /// and <c>new(false)</c> in a field's initializer are not.
     /// </summary>
     private static bool MayBeShapedImplicitCreation(string text, int index, int open)
     {
@@ -223,11 +224,23 @@ internal static class EntryPointText
     private static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c);
 
     /// <summary>
-    /// Whether the type name at <paramref name="index"/> can be the type of an object creation: <c>new</c> comes before it
-    /// (whitespace between), or a qualifier does (<c>new System.Threading.Thread(</c>, <c>global::</c>).
+    /// Whether the type name at <paramref name="index"/> (ending at <paramref name="end"/>) can be the type of an object
+    /// creation: its argument list follows it, and <c>new</c> comes before it (whitespace between), or a qualifier does
+    /// (<c>new System.Threading.Thread(</c>, <c>global::</c>).
     /// </summary>
-    private static bool IsCreatedType(string text, int index)
+    private static bool IsCreatedType(string text, int index, int end)
     {
+        var after = end;
+        while (after < text.Length && char.IsWhiteSpace(text[after]))
+        {
+            after++;
+        }
+
+        if (after == text.Length || text[after] != '(')
+        {
+            return false;
+        }
+
         var before = index - 1;
         if (before >= 0 && text[before] == '@')
         {
@@ -286,66 +299,6 @@ internal static class EntryPointText
         return places is null ? null : new EntryPointPlaces(places.ToArray(), words);
     }
 
-    /// <summary>Whether the word at <paramref name="position"/> stands in an entry-point-shaped expression of its statement, inside <paramref name="within"/>.</summary>
-    internal static bool LooksLikeEntryPointAt(SyntaxNode within, int position)
-    {
-        for (var node = within.FindToken(position).Parent; node is not null; node = node.Parent)
-        {
-            if (LooksLikeEntryPoint(node))
-            {
-                return true;
-            }
-
-            if (node == within || node is StatementSyntax or MemberDeclarationSyntax)
-            {
-                return false;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool LooksLikeEntryPoint(SyntaxNode node)
-    {
-        switch (node)
-        {
-            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
-                var receiver = RightmostName(access.Expression);
-                switch (access.Name.Identifier.ValueText)
-                {
-                    case "Run" when receiver == "Task":
-                    case "For" or "ForEach" or "ForEachAsync" or "Invoke" when receiver == "Parallel":
-                    case "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "ForAll":
-                        return true;
-                }
-
-                return false;
-            case ObjectCreationExpressionSyntax creation:
-                return RightmostName(creation.Type) is "Thread" or "Timer" or "Task";
-            case ImplicitObjectCreationExpressionSyntax implicitCreation:
-                foreach (var argument in implicitCreation.ArgumentList.Arguments)
-                {
-                    if (argument.Expression is AnonymousFunctionExpressionSyntax)
-                    {
-                        return true;
-                    }
-                }
-
-                return implicitCreation.Parent?.Parent?.Parent is VariableDeclarationSyntax { Type: var declared } && RightmostName(declared) is "Thread" or "Timer" or "Task";
-            default:
-                return false;
-        }
-    }
-
-    private static string? RightmostName(SyntaxNode node) => node switch
-    {
-        SimpleNameSyntax name => name.Identifier.ValueText,
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        _ => null,
-    };
-
     private static int FirstAtOrAfter(int[] positions, int start)
     {
         var index = Array.BinarySearch(positions, start);
@@ -384,10 +337,9 @@ internal sealed class EntryPointPlaces
     }
 
     /// <summary>
-    /// Whether <paramref name="block"/>, code of the type, holds a call or creation shaped like an entry point:
-    /// <c>Task.Run</c>, <c>*.StartNew</c>, <c>*.QueueUserWorkItem</c>, <c>Parallel.*</c>, <c>*.ForAll</c>, <c>new Thread</c>,
-    /// <c>new Timer</c>, <c>new Task</c>, or a target-typed <c>new(...)</c> given a lambda or declared as a Thread, Timer or
-    /// Task. Only the expressions around the type's word positions inside the block are looked at.
+    /// Whether the text of <paramref name="block"/>, code of the type, holds one of the type's places: <c>Task.Run</c>,
+    /// <c>StartNew</c>, <c>QueueUserWorkItem</c>, <c>Parallel.</c>, <c>ForAll</c>, <c>new Thread(</c>, <c>new Timer(</c>,
+    /// <c>new Task</c>, or a target-typed <c>new(...)</c> given a lambda or declared as a Thread, Timer or Task.
     /// </summary>
     public bool MayStartConcurrentCode(SyntaxNode block)
     {
@@ -395,7 +347,7 @@ internal sealed class EntryPointPlaces
         var span = block.FullSpan;
         foreach (var (placeTree, position) in _places)
         {
-            if (placeTree == tree && span.Contains(position) && EntryPointText.LooksLikeEntryPointAt(block, position))
+            if (placeTree == tree && span.Contains(position))
             {
                 return true;
             }

@@ -56,7 +56,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         List<(IOperation Root, ISymbol Owner)>? candidates = null;
         context.RegisterOperationBlockAction(block =>
         {
-            // Text, then syntax: most members start no concurrent code and are not looked at again.
+            // Text only: most members start no concurrent code and are not looked at again.
             IOperation? seen = null;
             foreach (var operation in block.OperationBlocks)
             {

@@ -941,6 +941,25 @@ public class THR002Tests
         """);
 
     [Fact]
+    public Task EntryPointWordsInCommentsStringsAndOtherCallsStartNothing() => Verify.Diagnostic("""
+        using System.Diagnostics;
+        using System.Threading;
+        class C
+        {
+            int _count;
+            string _log = "";
+            void Loop()
+            {
+                // Task.Run(() => _count++) was here; Parallel.For too.
+                _log = "new Thread(Work).Start(); Task.Run(() => _count++)";
+                var watch = Stopwatch.StartNew();
+                for (var i = 0; i < 10; i++) { _count++; }
+                System.Threading.Thread.Sleep(1);
+            }
+        }
+        """);
+
+    [Fact]
     public Task ABodyStartedOnceFromAShortStarterThatWritesTooIsReported()
     {
         // The short starters are decided before their bodies' calls are followed; the answer is the same.
