@@ -341,7 +341,10 @@ internal static class EntryPoints
         var bodies = ImmutableArray.CreateBuilder<ConcurrentBody>();
         foreach (var argument in arguments)
         {
-            if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate && BodyOf(argument.Value) is { } body)
+            // Only a lambda, a method group or a local can have a body (see BodyOf): the others' parameter types, which
+            // Parallel.For<TLocal> substitutes, are not asked for.
+            if (Unwrap(argument.Value) is IDelegateCreationOperation or ILocalReferenceOperation
+                && argument.Parameter?.Type.TypeKind == TypeKind.Delegate && BodyOf(argument.Value) is { } body)
             {
                 bodies.Add(body);
             }
