@@ -33,16 +33,7 @@ public class EntryPointTextTests
     public void FindsPlacesAroundTheWords(string statement, bool expected)
     {
         // Text only: a word in a string or a comment is a place too (the walk for entry points finds nothing there).
-        var tree = CSharpSyntaxTree.ParseText($$"""
-            class C
-            {
-                void M(object factory, int[] items)
-                {
-                    {{statement}}
-                }
-            }
-            """);
-        var type = CSharpCompilation.Create("T", new[] { tree }).GetTypeByMetadataName("C")!;
+        var type = TypeAround(statement, out var tree);
         var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
 
         Assert.Equal(expected, EntryPointText.PlacesIn(type)?.MayStartConcurrentCode(method) ?? false);
@@ -98,19 +89,25 @@ public class EntryPointTextTests
         // A target-typed new( is a place only where its text can be entry-point-shaped: a lambda or anonymous method among
         // its arguments, or a Thread, Timer or Task (generic too; any second declarator) declared by it. The word itself
         // still counts (THR004 and the entry point walk read every word).
-        var tree = CSharpSyntaxTree.ParseText($$"""
+        var type = TypeAround(statement, out _);
+
+        Assert.True(EntryPointText.Mentions(type));
+        Assert.Equal(hasPlaces, EntryPointText.PlacesIn(type) is not null);
+    }
+
+    /// <summary>Class C with <paramref name="statement"/> in its method M, compiled without references.</summary>
+    private static INamedTypeSymbol TypeAround(string statement, out SyntaxTree tree)
+    {
+        tree = CSharpSyntaxTree.ParseText($$"""
             class C
             {
-                void M(object other)
+                void M(object factory, int[] items, object other)
                 {
                     {{statement}}
                 }
             }
             """);
-        var type = CSharpCompilation.Create("T", new[] { tree }).GetTypeByMetadataName("C")!;
-
-        Assert.True(EntryPointText.Mentions(type));
-        Assert.Equal(hasPlaces, EntryPointText.PlacesIn(type) is not null);
+        return CSharpCompilation.Create("T", new[] { tree }).GetTypeByMetadataName("C")!;
     }
 
     [Fact]
