@@ -49,6 +49,9 @@ public class EntryPointTextTests
     [InlineData("object gate = new(); List<int> list = new( ); Thread t = new(Work); Timer u = new (_ => { }, null, 0, 0);", 2)]
     [InlineData("var a = new Thread(M); var b = new\n  Timer(M); var c = new System.Threading.Thread(M); var d = new global::System.Threading.Timer(M); var e = new @Thread(M);", 5)]
     [InlineData("Task.RunSynchronously(); var t = new TaskCompletionSource<int>(); var p = MyParallel.X; var s = renew(1);", 0)]
+    [InlineData("Thread t = new(de", 1)]
+    [InlineData("x => y = new(Work", 1)]
+    [InlineData("new(Work", 1)]
     [InlineData("var timer = _timerFactory.NewTimer(); ThreadLocal<int> local = null; var pool = IsThreadPoolThread;", 0)]
     public void WordsAreWholeWhereAnEntryPointWritesThem(string statement, object expected)
     {
