@@ -35,12 +35,7 @@ internal static class EntryPointText
     /// </summary>
     private static bool HasNoArguments(string text, int open)
     {
-        var next = open + 1;
-        while (next < text.Length && char.IsWhiteSpace(text[next]))
-        {
-            next++;
-        }
-
+        var next = SkipWhitespace(text, open + 1);
         return next < text.Length && text[next] == ')';
     }
 
@@ -152,13 +147,8 @@ internal static class EntryPointText
             return false;
         }
 
-        before = SkipWhitespaceBack(text, before - 1);
-        var nameEnd = before;
-        while (before >= 0 && IsIdentifierPart(text[before]))
-        {
-            before--;
-        }
-
+        var nameEnd = SkipWhitespaceBack(text, before - 1);
+        before = SkipIdentifierBack(text, nameEnd);
         if (before == nameEnd || before < 0)
         {
             return false;
@@ -202,18 +192,37 @@ internal static class EntryPointText
         }
 
         var typeEnd = before + 1;
-        while (before >= 0 && IsIdentifierPart(text[before]))
-        {
-            before--;
-        }
-
+        before = SkipIdentifierBack(text, before);
         var typeName = text.Substring(before + 1, typeEnd - before - 1);
         return typeName is "Thread" or "Timer" or "Task";
     }
 
+    /// <summary>The first position from <paramref name="at"/> on that is not whitespace (the text's length when none is).</summary>
+    private static int SkipWhitespace(string text, int at)
+    {
+        while (at < text.Length && char.IsWhiteSpace(text[at]))
+        {
+            at++;
+        }
+
+        return at;
+    }
+
+    /// <summary>The last position from <paramref name="at"/> back that is not whitespace (-1 when none is).</summary>
     private static int SkipWhitespaceBack(string text, int at)
     {
         while (at >= 0 && char.IsWhiteSpace(text[at]))
+        {
+            at--;
+        }
+
+        return at;
+    }
+
+    /// <summary>The last position from <paramref name="at"/> back that does not continue an identifier (-1 when none is).</summary>
+    private static int SkipIdentifierBack(string text, int at)
+    {
+        while (at >= 0 && IsIdentifierPart(text[at]))
         {
             at--;
         }
@@ -230,12 +239,7 @@ internal static class EntryPointText
     /// </summary>
     private static bool IsCreatedType(string text, int index, int end)
     {
-        var after = end;
-        while (after < text.Length && char.IsWhiteSpace(text[after]))
-        {
-            after++;
-        }
-
+        var after = SkipWhitespace(text, end);
         if (after == text.Length || text[after] != '(')
         {
             return false;
@@ -247,11 +251,7 @@ internal static class EntryPointText
             before--;
         }
 
-        while (before >= 0 && char.IsWhiteSpace(text[before]))
-        {
-            before--;
-        }
-
+        before = SkipWhitespaceBack(text, before);
         if (before < 0)
         {
             return false;

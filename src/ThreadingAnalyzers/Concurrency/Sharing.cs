@@ -596,7 +596,7 @@ internal sealed class Sharing
         var calls = ImmutableArray.CreateBuilder<CallSite>();
         var accesses = AccessesOf(scope, pathLocked: false, types, calls, skipped: null, out _);
         var callSites = calls.ToImmutable();
-        scope.Reach.RememberCalls(body, callSites);
+        reach.RememberCalls(body, callSites);
         return new AccessTemplate(accesses, callSites);
     }
 
