@@ -128,11 +128,14 @@ internal static class EntryPoints
                 entries.Add(entry);
             }
 
+            var syntax = operation.Syntax;
             foreach (var child in operation.ChildOperations)
             {
                 // Every entry point's text holds one of its words: code around no such word is not walked. The full span
-                // (trivia included) costs no walk down to the first token, as the span does.
-                if (child.Syntax.SyntaxTree != tree || EntryPointText.Mentions(words, child.Syntax.FullSpan))
+                // (trivia included) costs no walk down to the first token, as the span does. A child of the same syntax
+                // (an implicit conversion, argument or receiver) mentions what its parent does.
+                var childSyntax = child.Syntax;
+                if (childSyntax == syntax || childSyntax.SyntaxTree != tree || EntryPointText.Mentions(words, childSyntax.FullSpan))
                 {
                     stack.Push(child);
                 }

@@ -95,8 +95,13 @@ internal sealed class Reach
     /// An auto-property is a field in disguise: its accessors run no code of their own. Other properties run code
     /// (followed as calls). Found once per property and compilation.
     /// </summary>
+    /// <remarks>
+    /// A property of a referenced assembly never is: its backing field, private, is not imported (nor marked as
+    /// associated with it). Those are answered without a lookup, so the table holds this compilation's properties only.
+    /// </remarks>
     public bool IsAutoProperty(IPropertySymbol property) =>
-        _autoProperties.TryGetValue(property, out var known) ? known : _autoProperties.GetOrAdd(property, FindIsAutoProperty(property));
+        property.MetadataToken == 0
+        && (_autoProperties.TryGetValue(property, out var known) ? known : _autoProperties.GetOrAdd(property, FindIsAutoProperty(property)));
 
     private static bool FindIsAutoProperty(IPropertySymbol property)
     {
@@ -440,31 +445,29 @@ internal sealed class Reach
                 calls.Add(new CallSite(function, invocation, Normalize(invocation.TargetMethod), IsThis(invocation.Instance, invocation.TargetMethod)));
                 break;
             case OperationKind.PropertyReference when operation is IPropertyReferenceOperation property && IsSource(property.Property):
-                foreach (var accessor in AccessorsRun(property))
+                // The accessors the reference runs: the getter unless it is only assigned, the setter when it is written.
+                var parent = property.Parent;
+                var isWritten = parent is IAssignmentOperation assignment && assignment.Target == property || parent is IIncrementOrDecrementOperation;
+                var isRead = !(parent is ISimpleAssignmentOperation simple && simple.Target == property);
+                if (isRead && property.Property.GetMethod is { } getter)
                 {
-                    if (IsSource(accessor))
-                    {
-                        calls.Add(new CallSite(function, property, Normalize(accessor), IsThis(property.Instance, accessor)));
-                    }
+                    AddAccessorCall(function, property, getter, calls);
+                }
+
+                if (isWritten && property.Property.SetMethod is { } setter)
+                {
+                    AddAccessorCall(function, property, setter, calls);
                 }
 
                 break;
         }
     }
 
-    private static IEnumerable<IMethodSymbol> AccessorsRun(IPropertyReferenceOperation property)
+    private void AddAccessorCall(IOperation function, IPropertyReferenceOperation property, IMethodSymbol accessor, ImmutableArray<CallSite>.Builder calls)
     {
-        var isWritten = property.Parent is IAssignmentOperation assignment && assignment.Target == property
-            || property.Parent is IIncrementOrDecrementOperation;
-        var isRead = !(property.Parent is ISimpleAssignmentOperation simple && simple.Target == property);
-        if (isRead && property.Property.GetMethod is { } getter)
+        if (IsSource(accessor))
         {
-            yield return getter;
-        }
-
-        if (isWritten && property.Property.SetMethod is { } setter)
-        {
-            yield return setter;
+            calls.Add(new CallSite(function, property, Normalize(accessor), IsThis(property.Instance, accessor)));
         }
     }
 

@@ -96,7 +96,7 @@ internal sealed class RunWindow
         }
 
         var handle = HandleOf(entry);
-        var otherHandles = OtherHandles(entry);
+        HashSet<ILocalSymbol>? otherHandles = null;
         var start = Start(entry);
         var end = int.MaxValue;
         foreach (var operation in StarterFacts.Of(Starter(entry)).Waits)
@@ -106,6 +106,8 @@ internal sealed class RunWindow
                 continue;
             }
 
+            // Found for the first wait after the start (most starters wait for nothing after it).
+            otherHandles ??= OtherHandles(entry);
             if (EndOfRunPosition(operation, handle, otherHandles) is { } position && position < end)
             {
                 end = position;

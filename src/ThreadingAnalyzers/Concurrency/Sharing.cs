@@ -167,8 +167,9 @@ internal sealed class Sharing
         // Each body's own accesses are found first; the methods it reaches are followed only when one of them can write
         // without a lock of its own.
         var entries = EntryPoints.Find(root, types, words);
-        var prepared = new List<(EntryPoint Entry, BodyScope Body)>();
-        var decided = new Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>();
+        // Made for the first body that gets that far (most roots' bodies do not).
+        List<(EntryPoint Entry, BodyScope Body)>? prepared = null;
+        Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>? decided = null;
         var mayWriteUnlocked = false;
         foreach (var entry in entries)
         {
@@ -177,7 +178,7 @@ internal sealed class Sharing
             // than the methods a lambda reaches (Task.Run(() => orders.Sum(order => order.Total)) reaches the orders'
             // getters), so it is asked first there; a lambda's own code, usually short, is walked before.
             var decideFirst = entry.Bodies.Length == 1 && !entry.BodiesRunManyTimes && HasShortOwnCode(entry);
-            if (decideFirst && entry.Bodies[0].Function is null && !sharing.Decide(entry, entries, decided).Kept)
+            if (decideFirst && entry.Bodies[0].Function is null && !sharing.Decide(entry, entries, ref decided).Kept)
             {
                 continue;
             }
@@ -191,17 +192,17 @@ internal sealed class Sharing
                 }
 
                 var ownUnlockedWrite = bodyScope.Own.Any(access => access.IsUnlockedWrite);
-                if (!mayWriteUnlocked && decideFirst && !bodyScope.Calls.IsEmpty && !ownUnlockedWrite && !sharing.Decide(entry, entries, decided).Kept)
+                if (!mayWriteUnlocked && decideFirst && !bodyScope.Calls.IsEmpty && !ownUnlockedWrite && !sharing.Decide(entry, entries, ref decided).Kept)
                 {
                     continue;
                 }
 
-                prepared.Add((entry, bodyScope));
+                (prepared ??= new List<(EntryPoint Entry, BodyScope Body)>()).Add((entry, bodyScope));
                 mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken);
             }
         }
 
-        if (!mayWriteUnlocked)
+        if (!mayWriteUnlocked || prepared is null)
         {
             return sharing;
         }
@@ -223,7 +224,7 @@ internal sealed class Sharing
         var runs = ImmutableArray.CreateBuilder<BodyRun>();
         foreach (var (entry, accesses) in touched)
         {
-            var decision = sharing.Decide(entry, entries, decided);
+            var decision = sharing.Decide(entry, entries, ref decided);
             if (decision.Kept)
             {
                 runs.Add(new BodyRun(entry, RunWindow.Of(entry), decision.RunsMoreThanOnce, accesses));
@@ -237,14 +238,17 @@ internal sealed class Sharing
     /// <summary>How long the starter's own code may be for <see cref="HasShortOwnCode"/> (characters, its lambda body left out).</summary>
     private const int ShortStarterLength = 400;
 
-    /// <summary>Whether the function that starts <paramref name="entry"/> is short, not counting the entry point's own lambda body.</summary>
+    /// <summary>
+    /// Whether the function that starts <paramref name="entry"/> is short, not counting the entry point's own lambda body.
+    /// Full spans (trivia included): a node's span walks down to its first and last tokens, and this only orders the work.
+    /// </summary>
     private static bool HasShortOwnCode(EntryPoint entry)
     {
-        var starter = RunWindow.Starter(entry).Syntax.Span;
+        var starter = RunWindow.Starter(entry).Syntax.FullSpan;
         var length = starter.Length;
-        if (entry.Bodies[0].Function is { } lambda && starter.Contains(lambda.Syntax.Span))
+        if (entry.Bodies[0].Function is { } lambda && starter.Contains(lambda.Syntax.FullSpan))
         {
-            length -= lambda.Syntax.Span.Length;
+            length -= lambda.Syntax.FullSpan.Length;
         }
 
         return length <= ShortStarterLength;
@@ -254,8 +258,9 @@ internal sealed class Sharing
     /// Whether the bodies of <paramref name="entry"/> are kept: they run more than once at a time, or can meet another
     /// execution. One that runs once, alone, while the starter touches nothing, writes nothing that can race.
     /// </summary>
-    private (bool Kept, bool RunsMoreThanOnce) Decide(EntryPoint entry, List<EntryPoint> entries, Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)> decided)
+    private (bool Kept, bool RunsMoreThanOnce) Decide(EntryPoint entry, List<EntryPoint> entries, ref Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>? decided)
     {
+        decided ??= new Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>();
         if (!decided.TryGetValue(entry, out var decision))
         {
             var runsMoreThanOnce = EntryPoints.RunsMoreThanOnceAtATime(entry, entries);
@@ -417,12 +422,11 @@ internal sealed class Sharing
 
         // One walk finds the body's own accesses and its calls (the methods it calls are looked at next).
         var scope = new FunctionScope(types, reach, bodyOperation, bodyMethod, ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
-        var calls = ImmutableArray.CreateBuilder<CallSite>();
         var skipped = s_skipped ??= new List<IOperation>();
         try
         {
-            var own = AccessesOf(scope, pathLocked: false, types, calls, skipped, out var sawInvalid);
-            return sawInvalid || AnyErrors(skipped) ? null : new BodyScope(scope, own, calls.ToImmutable());
+            var own = AccessesOf(scope, pathLocked: false, types, withCalls: true, skipped, out var sawInvalid, out var calls);
+            return sawInvalid || AnyErrors(skipped) ? null : new BodyScope(scope, own, calls);
         }
         finally
         {
@@ -593,9 +597,7 @@ internal sealed class Sharing
     private static AccessTemplate CreateTemplate(IOperation body, IMethodSymbol method, ThreadingTypes types, Reach reach)
     {
         var scope = new FunctionScope(types, reach, body, method, null, ThisPlaceholder, isStarter: false);
-        var calls = ImmutableArray.CreateBuilder<CallSite>();
-        var accesses = AccessesOf(scope, pathLocked: false, types, calls, skipped: null, out _);
-        var callSites = calls.ToImmutable();
+        var accesses = AccessesOf(scope, pathLocked: false, types, withCalls: true, skipped: null, out _, out var callSites);
         reach.RememberCalls(body, callSites);
         return new AccessTemplate(accesses, callSites);
     }
@@ -631,6 +633,9 @@ internal sealed class Sharing
 
         /// <summary>How few calls deep below the method a write is known to be reached (int.MaxValue: not known).</summary>
         private int _writeWithin = int.MaxValue;
+
+        /// <summary>Per call, the callee's body once found (<see cref="NoBody"/> for none), made on first need.</summary>
+        private object?[]? _calleeBodies;
 
         public AccessTemplate(ImmutableArray<Access> accesses, ImmutableArray<CallSite> calls)
         {
@@ -683,7 +688,7 @@ internal sealed class Sharing
             for (var index = 0; !mayWrite && depth > 0 && index < Calls.Length; index++)
             {
                 var call = Calls[index];
-                if (reach.BodyOf(call.Target, body) is not { } calleeBody)
+                if (CalleeBody(index, body, reach) is not { } calleeBody)
                 {
                     continue;
                 }
@@ -719,6 +724,32 @@ internal sealed class Sharing
             return mayWrite;
         }
 
+        /// <summary>
+        /// The body of the method that call <paramref name="index"/> reaches, kept once found: a template is asked again at
+        /// each depth and from every body that reaches it. Two threads may both find it; they find the same operation.
+        /// </summary>
+        private IOperation? CalleeBody(int index, IOperation body, Reach reach)
+        {
+            var bodies = Volatile.Read(ref _calleeBodies);
+            if (bodies is null)
+            {
+                bodies = new object?[Calls.Length];
+                bodies = Interlocked.CompareExchange(ref _calleeBodies, bodies, null) ?? bodies;
+            }
+
+            var known = Volatile.Read(ref bodies[index]);
+            if (known is null)
+            {
+                known = reach.BodyOf(Calls[index].Target, body) ?? NoBody;
+                Volatile.Write(ref bodies[index], known);
+            }
+
+            return known as IOperation;
+        }
+
+        /// <summary>What <see cref="_calleeBodies"/> holds for a callee with no body to follow (metadata, abstract, an auto-property accessor).</summary>
+        private static readonly object NoBody = new();
+
         private static bool HasUnlockedWrite(ImmutableArray<Access> accesses)
         {
             foreach (var access in accesses)
@@ -735,23 +766,23 @@ internal sealed class Sharing
 
     /// <summary>The accesses of <paramref name="scope"/>'s own code.</summary>
     private static ImmutableArray<Access> AccessesOf(FunctionScope scope, bool pathLocked, ThreadingTypes types) =>
-        AccessesOf(scope, pathLocked, types, calls: null, skipped: null, out _);
+        AccessesOf(scope, pathLocked, types, withCalls: false, skipped: null, out _, out _);
 
     /// <summary>
-    /// The accesses of <paramref name="scope"/>'s own code; in the same walk, with <paramref name="calls"/> also its calls,
+    /// The accesses of <paramref name="scope"/>'s own code; in the same walk, <paramref name="withCalls"/> also its calls,
     /// with <paramref name="skipped"/> the nested functions it does not walk, and whether it met an invalid operation.
     /// </summary>
     private static ImmutableArray<Access> AccessesOf(
-        FunctionScope scope, bool pathLocked, ThreadingTypes types, ImmutableArray<CallSite>.Builder? calls, List<IOperation>? skipped, out bool sawInvalid)
+        FunctionScope scope, bool pathLocked, ThreadingTypes types, bool withCalls, List<IOperation>? skipped, out bool sawInvalid, out ImmutableArray<CallSite> calls)
     {
         sawInvalid = false;
-        var accesses = ImmutableArray.CreateBuilder<Access>();
         var walked = s_walked ??= new Walked();
+        var accesses = walked.Accesses;
         try
         {
             foreach (var (operation, kind) in Reach.OperationsOf(scope.Function, skipped).WithKinds())
             {
-                AccessOf(operation, kind, scope, pathLocked, types, calls, accesses, walked, ref sawInvalid);
+                AccessOf(operation, kind, scope, pathLocked, types, withCalls ? walked.Calls : null, accesses, walked, ref sawInvalid);
             }
 
             // Whether a lock is held at a write is asked once the walk has met the function's lock calls, which it keeps
@@ -768,21 +799,27 @@ internal sealed class Sharing
                     }
                 }
             }
+
+            calls = withCalls ? walked.Calls.ToImmutable() : ImmutableArray<CallSite>.Empty;
+            return accesses.ToImmutable();
         }
         finally
         {
             walked.Clear();
         }
-
-        return accesses.ToImmutable();
     }
 
-    /// <summary>What one walk keeps for the questions asked after it, reused per thread (walks do not nest).</summary>
+    /// <summary>What one walk collects and keeps for the questions asked after it, reused per thread (walks do not nest).</summary>
     [ThreadStatic]
     private static Walked? s_walked;
 
     private sealed class Walked
     {
+        public ImmutableArray<Access>.Builder Accesses { get; } = ImmutableArray.CreateBuilder<Access>();
+
+        /// <summary>The calls to methods of this compilation, when the walk is asked for them.</summary>
+        public ImmutableArray<CallSite>.Builder Calls { get; } = ImmutableArray.CreateBuilder<CallSite>();
+
         /// <summary>The function's calls, among them its lock calls.</summary>
         public List<IInvocationOperation> Invocations { get; } = new();
 
@@ -791,6 +828,8 @@ internal sealed class Sharing
 
         public void Clear()
         {
+            Accesses.Clear();
+            Calls.Clear();
             Invocations.Clear();
             Writes.Clear();
         }
@@ -1028,23 +1067,39 @@ internal sealed class Sharing
 
     private static bool Reads(IOperation value, ISymbol symbol)
     {
-        foreach (var operation in value.DescendantsAndSelf())
+        // Over a pooled stack: DescendantsAndSelf() allocates an iterator and a stack for every assignment a walk meets.
+        var stack = Reach.RentStack();
+        try
         {
-            var referenced = operation switch
+            stack.Push(value);
+            while (stack.Count > 0)
             {
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation property => property.Property,
-                ILocalReferenceOperation local => local.Local,
-                IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
-                _ => null,
-            };
-            if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
-            {
-                return true;
-            }
-        }
+                var operation = stack.Pop();
+                var referenced = operation switch
+                {
+                    IFieldReferenceOperation field => field.Field,
+                    IPropertyReferenceOperation property => property.Property,
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
+                    _ => null,
+                };
+                if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
+                {
+                    return true;
+                }
 
-        return false;
+                foreach (var child in operation.ChildOperations)
+                {
+                    stack.Push(child);
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            Reach.ReturnStack(stack);
+        }
     }
 
     private static bool IsConstant(IOperation value)
@@ -1053,8 +1108,14 @@ internal sealed class Sharing
         return value.ConstantValue.HasValue || unwrapped is IDefaultValueOperation || unwrapped?.ConstantValue.HasValue == true;
     }
 
+    /// <summary>[ThreadStatic] gives each thread its own copy of a static field; the runtime ignores it on instance fields.</summary>
     private static bool IsThreadStatic(IFieldSymbol field, ThreadingTypes types)
     {
+        if (!field.IsStatic)
+        {
+            return false;
+        }
+
         foreach (var attribute in field.GetAttributes())
         {
             if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, types.ThreadStaticAttribute))

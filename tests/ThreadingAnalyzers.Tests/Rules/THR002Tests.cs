@@ -644,6 +644,18 @@ public class THR002Tests
         """);
 
     [Fact]
+    public Task ThreadStaticOnAnInstanceFieldGivesNoThreadItsOwnCopy() => Verify.Diagnostic("""
+        using System;
+        using System.Threading.Tasks;
+        class C
+        {
+            // The runtime ignores [ThreadStatic] on an instance field: every thread writes the same one.
+            [ThreadStatic] private int _count;
+            void M() => Parallel.For(0, 10, i => { {|#0:_count++|}; });
+        }
+        """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"));
+
+    [Fact]
     public Task ObjectsReachedThroughThreadStaticOrComputedProperties()
     {
         // Found in SmartThreadPool: each worker thread writes the entry that a [ThreadStatic] field holds for it.
