@@ -63,9 +63,10 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Environment => Resolve(19, "System.Environment");
     public INamedTypeSymbol? ImmutableInterlocked => Resolve(20, "System.Collections.Immutable.ImmutableInterlocked");
     public INamedTypeSymbol? ThreadStaticAttribute => Resolve(21, "System.ThreadStaticAttribute");
+    public INamedTypeSymbol? GeneratedCodeAttribute => Resolve(22, "System.CodeDom.Compiler.GeneratedCodeAttribute");
 
     /// <summary>The slot of the first of <see cref="UnsynchronizedCollectionNames"/>; the others follow in order.</summary>
-    private const int FirstCollectionSlot = 22;
+    private const int FirstCollectionSlot = 23;
 
     private static readonly string[] UnsynchronizedCollectionNames =
     {

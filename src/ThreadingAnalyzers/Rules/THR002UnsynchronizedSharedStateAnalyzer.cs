@@ -27,7 +27,10 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Generated code is not analyzed. A write is reported where it is, which may be in generated code that a
+        // hand-written body reaches: those reports are dropped here (GeneratedCode), as the driver would drop them at
+        // a higher cost (see there) were ReportDiagnostics not set.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
@@ -118,6 +121,11 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             foreach (var pair in findings)
             {
                 var finding = pair.Value;
+                if (GeneratedCode.Contains(pair.Key, end.Compilation, types.GeneratedCodeAttribute, end.CancellationToken))
+                {
+                    continue;
+                }
+
                 end.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.THR002,
                     pair.Key,

@@ -51,6 +51,20 @@ public sealed class GeneratedCodeTests
         Assert.Empty(diagnostics);
     }
 
+    /// <summary>The file names THR002's own filter of its reports counts as generated, as the analyzer driver does.</summary>
+    [Theory]
+    [InlineData("/src/Orders.g.cs", true)]
+    [InlineData("C:\\src\\Orders.G.I.cs", true)]
+    [InlineData("/src/Form1.Designer.cs", true)]
+    [InlineData("/src/Orders.generated.cs", true)]
+    [InlineData("/obj/TemporaryGeneratedFile_036C0B5B.cs", true)]
+    [InlineData("/src/Orders.cs", false)]
+    [InlineData("/src/g.cs", false)]
+    [InlineData("/src/Orders.g", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void GeneratedFileNames(string? path, bool generated) => Assert.Equal(generated, GeneratedCode.HasGeneratedFileName(path));
+
     /// <summary>The same code, hand-written: the rules do report, so the silence above is not an accident.</summary>
     [Fact]
     public async Task HandWrittenCopyIsReported()
