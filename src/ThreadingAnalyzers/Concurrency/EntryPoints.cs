@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -123,12 +125,12 @@ internal static class EntryPoints
         while (stack.Count > 0)
         {
             var operation = stack.Pop();
-            if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation && TryGet(operation, types) is { } entry)
+            var syntax = operation.Syntax;
+            if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation && NamesAWord(syntax, words) && TryGet(operation, types) is { } entry)
             {
                 entries.Add(entry);
             }
 
-            var syntax = operation.Syntax;
             foreach (var child in operation.ChildOperations)
             {
                 // Every entry point's text holds one of its words: code around no such word is not walked. The full span
@@ -149,6 +151,23 @@ internal static class EntryPoints
             ? a.Operation.Syntax.SpanStart.CompareTo(b.Operation.Syntax.SpanStart)
             : b.Operation.Syntax.Span.Length.CompareTo(a.Operation.Syntax.Span.Length));
         return entries;
+    }
+
+    /// <summary>
+    /// Whether a call or creation can be an entry point by its text: one of the words stands before its arguments
+    /// (<c>Task.Run</c>, <c>Parallel.</c>, <c>ForAll</c>, <c>new Thread</c>, <c>new(</c>, ...). Calls that only hold
+    /// entry points in their arguments (<c>tasks.Add(Task.Run(...))</c>, <c>Task.WhenAll(...)</c>) are not asked for
+    /// their symbols. A call of another shape (a query clause, a collection initializer's Add) is asked.
+    /// </summary>
+    private static bool NamesAWord(SyntaxNode syntax, int[] words)
+    {
+        var arguments = syntax switch
+        {
+            InvocationExpressionSyntax invocation => invocation.ArgumentList,
+            BaseObjectCreationExpressionSyntax creation => creation.ArgumentList,
+            _ => null,
+        };
+        return arguments is null || EntryPointText.Mentions(words, TextSpan.FromBounds(syntax.FullSpan.Start, arguments.FullSpan.Start));
     }
 
     /// <summary>Whether <paramref name="entry"/>'s bodies can overlap with themselves; <paramref name="siblings"/> are the entry points of the same method body.</summary>

@@ -855,7 +855,9 @@ internal sealed class Sharing
             scope.Reach.AddCall(scope.Function, operation, operationKind, calls);
         }
 
+        // An ordinary method's locals and parameters are its own (see FunctionScope.IsInternal): asked before anything else.
         if (operationKind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
+            || (scope.OwnsAllVariables && operationKind is OperationKind.LocalReference or OperationKind.ParameterReference)
             || !MayWriteOrUseCollection(operation, types)
             || TargetOf(operation, scope, types) is not { } target)
         {
@@ -1169,6 +1171,9 @@ internal sealed class Sharing
         /// A local or parameter that each execution has for itself: declared in the concurrent body or in the function.
         /// The starter's own variables are never internal (they are what bodies capture). Ordinary methods own all of theirs.
         /// </summary>
+        /// <summary>An ordinary method walked for itself: every local and parameter of its code is its own.</summary>
+        public bool OwnsAllVariables => !_isStarter && _ownSymbol is null && _bodySymbol is null;
+
         public bool IsInternal(ISymbol variable)
         {
             if (_isStarter)
@@ -1176,7 +1181,7 @@ internal sealed class Sharing
                 return false;
             }
 
-            if (_ownSymbol is null && _bodySymbol is null)
+            if (OwnsAllVariables)
             {
                 return true;
             }

@@ -109,6 +109,37 @@ public class EntryPointsTests
         Assert.Equal(new[] { "Task.Run", "Parallel.For", "new Thread" }, EntryPoints.Find(root, ThreadingTypes.From(compilation)).Select(e => e.DisplayName));
     }
 
+    /// <summary>
+    /// Calls and creations that hold entry points only in their arguments (or are not written as calls) are walked
+    /// through: the entry points inside are found, in the same order, and those outer calls are none.
+    /// </summary>
+    [Fact]
+    public void FindsEntryPointsInsideOtherCallsArgumentsAndInitializers()
+    {
+        var (compilation, root) = Compile("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                async Task M(List<Task> tasks)
+                {
+                    tasks.Add(Task.Run(() => 1));
+                    await Task.WhenAll(Task.Run(() => { }), Task.Factory.StartNew(() => { }));
+                    var more = new List<Task> { Task.Run(() => 2) };
+                    await Task.Run(() => 3).ContinueWith(t => t.Result);
+                    var threads = from i in Enumerable.Range(0, 2) select new Thread(() => { });
+                    System.Console.WriteLine(new Timer(_ => { }, null, 0, 1000));
+                }
+            }
+            """);
+        var types = ThreadingTypes.From(compilation);
+        var expected = new[] { "Task.Run", "Task.Run", "Task.Factory.StartNew", "Task.Run", "Task.Run", "new Thread", "new Timer" };
+        Assert.Equal(expected, EntryPoints.Find(root, types).Select(e => e.DisplayName));
+        Assert.Equal(expected, EntryPoints.In(root, types).Select(e => e.Entry.DisplayName));
+    }
+
     [Fact]
     public void ReachFollowsCallsTransitivelyAndSurvivesCycles()
     {
