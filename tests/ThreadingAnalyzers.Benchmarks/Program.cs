@@ -7,16 +7,26 @@ using System.Threading.Tasks;
 namespace ThreadingAnalyzers.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick]</c>.
+/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes]]</c>.
 /// Exit code 0 when every limit holds, 1 when one is exceeded, 2 on bad arguments.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length >= 1 && args[0] == "--sharing")
+        {
+            // THR002's own analysis, repeated without the driver (see SharingLoop): to compare two versions of it.
+            var passes = args.Length > 1 && int.TryParse(args[1], out var count) && count > 0 ? count : 15;
+            var result = SharingLoop.Run(CorpusSize.Full, RepoRoot(), passes, Console.Out);
+            Console.WriteLine($"THR002 analysis of {result.Roots:N0} functions in {result.Types:N0} types: median {result.Median:N1} ms per pass "
+                + $"(min {result.PassMilliseconds.Min():N1}), {result.PassAllocatedBytes.OrderBy(bytes => bytes).ElementAt(passes / 2) / 1e6:N1} MB, {result.Findings} shared writes");
+            return 0;
+        }
+
         if (args.Any(arg => arg is not "--quick"))
         {
-            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick]");
+            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes]]");
             return 2;
         }
 

@@ -42,4 +42,19 @@ public sealed class BenchmarkQuickTests
         _output.WriteLine(log.ToString());
         Assert.True(report!.Failures.Count == 0, string.Join("\n", report.Failures) + "\n" + log);
     }
+
+    /// <summary>
+    /// The benchmark's --sharing mode analyzes the quick corpus's starting functions in every pass, finds the same shared
+    /// writes each time (it throws otherwise), and the THR002 diagnostics of a full pass come from those functions.
+    /// </summary>
+    [Fact]
+    public void SharingLoopAnalyzesTheCorpusStartingFunctions()
+    {
+        var log = new StringWriter();
+        var result = SharingLoop.Run(CorpusSize.Quick, RepoInfo.Root, passes: 2, log);
+        _output.WriteLine(log.ToString());
+        Assert.True(result.Roots > result.Types && result.Types > 0, $"{result.Roots} functions in {result.Types} types");
+        Assert.Equal(2, result.PassMilliseconds.Count);
+        Assert.True(result.Findings > 0, log.ToString());
+    }
 }
