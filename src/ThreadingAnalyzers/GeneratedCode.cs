@@ -44,9 +44,7 @@ internal static class GeneratedCode
             if (IsDeclaration(node))
             {
                 // The driver's caching model provider makes this the model every analyzer shares, not a new binding.
-#pragma warning disable RS1030 // the declared symbols of a tree that is not the action's own
                 model ??= compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
                 if (model.GetDeclaredSymbol(node, cancellationToken) is { } symbol && IsMarked(symbol, generatedCodeAttribute))
                 {
                     return true;
