@@ -126,7 +126,7 @@ internal static class EntryPoints
         {
             var operation = stack.Pop();
             var syntax = operation.Syntax;
-            if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation && NamesAWord(syntax, words) && TryGet(operation, types) is { } entry)
+            if (operation.Kind is OperationKind.Invocation or OperationKind.ObjectCreation && (syntax.SyntaxTree != tree || NamesAWord(syntax, words)) && TryGet(operation, types) is { } entry)
             {
                 entries.Add(entry);
             }
