@@ -210,30 +210,15 @@ internal sealed class Reach
             return true;
         }
 
-        // Every descendant, nested functions included, over a pooled stack (Descendants() allocates an iterator and a stack per call).
-        var stack = RentStack();
-        try
+        foreach (var (_, kind) in DescendantsOf(function).WithKinds())
         {
-            stack.Push(function);
-            while (stack.Count > 0)
+            if (kind == OperationKind.Invalid)
             {
-                foreach (var child in stack.Pop().ChildOperations)
-                {
-                    if (child.Kind == OperationKind.Invalid)
-                    {
-                        return true;
-                    }
-
-                    stack.Push(child);
-                }
+                return true;
             }
+        }
 
-            return false;
-        }
-        finally
-        {
-            ReturnStack(stack);
-        }
+        return false;
     }
 
     /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation; kept for methods (see <see cref="HasErrors"/>).</summary>
@@ -259,21 +244,29 @@ internal sealed class Reach
     /// walks run for every concurrent body and every method it reaches, and an iterator would be allocated for each.
     /// The nested functions it skips are added to <paramref name="skipped"/> when given.
     /// </summary>
-    public static FunctionOperations OperationsOf(IOperation function, List<IOperation>? skipped = null) => new(function, skipped);
+    public static FunctionOperations OperationsOf(IOperation function, List<IOperation>? skipped = null) => new(function, skipped, intoNestedFunctions: false);
 
-    /// <summary>What <see cref="OperationsOf"/> returns; use it in a <c>foreach</c>.</summary>
+    /// <summary>
+    /// Every operation below <paramref name="operation"/>, nested lambdas and local functions included, over the same pooled
+    /// stack (<c>Descendants()</c> allocates an iterator and a stack per call).
+    /// </summary>
+    public static FunctionOperations DescendantsOf(IOperation operation) => new(operation, skipped: null, intoNestedFunctions: true);
+
+    /// <summary>What <see cref="OperationsOf"/> and <see cref="DescendantsOf"/> return; use it in a <c>foreach</c>.</summary>
     public readonly struct FunctionOperations
     {
         private readonly IOperation _function;
         private readonly List<IOperation>? _skipped;
+        private readonly bool _intoNestedFunctions;
 
-        public FunctionOperations(IOperation function, List<IOperation>? skipped)
+        public FunctionOperations(IOperation function, List<IOperation>? skipped, bool intoNestedFunctions)
         {
             _function = function;
             _skipped = skipped;
+            _intoNestedFunctions = intoNestedFunctions;
         }
 
-        public Enumerator GetEnumerator() => new(_function, _skipped);
+        public Enumerator GetEnumerator() => new(_function, _skipped, _intoNestedFunctions);
 
         /// <summary>The same walk, each operation with its kind, which the walk has already asked for (an interface call per operation).</summary>
         public WithKindsEnumerable WithKinds() => new(this);
@@ -304,11 +297,13 @@ internal sealed class Reach
         public struct Enumerator : IDisposable
         {
             private readonly List<IOperation>? _skipped;
+            private readonly bool _intoNestedFunctions;
             private Stack<IOperation>? _stack;
 
-            public Enumerator(IOperation function, List<IOperation>? skipped)
+            public Enumerator(IOperation function, List<IOperation>? skipped, bool intoNestedFunctions)
             {
                 _skipped = skipped;
+                _intoNestedFunctions = intoNestedFunctions;
                 _stack = RentStack();
                 Current = null!;
                 foreach (var child in function.ChildOperations)
@@ -330,7 +325,7 @@ internal sealed class Reach
                     // Kind tests, not interface type tests: this loop runs for every operation of every function walked.
                     var operation = stack.Pop();
                     var kind = operation.Kind;
-                    if (kind == OperationKind.LocalFunction || (kind == OperationKind.AnonymousFunction && !RunsSynchronously(operation)))
+                    if (!_intoNestedFunctions && (kind == OperationKind.LocalFunction || (kind == OperationKind.AnonymousFunction && !RunsSynchronously(operation))))
                     {
                         _skipped?.Add(operation);
                         continue;

@@ -1069,39 +1069,34 @@ internal sealed class Sharing
 
     private static bool Reads(IOperation value, ISymbol symbol)
     {
-        // Over a pooled stack: DescendantsAndSelf() allocates an iterator and a stack for every assignment a walk meets.
-        var stack = Reach.RentStack();
-        try
+        // Not DescendantsAndSelf(), which allocates an iterator and a stack for every assignment a walk meets.
+        if (References(value, symbol))
         {
-            stack.Push(value);
-            while (stack.Count > 0)
+            return true;
+        }
+
+        foreach (var operation in Reach.DescendantsOf(value))
+        {
+            if (References(operation, symbol))
             {
-                var operation = stack.Pop();
-                var referenced = operation switch
-                {
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation property => property.Property,
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
-                    _ => null,
-                };
-                if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
-                {
-                    return true;
-                }
-
-                foreach (var child in operation.ChildOperations)
-                {
-                    stack.Push(child);
-                }
+                return true;
             }
+        }
 
-            return false;
-        }
-        finally
+        return false;
+    }
+
+    private static bool References(IOperation operation, ISymbol symbol)
+    {
+        var referenced = operation switch
         {
-            Reach.ReturnStack(stack);
-        }
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
+            _ => null,
+        };
+        return referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol);
     }
 
     private static bool IsConstant(IOperation value)
