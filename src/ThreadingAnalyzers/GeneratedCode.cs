@@ -3,6 +3,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ThreadingAnalyzers.Concurrency;
 
 namespace ThreadingAnalyzers;
 
@@ -65,12 +66,9 @@ internal static class GeneratedCode
     {
         for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
         {
-            foreach (var attribute in current.GetAttributes())
+            if (ThreadingTypes.HasAttribute(current, generatedCodeAttribute))
             {
-                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, generatedCodeAttribute))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 

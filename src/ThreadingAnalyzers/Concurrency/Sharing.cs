@@ -1106,23 +1106,8 @@ internal sealed class Sharing
     }
 
     /// <summary>[ThreadStatic] gives each thread its own copy of a static field; the runtime ignores it on instance fields.</summary>
-    private static bool IsThreadStatic(IFieldSymbol field, ThreadingTypes types)
-    {
-        if (!field.IsStatic)
-        {
-            return false;
-        }
-
-        foreach (var attribute in field.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, types.ThreadStaticAttribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsThreadStatic(IFieldSymbol field, ThreadingTypes types) =>
+        field.IsStatic && ThreadingTypes.HasAttribute(field, types.ThreadStaticAttribute);
 
     private static IMethodSymbol? ScopeSymbol(IOperation function) => function switch
     {
@@ -1162,13 +1147,13 @@ internal sealed class Sharing
         /// <summary>What <c>this</c> is here, as a <see cref="SharedTarget.Root"/>; null when unknown.</summary>
         public object? This { get; }
 
+        /// <summary>An ordinary method walked for itself: every local and parameter of its code is its own.</summary>
+        public bool OwnsAllVariables => !_isStarter && _ownSymbol is null && _bodySymbol is null;
+
         /// <summary>
         /// A local or parameter that each execution has for itself: declared in the concurrent body or in the function.
         /// The starter's own variables are never internal (they are what bodies capture). Ordinary methods own all of theirs.
         /// </summary>
-        /// <summary>An ordinary method walked for itself: every local and parameter of its code is its own.</summary>
-        public bool OwnsAllVariables => !_isStarter && _ownSymbol is null && _bodySymbol is null;
-
         public bool IsInternal(ISymbol variable)
         {
             if (_isStarter)

@@ -65,6 +65,25 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? ThreadStaticAttribute => Resolve(21, "System.ThreadStaticAttribute");
     public INamedTypeSymbol? GeneratedCodeAttribute => Resolve(22, "System.CodeDom.Compiler.GeneratedCodeAttribute");
 
+    /// <summary>Whether <paramref name="symbol"/> carries an attribute of class <paramref name="attributeClass"/> (one of the types above).</summary>
+    public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null)
+        {
+            return false;
+        }
+
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The slot of the first of <see cref="UnsynchronizedCollectionNames"/>; the others follow in order.</summary>
     private const int FirstCollectionSlot = 23;
 
