@@ -120,7 +120,7 @@ internal static class EntryPoints
     {
         var entries = new List<EntryPoint>();
         var tree = root.Syntax.SyntaxTree;
-        var stack = Reach.RentStack();
+        var stack = OperationStack.Rent();
         stack.Push(root);
         while (stack.Count > 0)
         {
@@ -144,7 +144,7 @@ internal static class EntryPoints
             }
         }
 
-        Reach.ReturnStack(stack);
+        OperationStack.Return(stack);
 
         // In source order, an enclosing entry point before the ones in its arguments.
         entries.Sort((a, b) => a.Operation.Syntax.SpanStart != b.Operation.Syntax.SpanStart

@@ -298,13 +298,13 @@ internal sealed class Reach
         {
             private readonly List<IOperation>? _skipped;
             private readonly bool _intoNestedFunctions;
-            private Stack<IOperation>? _stack;
+            private OperationStack? _stack;
 
             public Enumerator(IOperation function, List<IOperation>? skipped, bool intoNestedFunctions)
             {
                 _skipped = skipped;
                 _intoNestedFunctions = intoNestedFunctions;
-                _stack = RentStack();
+                _stack = OperationStack.Rent();
                 Current = null!;
                 foreach (var child in function.ChildOperations)
                 {
@@ -349,26 +349,9 @@ internal sealed class Reach
                 if (_stack is { } stack)
                 {
                     _stack = null;
-                    ReturnStack(stack);
+                    OperationStack.Return(stack);
                 }
             }
-        }
-    }
-
-    /// <summary>Walk stacks are reused per thread: the walks run for every concurrent body and every method it reaches.</summary>
-    [ThreadStatic]
-    private static Stack<Stack<IOperation>>? s_freeStacks;
-
-    internal static Stack<IOperation> RentStack() =>
-        s_freeStacks is { Count: > 0 } free ? free.Pop() : new Stack<IOperation>(64);
-
-    internal static void ReturnStack(Stack<IOperation> stack)
-    {
-        stack.Clear();
-        var free = s_freeStacks ??= new Stack<Stack<IOperation>>();
-        if (free.Count < 8)
-        {
-            free.Push(stack);
         }
     }
 
