@@ -39,6 +39,14 @@ internal static class Descriptors
         DiagnosticSeverity.Info,
         "A dedicated Thread costs about 1 MB of stack and a kernel thread, and many of them oversubscribe the cores. Finite CPU-bound work belongs on the thread pool, which sizes itself to the machine: Task.Run for one piece of work, Parallel.For for partitioned work.");
 
+    public static readonly DiagnosticDescriptor THR006 = Rule(
+        "THR006",
+        "Loop variable captured by a concurrently running delegate",
+        "'{0}' is changed by the loop while the code started with {1} may still read it; copy it to a local inside the loop and capture the copy",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A lambda captures variables, not values. A for loop variable, or a variable declared before a loop and changed in it, is one variable for all iterations: a thread, task or timer started in the loop that reads it sees its value when it runs, usually a later iteration's or the final one. Copy the variable to a local declared inside the loop and capture the copy. foreach iteration variables are new in every iteration and are not affected.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 
