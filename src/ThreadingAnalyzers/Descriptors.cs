@@ -39,6 +39,14 @@ internal static class Descriptors
         DiagnosticSeverity.Info,
         "A dedicated Thread costs about 1 MB of stack and a kernel thread, and many of them oversubscribe the cores. Finite CPU-bound work belongs on the thread pool, which sizes itself to the machine: Task.Run for one piece of work, Parallel.For for partitioned work.");
 
+    public static readonly DiagnosticDescriptor THR008 = Rule(
+        "THR008",
+        "Result of Join(timeout) is ignored",
+        "The result of '{0}.Join(timeout)' is ignored; it is false when the thread is still running after the timeout, so check it before relying on the thread having finished",
+        Category.Reliability,
+        DiagnosticSeverity.Info,
+        "Thread.Join(int) and Thread.Join(TimeSpan) wait at most the given time and return whether the thread has ended. Called as a statement, the answer is dropped and the code goes on as if the thread had finished, though it may still be running: its results may be incomplete and its state may still change. Check the result, or discard it with '_ =' where going on regardless is intended.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 
