@@ -14,6 +14,20 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// </summary>
 internal static class Imports
 {
+    /// <summary>
+    /// The namespaces to import so that the types a fix names (each at the position of its new name) bind without
+    /// qualification: those whose simple name binds to nothing there yet, and whose import makes no other name ambiguous.
+    /// </summary>
+    public static IEnumerable<string> Missing(SemanticModel model, IEnumerable<(INamedTypeSymbol Type, int Position)> namedTypes) =>
+        namedTypes
+            .Where(named => IsUnbound(model, named.Position, named.Type))
+            .Select(named => model.Compilation.GetCompilationNamespace(named.Type.ContainingNamespace))
+            .OfType<INamespaceSymbol>()
+            .Distinct<INamespaceSymbol>(SymbolEqualityComparer.Default)
+            .Where(ns => CanImport(model, ns))
+            .Select(ns => ns.ToDisplayString())
+            .OrderBy(name => name, System.StringComparer.Ordinal);
+
     /// <summary>True when the simple name binds to nothing yet; when it binds to another type, a using would not help.</summary>
     public static bool IsUnbound(SemanticModel model, int position, INamedTypeSymbol type) =>
         model.LookupNamespacesAndTypes(position, name: type.Name).IsEmpty;

@@ -211,15 +211,7 @@ public sealed class THR003LegacyThreadApiCodeFix : CodeFixProvider
         }
 
         /// <summary>The namespaces to import so that the new names bind without qualification, when importing them is safe.</summary>
-        public IEnumerable<string> MissingImports() =>
-            _namedTypes
-                .Where(named => Imports.IsUnbound(Model, named.Position, named.Type))
-                .Select(named => Model.Compilation.GetCompilationNamespace(named.Type.ContainingNamespace))
-                .OfType<INamespaceSymbol>()
-                .Distinct<INamespaceSymbol>(SymbolEqualityComparer.Default)
-                .Where(ns => Imports.CanImport(Model, ns))
-                .Select(ns => ns.ToDisplayString())
-                .OrderBy(name => name, System.StringComparer.Ordinal);
+        public IEnumerable<string> MissingImports() => Imports.Missing(Model, _namedTypes);
 
         /// <summary><c>Thread.VolatileRead(address: ref x)</c> becomes <c>Volatile.Read(ref x)</c>: the callee changes, the arguments stay.</summary>
         private void ReplaceCallee(SyntaxNode node, string typeName, string memberName)

@@ -47,6 +47,22 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A lambda captures variables, not values. A for loop variable, or a variable declared before a loop and changed in it, is one variable for all iterations: a thread, task or timer started in the loop that reads it sees its value when it runs, usually a later iteration's or the final one. Copy the variable to a local declared inside the loop and capture the copy. foreach iteration variables are new in every iteration and are not affected.");
 
+    public static readonly DiagnosticDescriptor THR008 = Rule(
+        "THR008",
+        "Result of Join(timeout) is ignored",
+        "The result of '{0}.Join(timeout)' is ignored; it is false when the thread is still running after the timeout, so check it before relying on the thread having finished",
+        Category.Reliability,
+        DiagnosticSeverity.Info,
+        "Thread.Join(int) and Thread.Join(TimeSpan) wait at most the given time and return whether the thread has ended. Called as a statement, the answer is dropped and the code goes on as if the thread had finished, though it may still be running: its results may be incomplete and its state may still change. Check the result, or discard it with '_ =' where going on regardless is intended.");
+
+    public static readonly DiagnosticDescriptor THR011 = Rule(
+        "THR011",
+        "Thread.Sleep in an async method",
+        "Thread.Sleep in {0} blocks its thread for the whole delay; use await Task.Delay(...), which frees the thread while it waits",
+        Category.Performance,
+        DiagnosticSeverity.Warning,
+        "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 

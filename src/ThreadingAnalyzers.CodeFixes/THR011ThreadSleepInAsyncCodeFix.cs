@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Simplification;
+using ThreadingAnalyzers.Rules;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ThreadingAnalyzers.CodeFixes;
+
+/// <summary>THR011: <c>Thread.Sleep(x)</c> becomes <c>await Task.Delay(x)</c> (<c>await Task.Delay(x, token)</c> with the function's token).</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR011ThreadSleepInAsyncCodeFix)), Shared]
+public sealed class THR011ThreadSleepInAsyncCodeFix : CodeFixProvider
+{
+    internal const string EquivalenceKey = "THR011.UseTaskDelay";
+
+    private const string TaskTypeName = "System.Threading.Tasks.Task";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR011.Id);
+
+    // Each call is replaced in place; one pass per document fixes all of them and adds the using once.
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (FindSleep(root, diagnostic) is null)
+            {
+                continue;
+            }
+
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Use await Task.Delay",
+                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
+                    EquivalenceKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        if (editor.SemanticModel.Compilation.GetTypeByMetadataName(TaskTypeName) is not { } task)
+        {
+            return document;
+        }
+
+        var sites = new List<(INamedTypeSymbol Type, int Position)>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (FindSleep(editor.OriginalRoot, diagnostic) is { } sleep)
+            {
+                diagnostic.Properties.TryGetValue(THR011ThreadSleepInAsyncAnalyzer.TokenProperty, out var token);
+                editor.ReplaceNode(sleep, (current, _) => AwaitDelay((InvocationExpressionSyntax)current, token));
+                sites.Add((task, sleep.SpanStart));
+            }
+        }
+
+        var root = editor.GetChangedRoot();
+        foreach (var import in Imports.Missing(editor.SemanticModel, sites))
+        {
+            root = Imports.Add(root, import);
+        }
+
+        return document.WithSyntaxRoot(root);
+    }
+
+    /// <summary>The <c>Thread.Sleep(...)</c> call of a diagnostic that the analyzer marked fixable.</summary>
+    private static InvocationExpressionSyntax? FindSleep(SyntaxNode root, Diagnostic diagnostic) =>
+        diagnostic.Properties.ContainsKey(THR011ThreadSleepInAsyncAnalyzer.FixProperty)
+        && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax sleep
+        && sleep.Span == diagnostic.Location.SourceSpan
+        && sleep.ArgumentList.Arguments.Count == 1
+            ? sleep
+            : null;
+
+    /// <summary>
+    /// <c>Thread.Sleep(millisecondsTimeout: x)</c> becomes <c>await Task.Delay(x)</c>: Delay's parameters have other names,
+    /// and Sleep has one, so the argument goes by position. The type is written in full; the cleanup shortens it.
+    /// </summary>
+    private static ExpressionSyntax AwaitDelay(InvocationExpressionSyntax sleep, string? token)
+    {
+        var argument = sleep.ArgumentList.Arguments[0];
+        if (argument.NameColon is { } name)
+        {
+            // Comments after the colon stay in front of the value.
+            var comments = name.ColonToken.TrailingTrivia.SkipWhile(static t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+            argument = argument.WithNameColon(null).WithLeadingTrivia(argument.GetLeadingTrivia().AddRange(comments));
+        }
+
+        var arguments = token is null
+            ? SingletonSeparatedList(argument)
+            // The separator and the name carry their own trivia: elastic trivia would let the cleanup reformat the line.
+            : SeparatedList<ArgumentSyntax>(new SyntaxNodeOrToken[]
+            {
+                argument,
+                Token(SyntaxTriviaList.Empty, SyntaxKind.CommaToken, TriviaList(Space)),
+                Argument(IdentifierName(Identifier(SyntaxTriviaList.Empty, SyntaxKind.IdentifierToken, token, token.TrimStart('@'), SyntaxTriviaList.Empty))),
+            });
+        var delay = InvocationExpression(
+            ParseExpression("global::" + TaskTypeName + ".Delay").WithAdditionalAnnotations(Simplifier.Annotation),
+            sleep.ArgumentList.WithArguments(arguments));
+        return AwaitExpression(Token(SyntaxTriviaList.Empty, SyntaxKind.AwaitKeyword, TriviaList(Space)), delay)
+            .WithTriviaFrom(sleep);
+    }
+}

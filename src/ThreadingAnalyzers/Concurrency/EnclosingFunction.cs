@@ -1,0 +1,100 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>
+/// The function whose own code an operation is (a lambda, a local function, or the member itself; a nested function's
+/// code is not its enclosing function's), and whether an <c>await</c> compiles at the operation. THR004 and THR011
+/// turn blocking waits into awaits only where one does.
+/// </summary>
+internal sealed class EnclosingFunction
+{
+    private readonly IOperation _site;
+    private readonly bool _inLock;
+    private readonly bool _inCatchOrFinally;
+
+    private EnclosingFunction(IOperation site, IMethodSymbol? symbol, IOperation? function, bool inLock, bool inCatchOrFinally)
+    {
+        _site = site;
+        Symbol = symbol;
+        Function = function;
+        _inLock = inLock;
+        _inCatchOrFinally = inCatchOrFinally;
+    }
+
+    /// <summary>The lambda's, local function's or member's method; null outside a method (a field initializer, say).</summary>
+    public IMethodSymbol? Symbol { get; }
+
+    /// <summary>The <see cref="IAnonymousFunctionOperation"/> or <see cref="ILocalFunctionOperation"/>; null for the member's own code.</summary>
+    public IOperation? Function { get; }
+
+    public bool IsAsync => Symbol is { IsAsync: true };
+
+    public static EnclosingFunction Of(IOperation site)
+    {
+        var inLock = false;
+        var inCatchOrFinally = false;
+        var previous = site;
+        for (var current = site.Parent; current is not null; previous = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case ILockOperation:
+                    inLock = true;
+                    break;
+                case ICatchClauseOperation:
+                    inCatchOrFinally = true;
+                    break;
+                case ITryOperation @try when @try.Finally == previous:
+                    inCatchOrFinally = true;
+                    break;
+                case IAnonymousFunctionOperation lambda:
+                    return new EnclosingFunction(site, lambda.Symbol, lambda, inLock, inCatchOrFinally);
+                case ILocalFunctionOperation localFunction:
+                    return new EnclosingFunction(site, localFunction.Symbol, localFunction, inLock, inCatchOrFinally);
+            }
+        }
+
+        var member = site.SemanticModel?.GetEnclosingSymbol(site.Syntax.SpanStart) as IMethodSymbol;
+        return new EnclosingFunction(
+            site,
+            member is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } ? member : null,
+            function: null,
+            inLock,
+            inCatchOrFinally);
+    }
+
+    /// <summary>
+    /// Whether <c>await</c> compiles at the site: an async function, not in a <c>lock</c> (CS1996), not in an unsafe context
+    /// (CS4004), not in <c>catch</c>/<c>finally</c> before C# 6 (CS1985/CS1984), and no ref or ref struct local in scope
+    /// that could live across it (CS4007; such locals exist in async code from C# 13).
+    /// </summary>
+    public bool AwaitCompiles()
+    {
+        if (!IsAsync || _inLock || IsInUnsafeContext(_site.Syntax))
+        {
+            return false;
+        }
+
+        if (_inCatchOrFinally && _site.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp6 })
+        {
+            return false;
+        }
+
+        return _site.SemanticModel is { } model
+            && !model.LookupSymbols(_site.Syntax.SpanStart).Any(static symbol => symbol is ILocalSymbol local && (local.IsRef || local.Type.IsRefLikeType));
+    }
+
+    private static bool IsInUnsafeContext(SyntaxNode node) =>
+        node.Ancestors().Any(static ancestor => ancestor switch
+        {
+            UnsafeStatementSyntax => true,
+            LocalFunctionStatementSyntax localFunction => localFunction.Modifiers.Any(SyntaxKind.UnsafeKeyword),
+            MemberDeclarationSyntax member => member.Modifiers.Any(SyntaxKind.UnsafeKeyword),
+            _ => false,
+        });
+}
