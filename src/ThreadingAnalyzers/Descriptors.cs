@@ -39,6 +39,14 @@ internal static class Descriptors
         DiagnosticSeverity.Info,
         "A dedicated Thread costs about 1 MB of stack and a kernel thread, and many of them oversubscribe the cores. Finite CPU-bound work belongs on the thread pool, which sizes itself to the machine: Task.Run for one piece of work, Parallel.For for partitioned work.");
 
+    public static readonly DiagnosticDescriptor THR007 = Rule(
+        "THR007",
+        "Busy-waiting on IsAlive/ThreadState",
+        "This loop busy-waits until '{0}' is false; call Join() on the thread instead of polling it",
+        Category.Performance,
+        DiagnosticSeverity.Warning,
+        "A loop that does nothing but poll Thread.IsAlive or Thread.ThreadState, with an empty body or only Sleep, Yield or SpinWait calls, burns a core (or wakes up needlessly) while it waits, and with Sleep it notices the end of the thread late. Thread.Join() blocks until the thread ends, without spinning, and returns at once when it has.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 
