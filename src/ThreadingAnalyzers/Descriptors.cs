@@ -47,6 +47,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A loop that does nothing but poll Thread.IsAlive or Thread.ThreadState, with an empty body or only Sleep, Yield or SpinWait calls, burns a core (or wakes up needlessly) while it waits, and with Sleep it notices the end of the thread late. Thread.Join() blocks until the thread ends, without spinning, and returns at once when it has.");
 
+    public static readonly DiagnosticDescriptor THR009 = Rule(
+        "THR009",
+        "Monitor.Enter without try/finally Exit",
+        "Monitor.Enter({0}) is not followed by a try/finally that calls Monitor.Exit({0}); an exception before the Exit leaves the lock held forever. Use a lock statement.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "Monitor.Exit that is not in a finally block is skipped when the code between Enter and Exit throws (or returns early), and the lock stays held: every other thread that takes it blocks forever. The lock statement releases the lock on every path; where Monitor is needed, call Enter immediately before a try block whose finally calls Exit, or use the Enter(obj, ref lockTaken) overload inside the try.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 
