@@ -50,7 +50,7 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
         }
 
         // Released only where this function cannot see (an Acquire/Release pair of methods): the callers' business.
-        var root = Root(enter);
+        var root = RunWindow.Root(enter);
         if (!Exits(root, key, types) || root.Descendants().Any(static o => o is IInvalidOperation))
         {
             return;
@@ -108,16 +108,6 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
 
     private static bool Exits(IOperation region, LockKey key, ThreadingTypes types) =>
         region.Descendants().OfType<IInvocationOperation>().Any(i => IsMonitorCall(i, "Exit", key, types));
-
-    private static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is not null)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
-    }
 
     /// <summary>
     /// The <c>Monitor.Exit(x);</c> statement that ends a <c>Monitor.Enter(x); ...; Monitor.Exit(x);</c> run of statements
