@@ -47,6 +47,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A lambda captures variables, not values. A for loop variable, or a variable declared before a loop and changed in it, is one variable for all iterations: a thread, task or timer started in the loop that reads it sees its value when it runs, usually a later iteration's or the final one. Copy the variable to a local declared inside the loop and capture the copy. foreach iteration variables are new in every iteration and are not affected.");
 
+    public static readonly DiagnosticDescriptor THR007 = Rule(
+        "THR007",
+        "Busy-waiting on IsAlive/ThreadState",
+        "This loop busy-waits until '{0}' is false; call Join() on the thread instead of polling it",
+        Category.Performance,
+        DiagnosticSeverity.Warning,
+        "A loop that does nothing but poll Thread.IsAlive or Thread.ThreadState, with an empty body or only Sleep, Yield or SpinWait calls, burns a core (or wakes up needlessly) while it waits, and with Sleep it notices the end of the thread late. Thread.Join() blocks until the thread ends, without spinning, and returns at once when it has.");
+
     public static readonly DiagnosticDescriptor THR008 = Rule(
         "THR008",
         "Result of Join(timeout) is ignored",
@@ -54,6 +62,14 @@ internal static class Descriptors
         Category.Reliability,
         DiagnosticSeverity.Info,
         "Thread.Join(int) and Thread.Join(TimeSpan) wait at most the given time and return whether the thread has ended. Called as a statement, the answer is dropped and the code goes on as if the thread had finished, though it may still be running: its results may be incomplete and its state may still change. Check the result, or discard it with '_ =' where going on regardless is intended.");
+
+    public static readonly DiagnosticDescriptor THR009 = Rule(
+        "THR009",
+        "Monitor.Enter without try/finally Exit",
+        "Monitor.Enter({0}) is not followed by a try/finally that calls Monitor.Exit({0}); an exception before the Exit leaves the lock held forever. Use a lock statement.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "Monitor.Exit that is not in a finally block is skipped when the code between Enter and Exit throws (or returns early), and the lock stays held: every other thread that takes it blocks forever. The lock statement releases the lock on every path; where Monitor is needed, call Enter immediately before a try block whose finally calls Exit, or use the Enter(obj, ref lockTaken) overload inside the try.");
 
     public static readonly DiagnosticDescriptor THR011 = Rule(
         "THR011",

@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using ThreadingAnalyzers.Rules;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ThreadingAnalyzers.CodeFixes;
+
+/// <summary>THR009: turns <c>Monitor.Enter(x); ...; Monitor.Exit(x);</c> into <c>lock (x) { ... }</c>.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR009MonitorEnterWithoutFinallyCodeFix)), Shared]
+public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
+{
+    internal const string EquivalenceKey = "THR009.UseLock";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR009.Id);
+
+    // Pairs can nest (Enter(a); Enter(b); ... Exit(b); Exit(a);): one document pass rewrites them one after another.
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (FindPair(root, diagnostic) is null)
+            {
+                continue;
+            }
+
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Use a lock statement",
+                    cancellationToken => UseLockAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
+                    EquivalenceKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
+        await UseLockAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false);
+
+    private static async Task<Document> UseLockAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        // Mark every pair in the original tree, then rewrite them one at a time: the marks survive the moves.
+        var pairs = new List<(SyntaxAnnotation Enter, SyntaxAnnotation Exit)>();
+        var marks = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (FindPair(root, diagnostic) is { } pair)
+            {
+                var marked = (Enter: new SyntaxAnnotation(), Exit: new SyntaxAnnotation());
+                pairs.Add(marked);
+                Mark(marks, pair.Enter, marked.Enter);
+                Mark(marks, pair.Exit, marked.Exit);
+            }
+        }
+
+        root = root.ReplaceNodes(marks.Keys, (original, current) => current.WithAdditionalAnnotations(marks[original]));
+        foreach (var (enterMark, exitMark) in pairs)
+        {
+            if (root.GetAnnotatedNodes(enterMark).SingleOrDefault() is ExpressionStatementSyntax enter
+                && root.GetAnnotatedNodes(exitMark).SingleOrDefault() is ExpressionStatementSyntax exit
+                && enter.Parent is BlockSyntax block
+                && exit.Parent == block)
+            {
+                root = root.ReplaceNode(block, WithLock(block, enter, exit));
+            }
+        }
+
+        return await Formatter.FormatAsync(document.WithSyntaxRoot(root), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Mark(Dictionary<SyntaxNode, List<SyntaxAnnotation>> marks, SyntaxNode node, SyntaxAnnotation annotation)
+    {
+        if (!marks.TryGetValue(node, out var list))
+        {
+            marks[node] = list = new List<SyntaxAnnotation>();
+        }
+
+        list.Add(annotation);
+    }
+
+    /// <summary>The <c>Monitor.Enter(x);</c> and <c>Monitor.Exit(x);</c> statements of a fixable diagnostic, in one block.</summary>
+    private static (ExpressionStatementSyntax Enter, ExpressionStatementSyntax Exit)? FindPair(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(THR009MonitorEnterWithoutFinallyAnalyzer.ExitStatementProperty, out var exitAt)
+            || !int.TryParse(exitAt, NumberStyles.None, CultureInfo.InvariantCulture, out var exitStart)
+            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax enter }
+            || enter.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        var exit = block.Statements.OfType<ExpressionStatementSyntax>().FirstOrDefault(s => s.SpanStart == exitStart);
+        return exit is not null && block.Statements.IndexOf(exit) > block.Statements.IndexOf(enter) ? (enter, exit) : null;
+    }
+
+    /// <summary>The block with the statements from Enter to Exit replaced by <c>lock (x) { statements between }</c>.</summary>
+    private static BlockSyntax WithLock(BlockSyntax block, ExpressionStatementSyntax enter, ExpressionStatementSyntax exit)
+    {
+        var statements = block.Statements;
+        var first = statements.IndexOf(enter);
+        var last = statements.IndexOf(exit);
+        var target = ((InvocationExpressionSyntax)enter.Expression).ArgumentList.Arguments[0].Expression.WithoutTrivia();
+        var body = Block(List(statements.Skip(first + 1).Take(last - first - 1)));
+        var lockStatement = LockStatement(target, body)
+            .WithLeadingTrivia(enter.GetLeadingTrivia())
+            .WithTrailingTrivia(exit.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var rewritten = statements.Take(first).Append(lockStatement).Concat(statements.Skip(last + 1));
+        return block.WithStatements(List(rewritten));
+    }
+}

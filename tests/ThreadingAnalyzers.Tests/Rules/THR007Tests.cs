@@ -1,0 +1,269 @@
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using Verify = ThreadingAnalyzers.Tests.Verifier<ThreadingAnalyzers.Rules.THR007BusyWaitOnThreadAnalyzer, ThreadingAnalyzers.CodeFixes.THR007BusyWaitOnThreadCodeFix>;
+
+namespace ThreadingAnalyzers.Tests.Rules;
+
+public class THR007Tests
+{
+    private const string Key = "THR007.Join";
+
+    private static string InMethod(string body) => $$"""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        class C
+        {
+            Thread _worker = new Thread(() => { });
+            static Thread s_worker = new Thread(() => { });
+            Queue<int> _queue = new Queue<int>();
+
+            void M(Thread t, Thread u, Thread[] all)
+            {
+                {{body}}
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("while ({|#0:t.IsAlive|}) { }", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) ;", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) Thread.Sleep(10);", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { Thread.Sleep(TimeSpan.FromMilliseconds(5)); }", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { Thread.Yield(); }", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { Thread.SpinWait(20); Thread.Sleep(0); }", "t.IsAlive")]
+    [InlineData("var spinner = new SpinWait(); while ({|#0:t.IsAlive|}) { spinner.SpinOnce(); }", "t.IsAlive")]
+    [InlineData("while ({|#0:t.ThreadState != ThreadState.Stopped|}) Thread.Sleep(1);", "t.ThreadState != ThreadState.Stopped")]
+    [InlineData("while ({|#0:ThreadState.Stopped != t.ThreadState|}) { }", "ThreadState.Stopped != t.ThreadState")]
+    [InlineData("while ({|#0:(t.ThreadState & ThreadState.Stopped) == 0|}) { }", "(t.ThreadState & ThreadState.Stopped) == 0")]
+    [InlineData("while ({|#0:t.ThreadState == ThreadState.Running|}) { }", "t.ThreadState == ThreadState.Running")]
+    [InlineData("do { Thread.Sleep(10); } while ({|#0:t.IsAlive|});", "t.IsAlive")]
+    [InlineData("while ({|#0:(t.IsAlive)|}) { }", "(t.IsAlive)")]
+    [InlineData("while ({|#0:t.IsAlive || u.IsAlive|}) Thread.Sleep(10);", "t.IsAlive || u.IsAlive")]
+    [InlineData("while ({|#0:_worker.IsAlive|}) { }", "_worker.IsAlive")]
+    [InlineData("while ({|#0:all[0].IsAlive|}) { }", "all[0].IsAlive")]
+    public Task PollingLoopsAreFlagged(string statement, string condition) =>
+        Verify.Diagnostic(InMethod(statement), Verify.Expect("THR007").WithArguments(condition));
+
+    [Theory]
+    [InlineData("while (t.IsAlive) { Console.WriteLine(\"waiting\"); Thread.Sleep(100); }")]
+    [InlineData("while (t.IsAlive) { if (_queue.Count > 0) _queue.Dequeue(); }")]
+    [InlineData("while (t.IsAlive) { Thread.Sleep(10); count++; }")]
+    [InlineData("while (!t.IsAlive) { Thread.Sleep(1); }")]
+    [InlineData("while (t.ThreadState == ThreadState.Unstarted) { }")]
+    [InlineData("while (t.ThreadState != ThreadState.Running) { }")]
+    [InlineData("while (t.IsAlive && count < 10) { Thread.Sleep(1); }")]
+    [InlineData("while (t.IsAlive && u.IsAlive) { }")]
+    [InlineData("while (t.IsBackground) { }")]
+    [InlineData("for (; t.IsAlive; ) { }")]
+    [InlineData("while (t.IsAlive) { var n = 1; }")]
+    [InlineData("while (Thread.CurrentThread.IsAlive) { Thread.Sleep(10); }")]
+    [InlineData("if (t.IsAlive) { Thread.Sleep(10); }")]
+    [InlineData("while (t.IsAlive) { t.Join(10); }")]
+    public Task LoopsThatDoMoreThanWaitAreNotFlagged(string statement) =>
+        Verify.Diagnostic(InMethod("var count = 0; " + statement));
+
+    [Fact]
+    public Task UserTypeWithIsAliveIsNotFlagged() => Verify.Diagnostic("""
+        class Worker
+        {
+            public bool IsAlive { get; set; }
+            public int ThreadState { get; set; }
+        }
+
+        class Thread
+        {
+            public bool IsAlive => false;
+        }
+
+        class C
+        {
+            void M(Worker w, Thread t)
+            {
+                while (w.IsAlive) { System.Threading.Thread.Sleep(10); }
+                while (w.ThreadState != 16) { }
+                while (t.IsAlive) { }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AsyncPollingIsNotFlagged() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            async Task M(Thread t)
+            {
+                while (t.IsAlive)
+                {
+                    await Task.Delay(10);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FixReplacesTheLoopWithJoin() => Verify.Fix("""
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                var worker = new Thread(() => { });
+                worker.Start();
+                // wait for the worker
+                while ({|#0:worker.IsAlive|})
+                {
+                    Thread.Sleep(10);
+                }
+                System.Console.WriteLine("done");
+            }
+        }
+        """, """
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                var worker = new Thread(() => { });
+                worker.Start();
+                // wait for the worker
+                worker.Join();
+                System.Console.WriteLine("done");
+            }
+        }
+        """, Key, Verify.Expect("THR007").WithArguments("worker.IsAlive"));
+
+    [Fact]
+    public Task FixReplacesDoWhileAndThreadStateLoops() => Verify.Fix("""
+        using System.Threading;
+        class C
+        {
+            private Thread _worker;
+            private static Thread s_other;
+
+            void M(Thread t)
+            {
+                do
+                {
+                    Thread.Yield();
+                }
+                while ({|#0:this._worker.IsAlive|});
+                while ({|#1:s_other.ThreadState != ThreadState.Stopped|}) Thread.Sleep(5);
+                while ({|#2:(t.ThreadState & ThreadState.Stopped) == 0|}) { }
+            }
+        }
+        """, """
+        using System.Threading;
+        class C
+        {
+            private Thread _worker;
+            private static Thread s_other;
+
+            void M(Thread t)
+            {
+                this._worker.Join();
+                s_other.Join();
+                t.Join();
+            }
+        }
+        """, Key,
+        Verify.Expect("THR007", 0).WithArguments("this._worker.IsAlive"),
+        Verify.Expect("THR007", 1).WithArguments("s_other.ThreadState != ThreadState.Stopped"),
+        Verify.Expect("THR007", 2).WithArguments("(t.ThreadState & ThreadState.Stopped) == 0"));
+
+    [Fact]
+    public Task FixJoinsEveryPolledThread() => Verify.Fix("""
+        using System.Threading;
+        class C
+        {
+            void M(Thread a, Thread b, bool wait)
+            {
+                while ({|#0:a.IsAlive || b.IsAlive || a.IsAlive|})
+                {
+                    Thread.Sleep(10);
+                }
+
+                if (wait)
+                    while ({|#1:a.IsAlive || b.IsAlive|}) ;
+            }
+        }
+        """, """
+        using System.Threading;
+        class C
+        {
+            void M(Thread a, Thread b, bool wait)
+            {
+                a.Join();
+                b.Join();
+
+                if (wait)
+                {
+                    a.Join();
+                    b.Join();
+                }
+            }
+        }
+        """, Key,
+        Verify.Expect("THR007", 0).WithArguments("a.IsAlive || b.IsAlive || a.IsAlive"),
+        Verify.Expect("THR007", 1).WithArguments("a.IsAlive || b.IsAlive"));
+
+    [Fact]
+    public Task FixInTopLevelStatements() => Verify.Fix("""
+        using System.Threading;
+
+        var a = new Thread(() => { });
+        var b = new Thread(() => { });
+        a.Start();
+        b.Start();
+        while ({|#0:a.IsAlive || b.IsAlive|}) Thread.Sleep(1);
+        System.Console.WriteLine("done");
+        """, """
+        using System.Threading;
+
+        var a = new Thread(() => { });
+        var b = new Thread(() => { });
+        a.Start();
+        b.Start();
+        a.Join();
+        b.Join();
+        System.Console.WriteLine("done");
+        """, Key, Verify.Expect("THR007").WithArguments("a.IsAlive || b.IsAlive"));
+
+    [Theory]
+    [InlineData("while ({|#0:all[0].IsAlive|}) { }", "all[0].IsAlive")]
+    [InlineData("while ({|#0:Get().IsAlive|}) Thread.Sleep(1);", "Get().IsAlive")]
+    [InlineData("while ({|#0:t.ThreadState == ThreadState.Running|}) { }", "t.ThreadState == ThreadState.Running")]
+    [InlineData("while ({|#0:t.IsAlive || Get().IsAlive|}) { }", "t.IsAlive || Get().IsAlive")]
+    public Task NoFixWhereJoinWouldChangeTheMeaning(string statement, string condition) => Verify.NoFix($$"""
+        using System.Threading;
+        class C
+        {
+            Thread Get() => new Thread(() => { });
+
+            void M(Thread t, Thread[] all)
+            {
+                {{statement}}
+            }
+        }
+        """, Key, Verify.Expect("THR007").WithArguments(condition));
+
+    [Theory]
+    [InlineData("while (t.IsAlive) { Thread.Sleep(; }")]
+    [InlineData("while (t.IsAlive")]
+    [InlineData("while (unknown.IsAlive) { }")]
+    [InlineData("while (t.IsAlive) { Thread.Sleep(missing); }")]
+    [InlineData("while (t.ThreadState != ThreadState.Missing) { }")]
+    public Task SilentOnBrokenCode(string statement) => Verify.NoDiagnosticInBrokenCode($$"""
+        using System.Threading;
+        class C
+        {
+            void M(Thread t)
+            {
+                {{statement}}
+            }
+        }
+        """);
+}
