@@ -71,7 +71,8 @@ public sealed class THR007BusyWaitOnThreadCodeFix : CodeFixProvider
         // The analyzer offers the fix only for conditions made of `x.IsAlive` and `x.ThreadState` tests joined with `||`.
         var threads = condition.DescendantNodesAndSelf()
             .OfType<MemberAccessExpressionSyntax>()
-            .Where(access => access.Name.Identifier.ValueText is "IsAlive" or "ThreadState")
+            .Where(access => access.Name.Identifier.ValueText is "IsAlive" or "ThreadState"
+                && !(access.Parent is MemberAccessExpressionSyntax outer && outer.Expression == access)) // not System.Threading.ThreadState.Stopped
             .Select(access => access.Expression)
             .ToImmutableArray();
         return loop is null || threads.IsEmpty ? null : (loop, threads);

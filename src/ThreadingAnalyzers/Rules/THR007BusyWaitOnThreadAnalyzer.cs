@@ -22,6 +22,9 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>ThreadState.Stopped: the bit that every ended thread's state has.</summary>
     private const int StoppedBit = 16;
 
+    /// <summary>ThreadState.WaitSleepJoin: the state of a thread that is blocked.</summary>
+    private const int WaitSleepJoinBit = 32;
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR007);
 
     public override void Initialize(AnalysisContext context)
@@ -74,7 +77,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>
     /// True when <paramref name="condition"/> stays true while the polled threads run: <c>t.IsAlive</c>,
     /// <c>t.ThreadState != ThreadState.Stopped</c>, <c>(t.ThreadState &amp; ThreadState.Stopped) == 0</c>,
-    /// <c>t.ThreadState == ThreadState.Running</c>, or several of them joined with <c>||</c>.
+    /// <c>t.ThreadState == ThreadState.Running</c> (or <c>WaitSleepJoin</c>), or several of them joined with <c>||</c>.
     /// <paramref name="fixable"/> is false when the loop may end before the thread does (<c>== Running</c>).
     /// </summary>
     private static bool CollectPolledThreads(IOperation condition, ThreadingTypes types, List<IOperation> threads, out bool fixable)
@@ -121,8 +124,8 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
         var notEquals = comparison.OperatorKind == BinaryOperatorKind.NotEquals;
         if (ThreadStateOf(state, types) is { } thread)
         {
-            // `!= Stopped` runs until the thread has ended; `== Running` until it ends or blocks.
-            if ((notEquals && value == StoppedBit) || (!notEquals && value == 0))
+            // `!= Stopped` runs until the thread has ended; `== Running` (or `== WaitSleepJoin`) until it ends or changes state.
+            if ((notEquals && value == StoppedBit) || (!notEquals && value is 0 or WaitSleepJoinBit))
             {
                 threads.Add(thread);
                 fixable = notEquals;
@@ -132,9 +135,8 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        // `(t.ThreadState & ThreadState.Stopped) == 0`
-        if (!notEquals
-            && value == 0
+        // `(t.ThreadState & ThreadState.Stopped) == 0` or `!= ThreadState.Stopped`
+        if (((!notEquals && value == 0) || (notEquals && value == StoppedBit))
             && state is IBinaryOperation { OperatorKind: BinaryOperatorKind.And } mask
             && (mask.RightOperand.ConstantValue is { HasValue: true, Value: StoppedBit } ? ThreadStateOf(EntryPoints.Unwrap(mask.LeftOperand), types)
                 : mask.LeftOperand.ConstantValue is { HasValue: true, Value: StoppedBit } ? ThreadStateOf(EntryPoints.Unwrap(mask.RightOperand), types)

@@ -38,6 +38,8 @@ public class THR007Tests
     [InlineData("while ({|#0:ThreadState.Stopped != t.ThreadState|}) { }", "ThreadState.Stopped != t.ThreadState")]
     [InlineData("while ({|#0:(t.ThreadState & ThreadState.Stopped) == 0|}) { }", "(t.ThreadState & ThreadState.Stopped) == 0")]
     [InlineData("while ({|#0:t.ThreadState == ThreadState.Running|}) { }", "t.ThreadState == ThreadState.Running")]
+    [InlineData("while ({|#0:(t.ThreadState & ThreadState.Stopped) != ThreadState.Stopped|}) { }", "(t.ThreadState & ThreadState.Stopped) != ThreadState.Stopped")]
+    [InlineData("while ({|#0:t.ThreadState == ThreadState.Running || t.ThreadState == ThreadState.WaitSleepJoin|}) Thread.Sleep(1);", "t.ThreadState == ThreadState.Running || t.ThreadState == ThreadState.WaitSleepJoin")]
     [InlineData("do { Thread.Sleep(10); } while ({|#0:t.IsAlive|});", "t.IsAlive")]
     [InlineData("while ({|#0:(t.IsAlive)|}) { }", "(t.IsAlive)")]
     [InlineData("while ({|#0:t.IsAlive || u.IsAlive|}) Thread.Sleep(10);", "t.IsAlive || u.IsAlive")]
@@ -53,6 +55,8 @@ public class THR007Tests
     [InlineData("while (!t.IsAlive) { Thread.Sleep(1); }")]
     [InlineData("while (t.ThreadState == ThreadState.Unstarted) { }")]
     [InlineData("while (t.ThreadState != ThreadState.Running) { }")]
+    [InlineData("while ((t.ThreadState & ThreadState.Stopped) == ThreadState.Stopped) { }")]
+    [InlineData("while (t.ThreadState == ThreadState.Stopped) { }")]
     [InlineData("while (t.IsAlive && count < 10) { Thread.Sleep(1); }")]
     [InlineData("while (t.IsAlive && u.IsAlive) { }")]
     [InlineData("while (t.IsBackground) { }")]
@@ -153,6 +157,8 @@ public class THR007Tests
                 while ({|#0:this._worker.IsAlive|});
                 while ({|#1:s_other.ThreadState != ThreadState.Stopped|}) Thread.Sleep(5);
                 while ({|#2:(t.ThreadState & ThreadState.Stopped) == 0|}) { }
+                while ({|#3:(t.ThreadState & ThreadState.Stopped) != ThreadState.Stopped|}) { }
+                while ({|#4:t.ThreadState != System.Threading.ThreadState.Stopped|}) { }
             }
         }
         """, """
@@ -167,12 +173,16 @@ public class THR007Tests
                 this._worker.Join();
                 s_other.Join();
                 t.Join();
+                t.Join();
+                t.Join();
             }
         }
         """, Key,
         Verify.Expect("THR007", 0).WithArguments("this._worker.IsAlive"),
         Verify.Expect("THR007", 1).WithArguments("s_other.ThreadState != ThreadState.Stopped"),
-        Verify.Expect("THR007", 2).WithArguments("(t.ThreadState & ThreadState.Stopped) == 0"));
+        Verify.Expect("THR007", 2).WithArguments("(t.ThreadState & ThreadState.Stopped) == 0"),
+        Verify.Expect("THR007", 3).WithArguments("(t.ThreadState & ThreadState.Stopped) != ThreadState.Stopped"),
+        Verify.Expect("THR007", 4).WithArguments("t.ThreadState != System.Threading.ThreadState.Stopped"));
 
     [Fact]
     public Task FixJoinsEveryPolledThread() => Verify.Fix("""
@@ -237,6 +247,7 @@ public class THR007Tests
     [InlineData("while ({|#0:Get().IsAlive|}) Thread.Sleep(1);", "Get().IsAlive")]
     [InlineData("while ({|#0:t.ThreadState == ThreadState.Running|}) { }", "t.ThreadState == ThreadState.Running")]
     [InlineData("while ({|#0:t.IsAlive || Get().IsAlive|}) { }", "t.IsAlive || Get().IsAlive")]
+    [InlineData("while ({|#0:t.ThreadState == ThreadState.WaitSleepJoin|}) { }", "t.ThreadState == ThreadState.WaitSleepJoin")]
     public Task NoFixWhereJoinWouldChangeTheMeaning(string statement, string condition) => Verify.NoFix($$"""
         using System.Threading;
         class C
