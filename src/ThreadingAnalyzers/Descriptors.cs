@@ -39,6 +39,14 @@ internal static class Descriptors
         DiagnosticSeverity.Info,
         "A dedicated Thread costs about 1 MB of stack and a kernel thread, and many of them oversubscribe the cores. Finite CPU-bound work belongs on the thread pool, which sizes itself to the machine: Task.Run for one piece of work, Parallel.For for partitioned work.");
 
+    public static readonly DiagnosticDescriptor THR010 = Rule(
+        "THR010",
+        "Lock on a publicly reachable or weak-identity object",
+        "Do not lock on '{0}': {1}; lock on a private readonly object instead",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A lock is only as private as the object it locks. 'this', a Type (typeof(...) or GetType()), a string and a public field can be locked by code outside the type, which can deadlock with it or stall it; a boxed value type is a new object on every lock, so the lock excludes nothing. Lock on a private readonly object that only this type can see.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 
