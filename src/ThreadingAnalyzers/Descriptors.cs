@@ -39,6 +39,14 @@ internal static class Descriptors
         DiagnosticSeverity.Info,
         "A dedicated Thread costs about 1 MB of stack and a kernel thread, and many of them oversubscribe the cores. Finite CPU-bound work belongs on the thread pool, which sizes itself to the machine: Task.Run for one piece of work, Parallel.For for partitioned work.");
 
+    public static readonly DiagnosticDescriptor THR005 = Rule(
+        "THR005",
+        "Thread is created but never started",
+        "Thread '{0}' is created but never started, so its work never runs; call {0}.Start() or remove it",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A Thread does nothing until Start is called. A thread held in a local that the method never starts and never hands to other code is dead: the work it was made for silently never runs, and Join on it throws ThreadStateException. Start the thread, or remove it.");
+
     public static readonly DiagnosticDescriptor THR010 = Rule(
         "THR010",
         "Lock on a publicly reachable or weak-identity object",
