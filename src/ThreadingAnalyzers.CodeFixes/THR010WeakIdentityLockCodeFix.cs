@@ -19,7 +19,8 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// <summary>
 /// THR010 fix "Lock on a private gate": adds <c>private readonly object _gate = new object();</c> (static for a static
 /// member, a type, a string literal or a static field) and locks it instead, in every <c>lock</c> of the type on the same
-/// object, so that those locks still exclude each other. Not offered in structs, in types declared in several parts,
+/// object, so that those locks still exclude each other. Not offered when another type of the file locks the same
+/// Type, string or field, in structs, in types declared in several parts,
 /// for public fields (other code may lock them on purpose), or when the type passes the same object to Monitor
 /// (Wait/Pulse need the object that is locked).
 /// </summary>
@@ -29,6 +30,7 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
     internal const string UsePrivateGateKey = "THR010.UsePrivateGate";
 
     private const string GateName = "_gate";
+    private const string ThisKey = "this";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("THR010");
 
@@ -63,7 +65,8 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
         var done = new HashSet<(TypeDeclarationSyntax Type, string Key, bool IsStatic)>();
-        var taken = new Dictionary<TypeDeclarationSyntax, HashSet<string>>();
+        // One set for the document: a gate of a nested type does not hide its containing type's new gate.
+        var taken = new HashSet<string>();
         var newGates = new Dictionary<TypeDeclarationSyntax, List<SyntaxNode>>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
@@ -72,21 +75,16 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
                 continue;
             }
 
-            if (!taken.TryGetValue(plan.Type, out var takenInType))
-            {
-                taken.Add(plan.Type, takenInType = new HashSet<string>());
-            }
-
             var locks = plan.Locks;
             var (name, field) = LockGates.New(
                 plan.Type,
                 plan.TypeSymbol,
                 plan.IsStatic,
                 GateName,
-                n => takenInType.Contains(n) || locks.Any(l => !model.LookupSymbols(l.SpanStart, name: n).IsEmpty),
+                n => taken.Contains(n) || locks.Any(l => !model.LookupSymbols(l.SpanStart, name: n).IsEmpty),
                 useLockType: false,
                 model);
-            takenInType.Add(name);
+            taken.Add(name);
             if (!newGates.TryGetValue(plan.Type, out var fields))
             {
                 newGates.Add(plan.Type, fields = new List<SyntaxNode>());
@@ -124,13 +122,25 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
 
         var isStatic = keyIsStatic || IsInStaticMember(lockStatement, model, cancellationToken);
         var locks = new List<LockStatementSyntax>();
-        foreach (var candidate in type.DescendantNodes().OfType<LockStatementSyntax>())
+        foreach (var candidate in root.DescendantNodes().OfType<LockStatementSyntax>())
         {
-            if (candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() == type
-                && model.GetOperation(candidate, cancellationToken) is ILockOperation other
-                && Key(other.LockedValue, typeSymbol) is var (otherKey, otherIsStatic)
-                && otherKey == key
-                && (otherIsStatic || IsInStaticMember(candidate, model, cancellationToken)) == isStatic)
+            if (model.GetOperation(candidate, cancellationToken) is not ILockOperation other
+                || Key(other.LockedValue, typeSymbol) is not var (otherKey, otherIsStatic)
+                || otherKey != key)
+            {
+                continue;
+            }
+
+            if (candidate.FirstAncestorOrSelf<TypeDeclarationSyntax>() != type)
+            {
+                // Another type of the file (a nested one too) locks the same Type, string or field: moving only
+                // this type's locks to a gate would end their exclusion. 'this' there is another object.
+                if (key != ThisKey)
+                {
+                    return null;
+                }
+            }
+            else if ((otherIsStatic || IsInStaticMember(candidate, model, cancellationToken)) == isStatic)
             {
                 locks.Add(candidate);
             }
@@ -158,7 +168,7 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
         switch (value)
         {
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                return ("this", false);
+                return (ThisKey, false);
             case ITypeOfOperation typeOf:
                 return ("typeof:" + typeOf.TypeOperand.ToDisplayString(), true);
             case ILiteralOperation { ConstantValue: { HasValue: true, Value: string text } }:

@@ -232,6 +232,81 @@ public class THR010Tests
         """, Key, Verify.Expect("THR010", 0).WithArguments("this", ThisReason));
 
     [Fact]
+    public Task NoFixWhenAnotherTypeOfTheFileLocksTheSameObject() => Verify.NoFix("""
+        class Registry
+        {
+            private static string s_name = "registry";
+
+            void M()
+            {
+                lock ({|#0:typeof(Registry)|}) { }
+                lock ({|#1:s_name|}) { }
+            }
+
+            class Nested
+            {
+                void M()
+                {
+                    lock ({|#2:s_name|}) { }
+                }
+            }
+        }
+
+        class Client
+        {
+            void M()
+            {
+                lock ({|#3:typeof(Registry)|}) { }
+            }
+        }
+        """, Key,
+        Verify.Expect("THR010", 0).WithArguments("typeof(Registry)", TypeReason),
+        Verify.Expect("THR010", 1).WithArguments("s_name", StringReason),
+        Verify.Expect("THR010", 2).WithArguments("s_name", StringReason),
+        Verify.Expect("THR010", 3).WithArguments("typeof(Registry)", TypeReason));
+
+    [Fact]
+    public Task FixGivesANestedTypeItsOwnGate() => Verify.Fix("""
+        class Outer
+        {
+            void M()
+            {
+                lock ({|#0:this|}) { }
+            }
+
+            class Inner
+            {
+                void M()
+                {
+                    lock ({|#1:this|}) { }
+                }
+            }
+        }
+        """, """
+        class Outer
+        {
+            private readonly object _gate = new object();
+
+            void M()
+            {
+                lock (_gate) { }
+            }
+
+            class Inner
+            {
+                private readonly object _gate2 = new object();
+
+                void M()
+                {
+                    lock (_gate2) { }
+                }
+            }
+        }
+        """, Key,
+        Verify.Expect("THR010", 0).WithArguments("this", ThisReason),
+        Verify.Expect("THR010", 1).WithArguments("this", ThisReason));
+
+    [Fact]
     public Task NoFixWhenMonitorWaitsOnTheSameObject() => Verify.NoFix("""
         using System.Threading;
         class Queue
