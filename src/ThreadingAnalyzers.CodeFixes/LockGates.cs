@@ -47,6 +47,22 @@ internal static class LockGates
         return (name, field);
     }
 
+    /// <summary>Whether <paramref name="node"/> is in a static member (lambdas and local functions belong to their member): its gate is static.</summary>
+    public static bool IsInStaticMember(SyntaxNode node, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        for (var symbol = model.GetEnclosingSymbol(node.SpanStart, cancellationToken); symbol is not null; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            {
+                continue;
+            }
+
+            return symbol.IsStatic;
+        }
+
+        return false;
+    }
+
     /// <summary>New gates go after the type's last field, in the order they were made, or first in the type.</summary>
     public static void Insert(DocumentEditor editor, TypeDeclarationSyntax type, List<SyntaxNode> fields)
     {

@@ -262,17 +262,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
             return true;
         }
 
-        for (var symbol = model.GetEnclosingSymbol(node.SpanStart, cancellationToken); symbol is not null; symbol = symbol.ContainingSymbol)
-        {
-            if (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-            {
-                continue;
-            }
-
-            return symbol.IsStatic;
-        }
-
-        return false;
+        return LockGates.IsInStaticMember(node, model, cancellationToken);
     }
 
     /// <summary>The type's one private readonly lock object (of the needed static-ness, or a static one for instance code).</summary>

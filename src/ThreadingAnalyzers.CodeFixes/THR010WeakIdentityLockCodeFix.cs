@@ -120,7 +120,7 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
             return null;
         }
 
-        var isStatic = keyIsStatic || IsInStaticMember(lockStatement, model, cancellationToken);
+        var isStatic = keyIsStatic || LockGates.IsInStaticMember(lockStatement, model, cancellationToken);
         var locks = new List<LockStatementSyntax>();
         foreach (var candidate in root.DescendantNodes().OfType<LockStatementSyntax>())
         {
@@ -140,7 +140,7 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
                     return null;
                 }
             }
-            else if ((otherIsStatic || IsInStaticMember(candidate, model, cancellationToken)) == isStatic)
+            else if ((otherIsStatic || LockGates.IsInStaticMember(candidate, model, cancellationToken)) == isStatic)
             {
                 locks.Add(candidate);
             }
@@ -198,21 +198,6 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
             {
                 return true;
             }
-        }
-
-        return false;
-    }
-
-    private static bool IsInStaticMember(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
-    {
-        for (var symbol = model.GetEnclosingSymbol(node.SpanStart, cancellationToken); symbol is not null; symbol = symbol.ContainingSymbol)
-        {
-            if (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-            {
-                continue;
-            }
-
-            return symbol.IsStatic;
         }
 
         return false;
