@@ -103,7 +103,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
                 gate = ExistingGate(typeSymbol, isStatic, model.Compilation);
                 if (gate is null)
                 {
-                    var (name, field) = NewGate(type, typeSymbol, isStatic, gates.Values, model);
+                    var (name, field) = LockGates.New(type, typeSymbol, isStatic, GateName, gates.Values.Contains, useLockType: true, model);
                     gate = name;
                     if (!newGates.TryGetValue(type, out var fields))
                     {
@@ -145,31 +145,10 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
 
         foreach (var pair in newGates)
         {
-            InsertGates(editor, pair.Key, pair.Value);
+            LockGates.Insert(editor, pair.Key, pair.Value);
         }
 
         return await CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>New gates go after the type's last field, in the order they were made, or first in the type.</summary>
-    private static void InsertGates(DocumentEditor editor, TypeDeclarationSyntax type, List<SyntaxNode> fields)
-    {
-        var lastField = type.Members.OfType<FieldDeclarationSyntax>().LastOrDefault();
-        if (lastField is not null)
-        {
-            editor.InsertAfter(lastField, fields);
-        }
-        else if (type.Members.Count > 0)
-        {
-            editor.InsertBefore(type.Members[0], fields);
-        }
-        else
-        {
-            foreach (var field in fields)
-            {
-                editor.AddMember(type, field);
-            }
-        }
     }
 
     private static LockStatementSyntax LockStatement(string gate, StatementSyntax statement) =>
@@ -283,17 +262,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
             return true;
         }
 
-        for (var symbol = model.GetEnclosingSymbol(node.SpanStart, cancellationToken); symbol is not null; symbol = symbol.ContainingSymbol)
-        {
-            if (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-            {
-                continue;
-            }
-
-            return symbol.IsStatic;
-        }
-
-        return false;
+        return LockGates.IsInStaticMember(node, model, cancellationToken);
     }
 
     /// <summary>The type's one private readonly lock object (of the needed static-ness, or a static one for instance code).</summary>
@@ -316,32 +285,5 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
 
         var statics = gates.Where(f => f.IsStatic).ToList();
         return !isStatic && matching.Count == 0 && statics.Count == 1 ? statics[0].Name : null;
-    }
-
-    private static (string Name, SyntaxNode Field) NewGate(TypeDeclarationSyntax type, INamedTypeSymbol typeSymbol, bool isStatic, IEnumerable<string> taken, SemanticModel model)
-    {
-        var name = Enumerable.Range(1, 100)
-            .Select(i => i == 1 ? GateName : GateName + i.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .First(n => !typeSymbol.MemberNames.Contains(n) && !taken.Contains(n) && type.Identifier.ValueText != n);
-
-        // C# 13 locks a Lock with Lock.EnterScope; a compiler that does not know C# 13 still locks it as an object.
-        var languageVersion = ((CSharpParseOptions)type.SyntaxTree.Options).LanguageVersion;
-        var useLockType = model.Compilation.GetTypeByMetadataName("System.Threading.Lock") is not null
-            && ((int)languageVersion >= 1300 || languageVersion == LanguageVersion.Latest.MapSpecifiedToEffectiveVersion());
-        TypeSyntax fieldType = useLockType
-            ? SyntaxFactory.ParseTypeName("System.Threading.Lock").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
-            : SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.ObjectKeyword));
-        ExpressionSyntax initializer = useLockType
-            ? SyntaxFactory.ImplicitObjectCreationExpression()
-            : SyntaxFactory.ObjectCreationExpression(SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.ObjectKeyword)), SyntaxFactory.ArgumentList(), null);
-        var modifiers = isStatic
-            ? SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PrivateKeyword), SyntaxFactory.Token(SyntaxKind.StaticKeyword), SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword))
-            : SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.PrivateKeyword), SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword));
-        var field = SyntaxFactory.FieldDeclaration(
-                SyntaxFactory.VariableDeclaration(fieldType)
-                    .AddVariables(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(initializer))))
-            .WithModifiers(modifiers)
-            .WithAdditionalAnnotations(Formatter.Annotation);
-        return (name, field);
     }
 }

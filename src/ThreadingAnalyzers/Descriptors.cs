@@ -39,6 +39,14 @@ internal static class Descriptors
         DiagnosticSeverity.Info,
         "A dedicated Thread costs about 1 MB of stack and a kernel thread, and many of them oversubscribe the cores. Finite CPU-bound work belongs on the thread pool, which sizes itself to the machine: Task.Run for one piece of work, Parallel.For for partitioned work.");
 
+    public static readonly DiagnosticDescriptor THR005 = Rule(
+        "THR005",
+        "Thread is created but never started",
+        "Thread '{0}' is created but never started, so its work never runs; call {0}.Start() or remove it",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A Thread does nothing until Start is called. A thread held in a local that the method never starts and never hands to other code is dead: the work it was made for silently never runs, and Join on it throws ThreadStateException. Start the thread, or remove it.");
+
     public static readonly DiagnosticDescriptor THR006 = Rule(
         "THR006",
         "Loop variable captured by a concurrently running delegate",
@@ -70,6 +78,14 @@ internal static class Descriptors
         Category.Reliability,
         DiagnosticSeverity.Warning,
         "Monitor.Exit that is not in a finally block is skipped when the code between Enter and Exit throws (or returns early), and the lock stays held: every other thread that takes it blocks forever. The lock statement releases the lock on every path; where Monitor is needed, call Enter immediately before a try block whose finally calls Exit, or use the Enter(obj, ref lockTaken) overload inside the try.");
+
+    public static readonly DiagnosticDescriptor THR010 = Rule(
+        "THR010",
+        "Lock on a publicly reachable or weak-identity object",
+        "Do not lock on '{0}': {1}; lock on a private readonly object instead",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A lock is only as private as the object it locks. 'this', a Type (typeof(...) or GetType()), a string and a public field can be locked by code outside the type, which can deadlock with it or stall it; a boxed value type is a new object on every lock, so the lock excludes nothing. Lock on a private readonly object that only this type can see.");
 
     public static readonly DiagnosticDescriptor THR011 = Rule(
         "THR011",

@@ -1,0 +1,25 @@
+// THR005: a Thread that is created but never started: the work it was made for silently never runs.
+Console.WriteLine("THR005 sample: a thread that is only created, and one that is also started.");
+
+Report.ExportLegacy();
+Report.ExportModern();
+
+static class Report
+{
+    // Hazard: the thread is created and configured but never started, so nothing is exported.
+    public static void ExportLegacy()
+    {
+        var exporter = new Thread(() => Console.WriteLine("legacy export: written")); // expect: THR005
+        exporter.IsBackground = true;
+        Console.WriteLine($"legacy export: thread state {exporter.ThreadState}");
+    }
+
+    // Fixed: started right after it is configured, then joined.
+    public static void ExportModern()
+    {
+        var exporter = new Thread(() => Console.WriteLine("modern export: written"));
+        exporter.IsBackground = true;
+        exporter.Start();
+        exporter.Join();
+    }
+}
