@@ -34,7 +34,10 @@ internal sealed class EnclosingFunction
 
     public bool IsAsync => Symbol is { IsAsync: true };
 
-    public static EnclosingFunction Of(IOperation site)
+    /// <param name="site">The operation.</param>
+    /// <param name="member">The member whose body holds <paramref name="site"/>, when the caller knows it (an analysis
+    /// context's ContainingSymbol); else the semantic model finds it.</param>
+    public static EnclosingFunction Of(IOperation site, ISymbol? member = null)
     {
         var inLock = false;
         var inCatchOrFinally = false;
@@ -59,10 +62,10 @@ internal sealed class EnclosingFunction
             }
         }
 
-        var member = site.SemanticModel?.GetEnclosingSymbol(site.Syntax.SpanStart) as IMethodSymbol;
+        var method = (member ?? site.SemanticModel?.GetEnclosingSymbol(site.Syntax.SpanStart)) as IMethodSymbol;
         return new EnclosingFunction(
             site,
-            member is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } ? member : null,
+            method is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } ? method : null,
             function: null,
             inLock,
             inCatchOrFinally);

@@ -43,7 +43,7 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         }
 
         // Half-typed code anywhere in the body gets no diagnostic until it compiles.
-        var function = EnclosingFunction.Of(invocation);
+        var function = EnclosingFunction.Of(invocation, context.ContainingSymbol);
         if (!function.IsAsync || invocation.Descendants().Any(static o => o is IInvalidOperation) || RunWindow.Root(invocation).Syntax.ContainsDiagnostics)
         {
             return;
