@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -88,8 +89,32 @@ internal sealed class EnclosingFunction
             return false;
         }
 
-        return _site.SemanticModel is { } model
-            && !model.LookupSymbols(_site.Syntax.SpanStart).Any(static symbol => symbol is ILocalSymbol local && (local.IsRef || local.Type.IsRefLikeType));
+        return !HasRefLocalInScope();
+    }
+
+    /// <summary>The locals of the blocks, loops, usings, catch clauses and switch sections between the site and the function.</summary>
+    private bool HasRefLocalInScope()
+    {
+        for (var current = _site.Parent; current is not null && current != Function; current = current.Parent)
+        {
+            var locals = current switch
+            {
+                IBlockOperation block => block.Locals,
+                IForLoopOperation forLoop => forLoop.Locals.AddRange(forLoop.ConditionLocals),
+                ILoopOperation loop => loop.Locals,
+                IUsingOperation @using => @using.Locals,
+                ICatchClauseOperation @catch => @catch.Locals,
+                ISwitchCaseOperation @case => @case.Locals,
+                ISwitchOperation @switch => @switch.Locals,
+                _ => ImmutableArray<ILocalSymbol>.Empty,
+            };
+            if (locals.Any(static local => local.IsRef || local.Type.IsRefLikeType))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInUnsafeContext(SyntaxNode node) =>
