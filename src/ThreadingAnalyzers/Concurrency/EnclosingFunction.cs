@@ -75,7 +75,8 @@ internal sealed class EnclosingFunction
     /// <summary>
     /// Whether <c>await</c> compiles at the site: an async function, not in a <c>lock</c> (CS1996), not in an unsafe context
     /// (CS4004), not in <c>catch</c>/<c>finally</c> before C# 6 (CS1985/CS1984), and no ref or ref struct local in scope
-    /// that could live across it (CS4007; such locals exist in async code from C# 13).
+    /// that could live across it (CS4007, CS9217; such locals exist in async code from C# 13, which the rule tests' Roslyn
+    /// 4.8 does not compile: PackageTests checks it with the SDK's compiler).
     /// </summary>
     public bool AwaitCompiles()
     {
