@@ -210,6 +210,56 @@ public sealed class PackageTests(PackedPackage package, ITestOutputHelper output
     }
 
     /// <summary>
+    /// THR011's fix leaves <c>Thread.Sleep</c> where a ref local or a ref struct local (a Span) would live across the new
+    /// await (CS9217, CS4007). Async code may hold such locals from C# 13, which the in-process tests' Roslyn 4.8 does
+    /// not compile: here dotnet format and the SDK's compiler check it, next to a sleep that is fixed.
+    /// </summary>
+    [Fact]
+    public void DotnetFormatLeavesThreadSleepWhereARefLocalWouldLiveAcrossTheAwait()
+    {
+        var project = package.CreateProject("FormatTHR011RefLocals", """
+            await PollAsync(CancellationToken.None);
+            await FillAsync();
+            await CountAsync(new int[1]);
+
+            static async Task PollAsync(CancellationToken token)
+            {
+                Thread.Sleep(10);
+                await Task.Yield();
+            }
+
+            static async Task FillAsync()
+            {
+                Span<int> buffer = stackalloc int[4];
+                Thread.Sleep(10); // expect: THR011
+                buffer[0] = 1;
+                await Task.Yield();
+            }
+
+            static async Task CountAsync(int[] counts)
+            {
+                ref int first = ref counts[0];
+                Thread.Sleep(10); // expect: THR011
+                first++;
+                await Task.Yield();
+            }
+
+            """);
+
+        var format = DotNetCli.Run(project, BuildTimeout, package.Environment, "format", "analyzers", "--diagnostics", "THR011", "--severity", "info");
+
+        Assert.True(format.ExitCode == 0, format.ToString());
+        var program = File.ReadAllText(Path.Combine(project, "Program.cs"));
+        Assert.Contains("    await Task.Delay(10, token);", program, StringComparison.Ordinal);
+        var build = Build(project);
+        Assert.True(build.ExitCode == 0, $"{program}{Environment.NewLine}{build}");
+        var lines = program.Split('\n');
+        Assert.Equal(
+            Enumerable.Range(1, lines.Length).Where(line => lines[line - 1].Contains("// expect: THR011", StringComparison.Ordinal)),
+            DotNetCli.Diagnostics(build.Output).Where(d => d.Id == "THR011").Select(d => d.Line).Order());
+    }
+
+    /// <summary>
     /// The package loads in a compiler older than the SDK's. RoslynCompilerType=Custom keeps the SDK from putting its
     /// own compiler tasks back in place of the toolset package's; the compiler's command line in the log proves which ran.
     /// </summary>

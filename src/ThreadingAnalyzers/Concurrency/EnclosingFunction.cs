@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -34,7 +35,10 @@ internal sealed class EnclosingFunction
 
     public bool IsAsync => Symbol is { IsAsync: true };
 
-    public static EnclosingFunction Of(IOperation site)
+    /// <param name="site">The operation.</param>
+    /// <param name="member">The member whose body holds <paramref name="site"/>, when the caller knows it (an analysis
+    /// context's ContainingSymbol); else the semantic model finds it.</param>
+    public static EnclosingFunction Of(IOperation site, ISymbol? member = null)
     {
         var inLock = false;
         var inCatchOrFinally = false;
@@ -59,10 +63,10 @@ internal sealed class EnclosingFunction
             }
         }
 
-        var member = site.SemanticModel?.GetEnclosingSymbol(site.Syntax.SpanStart) as IMethodSymbol;
+        var method = (member ?? site.SemanticModel?.GetEnclosingSymbol(site.Syntax.SpanStart)) as IMethodSymbol;
         return new EnclosingFunction(
             site,
-            member is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } ? member : null,
+            method is { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } ? method : null,
             function: null,
             inLock,
             inCatchOrFinally);
@@ -71,7 +75,8 @@ internal sealed class EnclosingFunction
     /// <summary>
     /// Whether <c>await</c> compiles at the site: an async function, not in a <c>lock</c> (CS1996), not in an unsafe context
     /// (CS4004), not in <c>catch</c>/<c>finally</c> before C# 6 (CS1985/CS1984), and no ref or ref struct local in scope
-    /// that could live across it (CS4007; such locals exist in async code from C# 13).
+    /// that could live across it (CS4007, CS9217; such locals exist in async code from C# 13, which the rule tests' Roslyn
+    /// 4.8 does not compile: PackageTests checks it with the SDK's compiler).
     /// </summary>
     public bool AwaitCompiles()
     {
@@ -85,8 +90,32 @@ internal sealed class EnclosingFunction
             return false;
         }
 
-        return _site.SemanticModel is { } model
-            && !model.LookupSymbols(_site.Syntax.SpanStart).Any(static symbol => symbol is ILocalSymbol local && (local.IsRef || local.Type.IsRefLikeType));
+        return !HasRefLocalInScope();
+    }
+
+    /// <summary>The locals of the blocks, loops, usings, catch clauses and switch sections between the site and the function.</summary>
+    private bool HasRefLocalInScope()
+    {
+        for (var current = _site.Parent; current is not null && current != Function; current = current.Parent)
+        {
+            var locals = current switch
+            {
+                IBlockOperation block => block.Locals,
+                IForLoopOperation forLoop => forLoop.Locals.AddRange(forLoop.ConditionLocals),
+                ILoopOperation loop => loop.Locals,
+                IUsingOperation @using => @using.Locals,
+                ICatchClauseOperation @catch => @catch.Locals,
+                ISwitchCaseOperation @case => @case.Locals,
+                ISwitchOperation @switch => @switch.Locals,
+                _ => ImmutableArray<ILocalSymbol>.Empty,
+            };
+            if (locals.Any(static local => local.IsRef || local.Type.IsRefLikeType))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInUnsafeContext(SyntaxNode node) =>

@@ -195,7 +195,7 @@ internal static class THR004ReplacementShapes
             return null;
         }
 
-        return new TaskRunShape(declaration, thread, startStatement, joinStatement, removed.ToImmutableArray(), body, startsWhereDeclared, CanAwait(join));
+        return new TaskRunShape(declaration, thread, startStatement, joinStatement, removed.ToImmutableArray(), body, startsWhereDeclared, EnclosingFunction.Of(join).AwaitCompiles());
     }
 
     public static ParallelForShape? TryParallelFor(IObjectCreationOperation creation, ThreadingTypes types)
@@ -523,28 +523,6 @@ internal static class THR004ReplacementShapes
         EntryPoints.Unwrap(creation.Arguments[0].Value) is IDelegateCreationOperation { Target: var target }
         && EntryPoints.Unwrap(target) is IMethodReferenceOperation reference
         && (reference.Instance is null or IInstanceReferenceOperation || IsStableArgument(reference.Instance, RunWindow.Root(creation)));
-
-    /// <summary>An await may stand where the join is: an async function, outside a lock.</summary>
-    private static bool CanAwait(IInvocationOperation join)
-    {
-        for (var current = join.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case ILockOperation:
-                    return false;
-                case IAnonymousFunctionOperation lambda:
-                    return lambda.Symbol.IsAsync;
-                case ILocalFunctionOperation localFunction:
-                    return localFunction.Symbol.IsAsync;
-                case IMethodBodyOperation or IConstructorBodyOperation:
-                    return join.SemanticModel?.GetEnclosingSymbol(join.Syntax.SpanStart) is IMethodSymbol { IsAsync: true } method
-                        && method.MethodKind != MethodKind.AnonymousFunction;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>The loop's variable when the loop is <c>for (int i = from; i &lt; to; i++)</c> and nothing else.</summary>
     private static ILocalSymbol? LoopIndex(IForLoopOperation loop, ForStatementSyntax syntax)

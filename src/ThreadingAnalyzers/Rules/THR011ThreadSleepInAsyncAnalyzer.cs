@@ -42,9 +42,10 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Half-typed code anywhere in the body gets no diagnostic until it compiles.
-        var function = EnclosingFunction.Of(invocation);
-        if (!function.IsAsync || invocation.Descendants().Any(static o => o is IInvalidOperation) || RunWindow.Root(invocation).Syntax.ContainsDiagnostics)
+        var function = EnclosingFunction.Of(invocation, context.ContainingSymbol);
+        if (!function.IsAsync
+            || invocation.Descendants().Any(static o => o is IInvalidOperation)
+            || RunWindow.Root(invocation).Syntax.ContainsDiagnostics) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }

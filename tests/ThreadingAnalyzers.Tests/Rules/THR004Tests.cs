@@ -654,6 +654,58 @@ public class THR004Tests
         """, TaskRun, Verify.Expect("THR004", 0).WithArguments("t", "Task.Run"), Verify.Expect("THR004", 1).WithArguments("t2", "Task.Run"));
 
     [Fact]
+    public Task FixWaitsInAnUnsafeBlockOfAnAsyncMethod()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task M(int[] data)
+                    {
+                        await Task.Yield();
+                        unsafe
+                        {
+                            var t = {|#0:new Thread(() => Sum(data))|};
+                            t.Start();
+                            t.Join();
+                        }
+                    }
+
+                    static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+                }
+                """,
+            FixedCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task M(int[] data)
+                    {
+                        await Task.Yield();
+                        unsafe
+                        {
+                            var task = Task.Run(() => Sum(data));
+                            task.Wait();
+                        }
+                    }
+
+                    static long Sum(int[] data) { long s = 0; foreach (var x in data) s += x; return s; }
+                }
+                """,
+            CodeActionEquivalenceKey = TaskRun,
+        };
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(
+            projectId, ((Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        test.ExpectedDiagnostics.Add(Verify.Expect("THR004").WithArguments("t", "Task.Run"));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public Task FixKeepsTheFullNameWhereTaskIsAnotherType() => Verify.Fix("""
         using System.Threading;
 
