@@ -44,6 +44,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeEntryPoint(OperationAnalysisContext context, ThreadingTypes types)
     {
         if (context.Operation.Syntax.ContainsDiagnostics
+            || !IsInLoop(context.Operation)
             || EntryPoints.TryGet(context.Operation, types) is not { } entry
             || RunWindow.Of(entry).RepeatingLoop is not { } repeatingLoop
             || (entry.Kind == EntryPointKind.Thread && !IsStartedIn(entry.Operation, repeatingLoop)))
@@ -63,6 +64,23 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR006, reference.Syntax.GetLocation(), variable.Name, entry.DisplayName));
             }
         }
+    }
+
+    /// <summary>Whether a loop of the same function holds the operation: most entry points are in none, and their windows are not asked for.</summary>
+    private static bool IsInLoop(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current.Kind)
+            {
+                case OperationKind.Loop:
+                    return true;
+                case OperationKind.AnonymousFunction or OperationKind.LocalFunction or OperationKind.MethodBody or OperationKind.ConstructorBody:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
