@@ -44,6 +44,12 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
             root = root.Parent;
         }
 
+        // Half-typed code (t.Sta, t.) is silent until it compiles: it is usually the Start being written.
+        if (root.Syntax.ContainsDiagnostics)
+        {
+            return;
+        }
+
         var owner = OwningFunction(declarator);
         foreach (var operation in root.Descendants())
         {
@@ -52,8 +58,9 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            // A reference from a lambda or local function captures the thread: whoever runs it may start it.
-            if (OwningFunction(reference) != owner)
+            // A reference from a lambda or local function captures the thread: whoever runs it may start it. A use that
+            // does not bind (t.Star()) may be the Start being typed.
+            if (OwningFunction(reference) != owner || reference.Parent is IInvalidOperation)
             {
                 return;
             }

@@ -103,6 +103,24 @@ public class THR005Tests
         }
         """);
 
+    [Theory]
+    [InlineData("t.Sta")]
+    [InlineData("t.")]
+    [InlineData("t.Star();")]
+    [InlineData("int started = ;")]
+    [InlineData("if (t.IsAlive")]
+    public Task NoDiagnosticWhileTheMethodIsBeingTyped(string typing) => Verify.NoDiagnosticInBrokenCode($$"""
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                var t = new Thread(() => { });
+                {{typing}}
+            }
+        }
+        """);
+
     [Fact]
     public Task FixStartsAfterTheDeclarationAndItsConfiguration() => Verify.Fix("""
         using System.Threading;
