@@ -139,7 +139,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     private static bool IsLocalThreadUnjoined(ILocalReferenceOperation startReceiver, ThreadingTypes types)
     {
         var local = startReceiver.Local;
-        var root = Root(startReceiver);
+        var root = RunWindow.Root(startReceiver);
         var declarator = root.Descendants().OfType<IVariableDeclaratorOperation>()
             .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
         if (declarator is null)
@@ -147,7 +147,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var declaringFunction = EnclosingFunction(declarator);
+        var declaringFunction = RunWindow.EnclosingFunction(declarator);
         var startPosition = startReceiver.Syntax.SpanStart;
 
         // Every assignment of the local, in source order; the declarator's initializer is the first one.
@@ -228,7 +228,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     private static Capture CaptureOf(IOperation reference, IOperation? declaringFunction)
     {
         var result = Capture.RunsHere;
-        for (var function = EnclosingFunction(reference); function is not null && function != declaringFunction; function = EnclosingFunction(function))
+        for (var function = RunWindow.EnclosingFunction(reference); function is not null && function != declaringFunction; function = RunWindow.EnclosingFunction(function))
         {
             if (IsProcessExitHandler(function) || IsUnusedLocalFunction(function))
             {
@@ -246,7 +246,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
 
     private static bool IsUnusedLocalFunction(IOperation function) =>
         function is ILocalFunctionOperation localFunction
-        && !Root(function).Descendants().Any(operation => operation switch
+        && !RunWindow.Root(function).Descendants().Any(operation => operation switch
         {
             IInvocationOperation call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol),
             IMethodReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol),
@@ -254,20 +254,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         });
 
     /// <summary>Half-typed code gets silence: the parser's recovery is no ground for a warning.</summary>
-    private static bool IsInCodeWithSyntaxErrors(IOperation operation) => Root(operation).Syntax.ContainsDiagnostics;
-
-    private static IOperation? EnclosingFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
+    private static bool IsInCodeWithSyntaxErrors(IOperation operation) => RunWindow.Root(operation).Syntax.ContainsDiagnostics;
 
     private static bool IsProcessExitHandler(IOperation function) =>
         function.Parent is IDelegateCreationOperation { Parent: IEventAssignmentOperation { Adds: true } assignment }
@@ -276,7 +263,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>A local function called in the method, or a lambda stored in a local delegate that the method invokes.</summary>
     private static bool IsInvokedInPlace(IOperation function)
     {
-        var root = Root(function);
+        var root = RunWindow.Root(function);
         switch (function)
         {
             case ILocalFunctionOperation localFunction:
@@ -293,16 +280,6 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             default:
                 return false;
         }
-    }
-
-    private static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is not null)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
     }
 
     /// <summary>Private fields are visible to nested types, whose code this type's analysis does not see.</summary>

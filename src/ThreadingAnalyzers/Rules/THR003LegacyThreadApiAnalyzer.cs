@@ -335,8 +335,8 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var function = EnclosingFunction(declarator);
-        if (function != EnclosingFunction(reference))
+        var function = RunWindow.EnclosingFunction(declarator);
+        if (function != RunWindow.EnclosingFunction(reference))
         {
             return false;
         }
@@ -368,19 +368,6 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.IsRef: true } } => true,
         _ => reference.Syntax.Parent is RefExpressionSyntax,
     };
-
-    private static IOperation? EnclosingFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>Whether the function body has an await or a yield after <paramref name="position"/>, not counting nested functions.</summary>
     private static bool MaySwitchThreadAfter(SyntaxNode function, int position) =>

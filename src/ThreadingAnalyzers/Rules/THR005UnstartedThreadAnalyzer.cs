@@ -50,7 +50,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var owner = OwningFunction(declarator);
+        var owner = RunWindow.EnclosingFunction(declarator);
         foreach (var operation in root.Descendants())
         {
             if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
@@ -60,7 +60,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
 
             // A reference from a lambda or local function captures the thread: whoever runs it may start it. A use that
             // does not bind (t.Star()) may be the Start being typed.
-            if (OwningFunction(reference) != owner || reference.Parent is IInvalidOperation)
+            if (RunWindow.EnclosingFunction(reference) != owner || reference.Parent is IInvalidOperation)
             {
                 return;
             }
@@ -87,19 +87,5 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         }
 
         return parent;
-    }
-
-    /// <summary>The lambda or local function whose body holds <paramref name="operation"/>; null for the member's own body.</summary>
-    private static IOperation? OwningFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return current;
-            }
-        }
-
-        return null;
     }
 }

@@ -168,7 +168,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
     {
         foreach (var operation in loop.Descendants())
         {
-            if (IsReferenceTo(operation, variable) && IsWritten(operation) && !InNestedFunction(operation, loop))
+            if (IsReferenceTo(operation, variable) && IsWritten(operation) && !(RunWindow.EnclosingFunction(operation) is { } function && loop.Syntax.Span.Contains(function.Syntax.Span)))
             {
                 return true;
             }
@@ -182,19 +182,6 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
         foreach (var operation in lambda.Body.Descendants())
         {
             if (IsReferenceTo(operation, variable) && IsWritten(operation))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool InNestedFunction(IOperation operation, IOperation loop)
-    {
-        for (var current = operation.Parent; current is not null && current != loop; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
                 return true;
             }
