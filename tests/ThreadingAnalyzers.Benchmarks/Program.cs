@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace ThreadingAnalyzers.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes]]</c>.
+/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes] | --list DIR [THR0xx,...]]</c>.
 /// Exit code 0 when every limit holds, 1 when one is exceeded, 2 on bad arguments.
 /// </summary>
 public static class Program
@@ -24,9 +24,15 @@ public static class Program
             return 0;
         }
 
+        if (args.Length >= 2 && args[0] == "--list")
+        {
+            var rules = args.Length > 2 ? args[2].Split(',', StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>();
+            return await FolderReport.RunAsync(Path.GetFullPath(args[1]), rules, Console.Out).ConfigureAwait(false);
+        }
+
         if (args.Any(arg => arg is not "--quick"))
         {
-            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes]]");
+            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes] | --list DIR [THR0xx,...]]");
             return 2;
         }
 
