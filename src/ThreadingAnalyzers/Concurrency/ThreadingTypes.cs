@@ -19,7 +19,8 @@ internal sealed class ThreadingTypes
 {
     private static readonly ConditionalWeakTable<Compilation, ThreadingTypes> Cache = new();
 
-    private readonly Slot[] _slots;
+    private readonly ConcurrentDictionary<string, INamedTypeSymbol?> _types = new(StringComparer.Ordinal);
+    private readonly Func<string, INamedTypeSymbol?> _lookUp;
     private readonly ConcurrentDictionary<string, bool> _referenced = new();
     private int _threadIsReferenced;
     private int _canStartConcurrentCode;
@@ -27,43 +28,39 @@ internal sealed class ThreadingTypes
     private ThreadingTypes(Compilation compilation)
     {
         Compilation = compilation;
-        _slots = new Slot[FirstCollectionSlot + UnsynchronizedCollectionNames.Length];
-        for (var index = 0; index < _slots.Length; index++)
-        {
-            _slots[index] = new Slot();
-        }
+        _lookUp = compilation.GetTypeByMetadataName;
     }
 
     public const string ThreadName = "System.Threading.Thread";
 
     public Compilation Compilation { get; }
-    public INamedTypeSymbol? Thread => Resolve(0, ThreadName);
-    public INamedTypeSymbol? ThreadStart => Resolve(1, "System.Threading.ThreadStart");
-    public INamedTypeSymbol? ParameterizedThreadStart => Resolve(2, "System.Threading.ParameterizedThreadStart");
-    public INamedTypeSymbol? Monitor => Resolve(3, "System.Threading.Monitor");
-    public INamedTypeSymbol? Interlocked => Resolve(4, "System.Threading.Interlocked");
-    public INamedTypeSymbol? Volatile => Resolve(5, "System.Threading.Volatile");
-    public INamedTypeSymbol? ThreadPool => Resolve(6, "System.Threading.ThreadPool");
-    public INamedTypeSymbol? Timer => Resolve(7, "System.Threading.Timer");
+    public INamedTypeSymbol? Thread => Resolve(ThreadName);
+    public INamedTypeSymbol? ThreadStart => Resolve("System.Threading.ThreadStart");
+    public INamedTypeSymbol? ParameterizedThreadStart => Resolve("System.Threading.ParameterizedThreadStart");
+    public INamedTypeSymbol? Monitor => Resolve("System.Threading.Monitor");
+    public INamedTypeSymbol? Interlocked => Resolve("System.Threading.Interlocked");
+    public INamedTypeSymbol? Volatile => Resolve("System.Threading.Volatile");
+    public INamedTypeSymbol? ThreadPool => Resolve("System.Threading.ThreadPool");
+    public INamedTypeSymbol? Timer => Resolve("System.Threading.Timer");
     /// <summary><c>System.Threading.Lock</c> (.NET 9 and later); null on older frameworks.</summary>
-    public INamedTypeSymbol? Lock => Resolve(8, "System.Threading.Lock");
-    public INamedTypeSymbol? Task => Resolve(9, "System.Threading.Tasks.Task");
-    public INamedTypeSymbol? TaskFactory => Resolve(10, "System.Threading.Tasks.TaskFactory");
+    public INamedTypeSymbol? Lock => Resolve("System.Threading.Lock");
+    public INamedTypeSymbol? Task => Resolve("System.Threading.Tasks.Task");
+    public INamedTypeSymbol? TaskFactory => Resolve("System.Threading.Tasks.TaskFactory");
     /// <summary><c>TaskFactory&lt;TResult&gt;</c> (<c>Task&lt;T&gt;.Factory</c>).</summary>
-    public INamedTypeSymbol? TaskFactoryOfT => Resolve(11, "System.Threading.Tasks.TaskFactory`1");
-    public INamedTypeSymbol? Parallel => Resolve(12, "System.Threading.Tasks.Parallel");
-    public INamedTypeSymbol? ParallelEnumerable => Resolve(13, "System.Linq.ParallelEnumerable");
-    public INamedTypeSymbol? AppDomain => Resolve(14, "System.AppDomain");
-    public INamedTypeSymbol? CancellationToken => Resolve(15, "System.Threading.CancellationToken");
-    public INamedTypeSymbol? Console => Resolve(16, "System.Console");
+    public INamedTypeSymbol? TaskFactoryOfT => Resolve("System.Threading.Tasks.TaskFactory`1");
+    public INamedTypeSymbol? Parallel => Resolve("System.Threading.Tasks.Parallel");
+    public INamedTypeSymbol? ParallelEnumerable => Resolve("System.Linq.ParallelEnumerable");
+    public INamedTypeSymbol? AppDomain => Resolve("System.AppDomain");
+    public INamedTypeSymbol? CancellationToken => Resolve("System.Threading.CancellationToken");
+    public INamedTypeSymbol? Console => Resolve("System.Console");
     /// <summary><c>BlockingCollection&lt;T&gt;</c>, the open generic definition.</summary>
-    public INamedTypeSymbol? BlockingCollection => Resolve(17, "System.Collections.Concurrent.BlockingCollection`1");
+    public INamedTypeSymbol? BlockingCollection => Resolve("System.Collections.Concurrent.BlockingCollection`1");
     /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
-    public INamedTypeSymbol? ListOfT => Resolve(18, "System.Collections.Generic.List`1");
-    public INamedTypeSymbol? Environment => Resolve(19, "System.Environment");
-    public INamedTypeSymbol? ImmutableInterlocked => Resolve(20, "System.Collections.Immutable.ImmutableInterlocked");
-    public INamedTypeSymbol? ThreadStaticAttribute => Resolve(21, "System.ThreadStaticAttribute");
-    public INamedTypeSymbol? GeneratedCodeAttribute => Resolve(22, "System.CodeDom.Compiler.GeneratedCodeAttribute");
+    public INamedTypeSymbol? ListOfT => Resolve("System.Collections.Generic.List`1");
+    public INamedTypeSymbol? Environment => Resolve("System.Environment");
+    public INamedTypeSymbol? ImmutableInterlocked => Resolve("System.Collections.Immutable.ImmutableInterlocked");
+    public INamedTypeSymbol? ThreadStaticAttribute => Resolve("System.ThreadStaticAttribute");
+    public INamedTypeSymbol? GeneratedCodeAttribute => Resolve("System.CodeDom.Compiler.GeneratedCodeAttribute");
 
     /// <summary>Whether <paramref name="symbol"/> carries an attribute of class <paramref name="attributeClass"/> (one of the types above).</summary>
     public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeClass)
@@ -84,9 +81,6 @@ internal sealed class ThreadingTypes
         return false;
     }
 
-    /// <summary>The slot of the first of <see cref="UnsynchronizedCollectionNames"/>; the others follow in order.</summary>
-    private const int FirstCollectionSlot = 23;
-
     private static readonly string[] UnsynchronizedCollectionNames =
     {
         "System.Collections.Generic.List`1", "System.Collections.Generic.Dictionary`2", "System.Collections.Generic.HashSet`1",
@@ -97,14 +91,13 @@ internal sealed class ThreadingTypes
 
     /// <summary>
     /// The simple names of <see cref="UnsynchronizedCollectionNames"/> ("List", "SortedList", ...), compared before any
-    /// symbol, each with the slots of the collections of that name (two are called SortedList); a collection's type is
-    /// resolved only once a reference of a type of its name is met.
+    /// symbol, each with the metadata names of the collections of that name (two are called SortedList); a
+    /// collection's type is resolved only once a reference of a type of its name is met.
     /// </summary>
     /// <remarks>Only read after it is built, so it is safe to share between threads.</remarks>
-    private static readonly Dictionary<string, int[]> UnsynchronizedCollectionSlots = UnsynchronizedCollectionNames
-        .Select((name, index) => (Simple: name.Substring(name.LastIndexOf('.') + 1).Split('`')[0], Slot: FirstCollectionSlot + index))
-        .GroupBy(pair => pair.Simple, StringComparer.Ordinal)
-        .ToDictionary(group => group.Key, group => group.Select(pair => pair.Slot).ToArray(), StringComparer.Ordinal);
+    private static readonly Dictionary<string, string[]> UnsynchronizedCollectionsBySimpleName = UnsynchronizedCollectionNames
+        .GroupBy(name => name.Substring(name.LastIndexOf('.') + 1).Split('`')[0], StringComparer.Ordinal)
+        .ToDictionary(group => group.Key, group => group.ToArray(), StringComparer.Ordinal);
 
     /// <summary>
     /// Whether <c>System.Threading.Thread</c> comes from a referenced assembly (a type of that name declared in the
@@ -174,15 +167,15 @@ internal sealed class ThreadingTypes
     public bool IsUnsynchronizedCollection(ITypeSymbol? type)
     {
         if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } named
-            || !UnsynchronizedCollectionSlots.TryGetValue(named.Name, out var slots))
+            || !UnsynchronizedCollectionsBySimpleName.TryGetValue(named.Name, out var metadataNames))
         {
             return false;
         }
 
         var definition = named.OriginalDefinition;
-        foreach (var slot in slots)
+        foreach (var metadataName in metadataNames)
         {
-            if (Resolve(slot, UnsynchronizedCollectionNames[slot - FirstCollectionSlot]) is { } collection
+            if (Resolve(metadataName) is { } collection
                 && SymbolEqualityComparer.Default.Equals(definition, collection))
             {
                 return true;
@@ -192,25 +185,11 @@ internal sealed class ThreadingTypes
         return false;
     }
 
-    private INamedTypeSymbol? Resolve(int index, string metadataName)
-    {
-        var slot = _slots[index];
-        if (!slot.IsResolved)
-        {
-            // Two threads may both resolve it: they get the same symbol.
-            slot.Type = Compilation.GetTypeByMetadataName(metadataName);
-            slot.IsResolved = true;
-        }
-
-        return slot.Type;
-    }
-
-    private sealed class Slot
-    {
-        public INamedTypeSymbol? Type;
-
-        public volatile bool IsResolved;
-    }
+    /// <summary>
+    /// The type of that metadata name, looked up once per compilation. Keyed by the name itself, so that a property
+    /// can only ever return the type it names; two threads may both look it up and get the same symbol.
+    /// </summary>
+    public INamedTypeSymbol? Resolve(string metadataName) => _types.GetOrAdd(metadataName, _lookUp);
 
     /// <summary>Whether <paramref name="type"/> is the framework's Thread; false when no reference declares one.</summary>
     public bool IsThread(ITypeSymbol? type) =>
