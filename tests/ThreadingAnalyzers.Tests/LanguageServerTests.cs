@@ -15,6 +15,7 @@ namespace ThreadingAnalyzers.Tests;
 /// Squiggles where users meet them: csharp-ls, a real C# language server from the repository's tool manifest, opens a
 /// throwaway project that installed the packed package, and the test speaks LSP to it as an editor would.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 [Collection(EndToEndCollection.Name)]
 public sealed class LanguageServerTests(PackedPackage package, ITestOutputHelper output)
 {

@@ -11,6 +11,7 @@ namespace ThreadingAnalyzers.Tests;
 /// sample sources mark with <c>// expect: THRxxx</c>: each marked line gets its diagnostic, no other line gets one.
 /// Its build writes to a temporary folder only, so it runs alongside the package tests.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SamplesTests(SamplesTests.SamplesBuild samples) : IClassFixture<SamplesTests.SamplesBuild>
 {
     private static readonly Regex Marker = new(@"//\s*expect:\s*(?<id>THR\d{3})\b", RegexOptions.CultureInvariant);
