@@ -15,6 +15,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 using ThreadingAnalyzers.Rules;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
