@@ -95,13 +95,24 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
 
-    private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
-        new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
+    public static readonly DiagnosticDescriptor THR023 = Rule(
+        "THR023",
+        "Threading analysis option entry not understood",
+        "'{0}' in {1} is ignored: {2}",
+        Category.Configuration,
+        DiagnosticSeverity.Info,
+        "The threading_analyzers.* options of .editorconfig or .globalconfig teach the analysis a code base's own thread pools, thread-safe types and lock methods by their documentation-comment ids. An entry that is malformed, or whose id names no method or type of the compilation and its references, is ignored, so the analysis silently works without it; this diagnostic names each such entry once per compilation so that a typo does not switch the option off unnoticed.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    private static DiagnosticDescriptor Rule(
+        string id, string title, string message, string category, DiagnosticSeverity severity, string description, params string[] customTags) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md", customTags: customTags);
 
     internal static class Category
     {
         public const string Reliability = nameof(Reliability);
         public const string Maintainability = nameof(Maintainability);
         public const string Performance = nameof(Performance);
+        public const string Configuration = nameof(Configuration);
     }
 }
