@@ -80,7 +80,7 @@ public sealed class THR012ParameterizedThreadStartCastCodeFix : CodeFixProvider
         private InvocationExpressionSyntax _start = null!;
         private ParameterSyntax _parameter = null!;
         private TypeSyntax _newType = null!;
-        private List<ExpressionSyntax> _casts = null!;
+        private List<(ExpressionSyntax Cast, ExpressionSyntax Operand)> _casts = null!;
 
         public static Plan? Of(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
@@ -142,9 +142,9 @@ public sealed class THR012ParameterizedThreadStartCastCodeFix : CodeFixProvider
             editor.ReplaceNode(_body, ParenthesizedLambdaExpression(call).WithTriviaFrom(_body));
             editor.ReplaceNode(_start.ArgumentList, ArgumentList().WithTriviaFrom(_start.ArgumentList));
             editor.ReplaceNode(_parameter.Type!, _newType);
-            foreach (var cast in _casts)
+            foreach (var (cast, operand) in _casts)
             {
-                editor.ReplaceNode(cast, IdentifierName(_parameter.Identifier.WithoutTrivia()).WithTriviaFrom(cast));
+                editor.ReplaceNode(cast, operand.WithoutTrivia().WithTriviaFrom(cast));
             }
         }
 
@@ -157,14 +157,15 @@ public sealed class THR012ParameterizedThreadStartCastCodeFix : CodeFixProvider
 
         /// <summary>
         /// The one type that every use of the parameter casts it to (<c>(Job)state</c>, <c>state as Job</c>), as written, with
-        /// the expressions to replace by the parameter (a cast's enclosing parentheses included); null when a use is no cast.
+        /// the expressions to replace (a cast's enclosing parentheses included) by the parameter (with its <c>!</c>, if any); null
+        /// when a use is no cast.
         /// </summary>
-        private static (ITypeSymbol? Type, TypeSyntax? Syntax, List<ExpressionSyntax>? Casts) Casts(
+        private static (ITypeSymbol? Type, TypeSyntax? Syntax, List<(ExpressionSyntax Cast, ExpressionSyntax Operand)>? Casts) Casts(
             MethodDeclarationSyntax declaration, IParameterSymbol parameter, SemanticModel model, CancellationToken cancellationToken)
         {
             ITypeSymbol? type = null;
             TypeSyntax? typeSyntax = null;
-            var casts = new List<ExpressionSyntax>();
+            var casts = new List<(ExpressionSyntax Cast, ExpressionSyntax Operand)>();
             foreach (var name in declaration.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
                 if (name.Identifier.ValueText != parameter.Name
@@ -173,14 +174,16 @@ public sealed class THR012ParameterizedThreadStartCastCodeFix : CodeFixProvider
                     continue;
                 }
 
+                // (Job)state! keeps its `!`: the parameter becomes Job? where it was object?.
+                ExpressionSyntax operand = name.Parent is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed : name;
                 ExpressionSyntax cast;
                 TypeSyntax written;
-                switch (name.Parent)
+                switch (operand.Parent)
                 {
-                    case CastExpressionSyntax castExpression when castExpression.Expression == name:
+                    case CastExpressionSyntax castExpression when castExpression.Expression == operand:
                         (cast, written) = (castExpression, castExpression.Type);
                         break;
-                    case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression, Right: TypeSyntax asType } asExpression when asExpression.Left == name:
+                    case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression, Right: TypeSyntax asType } asExpression when asExpression.Left == operand:
                         (cast, written) = (asExpression, asType);
                         break;
                     default:
@@ -194,7 +197,7 @@ public sealed class THR012ParameterizedThreadStartCastCodeFix : CodeFixProvider
                 }
 
                 (type, typeSyntax) = (castType, typeSyntax ?? written);
-                casts.Add(cast.Parent is ParenthesizedExpressionSyntax parentheses ? parentheses : cast);
+                casts.Add((cast.Parent is ParenthesizedExpressionSyntax parentheses ? parentheses : cast, operand));
             }
 
             return casts.Count == 0 ? default : (type, typeSyntax, casts);
@@ -231,7 +234,7 @@ public sealed class THR012ParameterizedThreadStartCastCodeFix : CodeFixProvider
         private static bool IsWritten(IdentifierNameSyntax use) =>
             use.Parent is RefExpressionSyntax
                 or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }
-                or PostfixUnaryExpressionSyntax
+                or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression }
             || (use.Parent is ArgumentSyntax argument && !argument.RefKindKeyword.IsKind(SyntaxKind.None))
             || use.Ancestors().OfType<AssignmentExpressionSyntax>().Any(assignment => assignment.Left.Span.Contains(use.Span));
     }

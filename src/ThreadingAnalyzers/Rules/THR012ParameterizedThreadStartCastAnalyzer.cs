@@ -50,7 +50,8 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
         {
             IMethodReferenceOperation { Method: { Parameters.Length: 1 } method } =>
                 (Reach.For(context.Compilation).BodyOf(method.OriginalDefinition, creation), method.OriginalDefinition.Parameters[0], $"'{method.Name}'"),
-            IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda => (lambda, lambda.Symbol.Parameters[0], "(a lambda)"),
+            // A static lambda is written not to capture (no closure per thread): the argument is passed on purpose.
+            IAnonymousFunctionOperation { Symbol: { Parameters.Length: 1, IsStatic: false } } lambda => (lambda, lambda.Symbol.Parameters[0], "(a lambda)"),
             _ => (null, null, ""),
         };
         if (body is null || parameter is null)

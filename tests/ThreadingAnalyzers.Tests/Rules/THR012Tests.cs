@@ -56,6 +56,7 @@ public class THR012Tests
     [InlineData("void Work(object state) { ((Job)state).Run(); }", "var t = new Thread(Work); Action start = () => t.Start(job); start();")]
     [InlineData("void Work() { }", "var t = new Thread(Work); t.Start();")]
     [InlineData("", "var t = new Thread(() => job.Run()); t.Start();")]
+    [InlineData("", "var t = new Thread(static state => ((Job)state).Run()); t.Start(job);")]
     [InlineData("", "ParameterizedThreadStart body = s => ((Job)s).Run(); var t = new Thread(body); t.Start(job);")]
     public Task Silent(string members, string body) => Verify.Diagnostic(InClass(members, body));
 
