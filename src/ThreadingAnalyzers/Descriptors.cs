@@ -95,6 +95,22 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
 
+    public static readonly DiagnosticDescriptor THR012 = Rule(
+        "THR012",
+        "ParameterizedThreadStart with an object cast",
+        "The thread body {0} casts its object argument to {1}, so the compiler cannot check what Start passes and a wrong argument fails at run time on the new thread; start a lambda that passes the typed argument instead: new Thread(() => Work(job)).Start()",
+        Category.Maintainability,
+        DiagnosticSeverity.Info,
+        "A ParameterizedThreadStart receives its argument as object: Thread.Start(object) accepts anything, and the body casts it back to the type it needs. A wrong argument is not a compile error but an InvalidCastException (or a null from 'as') on the new thread, where nobody catches it. A lambda that calls the body with a typed argument, new Thread(() => Work(job)), lets the compiler check the argument, and Start() takes none.");
+
+    public static readonly DiagnosticDescriptor THR019 = Rule(
+        "THR019",
+        "System.Threading.Timer is not kept alive",
+        "This System.Threading.Timer is {0}; once the method is done nothing references it, and the GC collects it and stops its callback at a moment that depends on memory pressure. Keep it in a field and dispose it where the type disposes.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A System.Threading.Timer is not rooted by the timer queue: the queue holds its callback, not the Timer object. A timer whose only reference is a local that goes out of scope, or a value that is discarded, is collected by the next garbage collection that finds it unreachable (in a Release build even while the method that made it still runs), its finalizer stops it and the callback silently stops firing. Keep the timer in a field (or anything that outlives the work), and dispose it when the work is over.");
+
     public static readonly DiagnosticDescriptor THR023 = Rule(
         "THR023",
         "Threading analysis option entry not understood",
