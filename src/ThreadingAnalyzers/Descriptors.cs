@@ -85,7 +85,7 @@ internal static class Descriptors
         "Do not lock on '{0}': {1}; lock on a private readonly object instead",
         Category.Reliability,
         DiagnosticSeverity.Warning,
-        "A lock is only as private as the object it locks. 'this', a Type (typeof(...) or GetType()), a string and a public field can be locked by code outside the type, which can deadlock with it or stall it; a boxed value type is a new object on every lock, so the lock excludes nothing. Lock on a private readonly object that only this type can see.");
+        "A lock is only as private as the object it locks. 'this' of a public type and a public field or property of a public type can be locked by code outside the assembly; a Type (typeof(...) or GetType()), a string, a Thread, a reflection object, a MarshalByRefObject, the runtime's preallocated exceptions and arrays of primitive types have weak identity and can be locked by unrelated code. Either can deadlock with this code or stall it. A boxed value type or a new object is a different object on every lock, so the lock excludes nothing. The same holds for Monitor.Enter and Monitor.TryEnter. Lock on a private readonly object that only this type can see.");
 
     public static readonly DiagnosticDescriptor THR011 = Rule(
         "THR011",
@@ -94,6 +94,14 @@ internal static class Descriptors
         Category.Performance,
         DiagnosticSeverity.Warning,
         "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
+
+    public static readonly DiagnosticDescriptor THR018 = Rule(
+        "THR018",
+        "Lock on a field that is not readonly",
+        "'{0}' is locked but is not readonly: {1}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A lock excludes only the threads that lock the same object. When the locked field is assigned a new object while a thread holds the lock on the old one, the next thread locks the new object and enters at once: both run the protected code together, and one of them may still use the old object. A field that is locked should be readonly, assigned once where the object is constructed.");
 
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");

@@ -165,6 +165,28 @@ public class THR010Tests
         """);
 
     [Fact]
+    public Task PublicMembersAreFlaggedInTheTypesThatDeclareOrInheritThem() => Verify.Diagnostic("""
+        public class Account
+        {
+            public object Sync = new object();
+            public object SyncRoot { get; } = new object();
+        }
+
+        public class Savings : Account
+        {
+            void M() { lock ({|#0:Sync|}) { } System.Threading.Monitor.Enter({|#1:SyncRoot|}); }
+        }
+
+        public class Bank
+        {
+            // The account publishes its lock; locking it here is taking part in that protocol.
+            void M(Account account) { lock (account.Sync) { } lock (account.SyncRoot) { } }
+        }
+        """,
+        Verify.Expect("THR010", 0).WithArguments("Sync", PublicFieldReason),
+        Verify.Expect("THR010", 1).WithArguments("SyncRoot", PublicPropertyReason));
+
+    [Fact]
     public Task SilentOnLookAlikeTypesOfTheUser() => Verify.Diagnostic("""
         namespace App
         {
