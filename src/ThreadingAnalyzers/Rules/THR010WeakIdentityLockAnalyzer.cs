@@ -83,14 +83,14 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, IOperation locked, ExpressionSyntax expression)
     {
-        if (Reason(locked, context.Compilation.Assembly, context.ContainingSymbol) is { } reason)
+        if (Reason(locked, context.Compilation.Assembly) is { } reason)
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR010, expression.GetLocation(), expression.ToString(), reason));
         }
     }
 
     /// <summary>Why locking <paramref name="value"/> is unsafe; null when it is fine or cannot be told.</summary>
-    private static string? Reason(IOperation value, IAssemblySymbol assembly, ISymbol lockingMember)
+    private static string? Reason(IOperation value, IAssemblySymbol assembly)
     {
         if (IsBoxing(value))
         {
@@ -115,9 +115,9 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
 
         return WeakIdentityReason(type) ?? value switch
         {
-            IFieldReferenceOperation { Field: { } field } when IsReachableFromOutside(field, assembly) && IsOwnMember(field, lockingMember) => PublicFieldReason,
-            IPropertyReferenceOperation { Property: { GetMethod: { } getter } property } when IsReachableFromOutside(property, assembly)
-                && getter.DeclaredAccessibility == Accessibility.Public && IsOwnMember(property, lockingMember) => PublicPropertyReason,
+            IFieldReferenceOperation { Field: { } field } reference when IsReachableFromOutside(field, assembly) && IsOwnMember(reference) => PublicFieldReason,
+            IPropertyReferenceOperation { Property: { GetMethod: { } getter } property } reference when IsReachableFromOutside(property, assembly)
+                && getter.DeclaredAccessibility == Accessibility.Public && IsOwnMember(reference) => PublicPropertyReason,
             _ => null,
         };
     }
@@ -193,27 +193,12 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
         && IsPublic(member.ContainingType);
 
     /// <summary>
-    /// Whether the lock is in the type that declares <paramref name="member"/> (or derives from it, or is nested in
-    /// either): there the author exposes a lock object and can make it private. Another type that locks it
-    /// (<c>lock (player.Inventory)</c>) takes part in the protocol the declaring type published, like a caller that locks
-    /// <c>ICollection.SyncRoot</c>.
+    /// Whether the object locks its own member (<c>this</c>'s, or a static one): there the author publishes a lock object
+    /// and can make it private. Code that locks another object's member (<c>lock (player.Inventory)</c>) takes part in
+    /// the protocol that object published, like a caller that locks <c>ICollection.SyncRoot</c>.
     /// </summary>
-    private static bool IsOwnMember(ISymbol member, ISymbol lockingMember)
-    {
-        var declaring = member.ContainingType.OriginalDefinition;
-        for (var type = lockingMember as INamedTypeSymbol ?? lockingMember.ContainingType; type is not null; type = type.ContainingType)
-        {
-            for (var current = type.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, declaring))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool IsOwnMember(IMemberReferenceOperation reference) =>
+        reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     /// <summary>Public and nested only in public types: a public type nested in an internal one is not public.</summary>
     private static bool IsPublic(ITypeSymbol? type)

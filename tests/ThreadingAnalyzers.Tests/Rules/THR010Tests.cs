@@ -71,9 +71,7 @@ public class THR010Tests
     [InlineData("lock ({|#0:(object)_count|}) { _count++; }", "(object)_count", BoxReason)]
     [InlineData("lock ({|#0:(IComparable)_count|}) { }", "(IComparable)_count", BoxReason)]
     [InlineData("lock ({|#0:Sync|}) { }", "Sync", PublicFieldReason)]
-    [InlineData("lock ({|#0:other.Sync|}) { }", "other.Sync", PublicFieldReason)]
     [InlineData("lock ({|#0:SyncRoot|}) { }", "SyncRoot", PublicPropertyReason)]
-    [InlineData("lock ({|#0:other.SyncRoot|}) { }", "other.SyncRoot", PublicPropertyReason)]
     [InlineData("Action a = () => { lock ({|#0:this|}) { } };", "this", ThisReason)]
     [InlineData("lock ({|#0:new object()|}) { }", "new object()", NewReason)]
     [InlineData("lock ({|#0:new C()|}) { }", "new C()", NewReason)]
@@ -105,6 +103,8 @@ public class THR010Tests
     [InlineData("lock (other) { }")]
     [InlineData("lock (other._private) { }")]
     [InlineData("lock (Guard) { }")]
+    [InlineData("lock (other.Sync) { }")]
+    [InlineData("lock (other.SyncRoot) { }")]
     [InlineData("lock (Shared) { }")]
     [InlineData("lock (Assembly) { }")]
     [InlineData("lock (HiddenGetter) { }")]
@@ -165,7 +165,7 @@ public class THR010Tests
         """);
 
     [Fact]
-    public Task PublicMembersAreFlaggedInTheTypesThatDeclareOrInheritThem() => Verify.Diagnostic("""
+    public Task PublicMembersAreFlaggedWhereTheObjectLocksItsOwn() => Verify.Diagnostic("""
         public class Account
         {
             public object Sync = new object();
@@ -182,9 +182,15 @@ public class THR010Tests
             // The account publishes its lock; locking it here is taking part in that protocol.
             void M(Account account) { lock (account.Sync) { } lock (account.SyncRoot) { } }
         }
+
+        public class Branch : Account
+        {
+            void M(Account account) { lock (account.Sync) { } lock ({|#2:base.SyncRoot|}) { } }
+        }
         """,
         Verify.Expect("THR010", 0).WithArguments("Sync", PublicFieldReason),
-        Verify.Expect("THR010", 1).WithArguments("SyncRoot", PublicPropertyReason));
+        Verify.Expect("THR010", 1).WithArguments("SyncRoot", PublicPropertyReason),
+        Verify.Expect("THR010", 2).WithArguments("base.SyncRoot", PublicPropertyReason));
 
     [Fact]
     public Task SilentOnLookAlikeTypesOfTheUser() => Verify.Diagnostic("""
