@@ -60,7 +60,14 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, IOperation locked, ExpressionSyntax expression, ConcurrentDictionary<IFieldSymbol, FieldWrite?> writes)
     {
-        if (THR010WeakIdentityLockAnalyzer.WithoutImplicitConversions(locked) is not IFieldReferenceOperation { Field: var field }
+        locked = THR010WeakIdentityLockAnalyzer.WithoutImplicitConversions(locked);
+        if (locked is ICoalesceAssignmentOperation { Target: IFieldReferenceOperation created })
+        {
+            // lock (_sync ??= new object()): two threads that both see null lock two new objects.
+            locked = created;
+        }
+
+        if (locked is not IFieldReferenceOperation { Field: var field }
             || RunWindow.Root(locked).Syntax.ContainsDiagnostics // half-typed code in the body: wait until it parses
             || field.IsReadOnly
             || field.IsConst

@@ -104,6 +104,13 @@ public class THR018Tests
             void Swap() => {|#5:Interlocked.Exchange(ref _exchanged, new object())|};
 
             object Lazy() => {|#3:_lazy ??= new object()|};
+
+            private object _inline;
+
+            void Inline()
+            {
+                lock ({|#12:_inline ??= new object()|}) { }
+            }
         }
         """, Key,
         Verify.Expect("THR018", 0).WithLocation(1).WithArguments("_gate", AssignedIn("Reset")),
@@ -111,7 +118,8 @@ public class THR018Tests
         Verify.Expect("THR018", 4).WithLocation(5).WithArguments("_exchanged", AssignedIn("Swap")),
         Verify.Expect("THR018", 6).WithLocation(7).WithArguments("_inLambda", AssignedIn("a lambda in the constructor of Session")),
         Verify.Expect("THR018", 8).WithLocation(9).WithArguments("_other", AssignedIn("the constructor of Session")),
-        Verify.Expect("THR018", 10).WithLocation(11).WithArguments("s_shared", AssignedIn("the constructor of Session")));
+        Verify.Expect("THR018", 10).WithLocation(11).WithArguments("s_shared", AssignedIn("the constructor of Session")),
+        Verify.Expect("THR018", 12).WithLocation(12).WithArguments("_inline", AssignedIn("Inline")));
 
     [Fact]
     public Task AssignmentsInNestedTypesAndOtherPartsCount() => Verify.NoFix("""
