@@ -85,7 +85,7 @@ internal static class Descriptors
         "Do not lock on '{0}': {1}; lock on a private readonly object instead",
         Category.Reliability,
         DiagnosticSeverity.Warning,
-        "A lock is only as private as the object it locks. 'this', a Type (typeof(...) or GetType()), a string and a public field can be locked by code outside the type, which can deadlock with it or stall it; a boxed value type is a new object on every lock, so the lock excludes nothing. Lock on a private readonly object that only this type can see.");
+        "A lock is only as private as the object it locks. 'this' of a public type and a public field or property of a public type can be locked by code outside the assembly; a Type (typeof(...) or GetType()), a string, a Thread, a reflection object, a MarshalByRefObject, the runtime's preallocated exceptions and arrays of primitive types have weak identity and can be locked by unrelated code. Either can deadlock with this code or stall it. A boxed value type or a new object is a different object on every lock, so the lock excludes nothing. The same holds for Monitor.Enter and Monitor.TryEnter. Lock on a private readonly object that only this type can see.");
 
     public static readonly DiagnosticDescriptor THR011 = Rule(
         "THR011",
@@ -102,6 +102,14 @@ internal static class Descriptors
         Category.Maintainability,
         DiagnosticSeverity.Info,
         "A ParameterizedThreadStart receives its argument as object: Thread.Start(object) accepts anything, and the body casts it back to the type it needs. A wrong argument is not a compile error but an InvalidCastException (or a null from 'as') on the new thread, where nobody catches it. A lambda that calls the body with a typed argument, new Thread(() => Work(job)), lets the compiler check the argument, and Start() takes none.");
+
+    public static readonly DiagnosticDescriptor THR018 = Rule(
+        "THR018",
+        "Lock on a field that is not readonly",
+        "'{0}' is locked but is not readonly: {1}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A lock excludes only the threads that lock the same object. When the locked field is assigned a new object while a thread holds the lock on the old one, the next thread locks the new object and enters at once: both run the protected code together, and one of them may still use the old object. A field that is locked should be readonly, assigned once where the object is constructed.");
 
     public static readonly DiagnosticDescriptor THR019 = Rule(
         "THR019",
