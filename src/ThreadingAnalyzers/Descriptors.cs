@@ -73,11 +73,11 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor THR009 = Rule(
         "THR009",
-        "Monitor.Enter without try/finally Exit",
-        "Monitor.Enter({0}) is not followed by a try/finally that calls Monitor.Exit({0}); an exception before the Exit leaves the lock held forever. Use a lock statement.",
+        "Lock acquired without a try/finally release",
+        "{0} is not followed by a try whose finally calls {1}: an exception before {1} leaves the lock held, and every thread that takes it next waits forever; {2}",
         Category.Reliability,
         DiagnosticSeverity.Warning,
-        "Monitor.Exit that is not in a finally block is skipped when the code between Enter and Exit throws (or returns early), and the lock stays held: every other thread that takes it blocks forever. The lock statement releases the lock on every path; where Monitor is needed, call Enter immediately before a try block whose finally calls Exit, or use the Enter(obj, ref lockTaken) overload inside the try.");
+        "A release (Monitor.Exit, SpinLock.Exit, ReaderWriterLockSlim.Exit*Lock, ReaderWriterLock.Release*Lock, Mutex.ReleaseMutex, Semaphore(Slim).Release) that is not in a finally block is skipped when the code between the acquisition and the release throws (or returns early), and the lock stays held: every other thread that takes it blocks forever, or a semaphore loses a slot for good. The lock statement releases a Monitor on every path; for the other primitives, call the acquisition immediately before a try block whose finally releases it, or acquire inside the try and release in the finally when the acquisition succeeded.");
 
     public static readonly DiagnosticDescriptor THR010 = Rule(
         "THR010",
