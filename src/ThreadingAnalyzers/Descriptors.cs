@@ -95,6 +95,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
 
+    public static readonly DiagnosticDescriptor THR020 = Rule(
+        "THR020",
+        "Synchronous lock held across await",
+        "{0} is still held at '{1}' (line {2}): {3}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "The code after an await can resume on another thread. Monitor, Mutex, SpinLock and ReaderWriterLockSlim belong to the thread that took them: released from another thread they throw (SynchronizationLockException, ApplicationException) and the lock stays held, so every later taker waits forever; other threads wait (or spin) for the whole await. SemaphoreSlim.Wait() is not thread-affine, but it blocks a thread while it waits, in code written not to: await WaitAsync() waits without one. An async lock is SemaphoreSlim with await WaitAsync() and Release() in a finally.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 
