@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -155,7 +156,10 @@ internal static class LockRegions
         _ => false,
     };
 
-    /// <summary>From <paramref name="index"/> on, only guards that leave (<c>if (!taken) return;</c>) come before a try whose finally releases the lock.</summary>
+    /// <summary>
+/// From <paramref name="index"/> on, only guards that leave (<c>if (!taken) return;</c>) and declarations that cannot
+/// throw come before a try whose finally releases the lock.
+/// </summary>
     private static bool IsFollowedByReleasingTry(ImmutableArray<IOperation> statements, int index, LockCall acquire)
     {
         for (; index < statements.Length; index++)
@@ -165,6 +169,7 @@ internal static class LockRegions
                 case ITryOperation { Finally: { } @finally }:
                     return LockPrimitives.ReleasesIn(@finally, acquire);
                 case IConditionalOperation { WhenFalse: null } guard when IsJumpOnly(guard.WhenTrue):
+                case IVariableDeclarationGroupOperation declarations when CannotThrow(declarations):
                     continue;
                 default:
                     return false;
@@ -172,6 +177,31 @@ internal static class LockRegions
         }
 
         return false;
+    }
+
+    /// <summary><c>new Dictionary&lt;int, string&gt;()</c>: a library type's constructor without arguments does not throw.</summary>
+    private static bool IsEmptyLibraryObject(IOperation value) =>
+        value is IObjectCreationOperation { Arguments.Length: 0, Initializer: null, Type: { } type }
+        && !type.Locations.Any(static location => location.IsInSource);
+
+    /// <summary>Locals declared before the try for its finally or the code after it: <c>bool removed = false; Type found;</c>.</summary>
+    private static bool CannotThrow(IVariableDeclarationGroupOperation group)
+    {
+        foreach (var declaration in group.Declarations)
+        {
+            foreach (var declarator in declaration.Declarators)
+            {
+                var value = EntryPoints.Unwrap(declarator.Initializer?.Value ?? declaration.Initializer?.Value);
+                if (value is not (null or ILiteralOperation or IDefaultValueOperation or ILocalReferenceOperation or IParameterReferenceOperation)
+                    && value.ConstantValue.HasValue is false
+                    && !IsEmptyLibraryObject(value))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static bool IsNegated(IOperation? condition, IOperation operation) =>
