@@ -73,11 +73,11 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor THR009 = Rule(
         "THR009",
-        "Monitor.Enter without try/finally Exit",
-        "Monitor.Enter({0}) is not followed by a try/finally that calls Monitor.Exit({0}); an exception before the Exit leaves the lock held forever. Use a lock statement.",
+        "Lock acquired without a try/finally release",
+        "{0} is not followed by a try whose finally calls {1}: an exception before {1} leaves the lock held, and every thread that takes it next waits forever; {2}",
         Category.Reliability,
         DiagnosticSeverity.Warning,
-        "Monitor.Exit that is not in a finally block is skipped when the code between Enter and Exit throws (or returns early), and the lock stays held: every other thread that takes it blocks forever. The lock statement releases the lock on every path; where Monitor is needed, call Enter immediately before a try block whose finally calls Exit, or use the Enter(obj, ref lockTaken) overload inside the try.");
+        "A release (Monitor.Exit, SpinLock.Exit, ReaderWriterLockSlim.Exit*Lock, ReaderWriterLock.Release*Lock, Mutex.ReleaseMutex, Semaphore(Slim).Release) that is not in a finally block is skipped when the code between the acquisition and the release throws (or returns early), and the lock stays held: every other thread that takes it blocks forever, or a semaphore loses a slot for good. The lock statement releases a Monitor on every path; for the other primitives, call the acquisition immediately before a try block whose finally releases it, or acquire inside the try and release in the finally when the acquisition succeeded.");
 
     public static readonly DiagnosticDescriptor THR010 = Rule(
         "THR010",
@@ -118,6 +118,14 @@ internal static class Descriptors
         Category.Reliability,
         DiagnosticSeverity.Warning,
         "A System.Threading.Timer is not rooted by the timer queue: the queue holds its callback, not the Timer object. A timer whose only reference is a local that goes out of scope, or a value that is discarded, is collected by the next garbage collection that finds it unreachable (in a Release build even while the method that made it still runs), its finalizer stops it and the callback silently stops firing. Keep the timer in a field (or anything that outlives the work), and dispose it when the work is over.");
+
+    public static readonly DiagnosticDescriptor THR020 = Rule(
+        "THR020",
+        "Synchronous lock held across await",
+        "{0} is still held at '{1}' (line {2}): {3}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "The code after an await can resume on another thread. Monitor, Mutex, SpinLock and ReaderWriterLockSlim belong to the thread that took them: released from another thread they throw (SynchronizationLockException, ApplicationException) and the lock stays held, so every later taker waits forever; other threads wait (or spin) for the whole await. SemaphoreSlim.Wait() is not thread-affine, but it blocks a thread while it waits, in code written not to: await WaitAsync() waits without one. An async lock is SemaphoreSlim with await WaitAsync() and Release() in a finally.");
 
     public static readonly DiagnosticDescriptor THR023 = Rule(
         "THR023",
