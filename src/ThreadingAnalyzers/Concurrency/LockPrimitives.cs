@@ -15,6 +15,9 @@ internal enum LockPrimitive
     Mutex,
     Semaphore,
     SemaphoreSlim,
+
+    /// <summary>An acquire/release pair of the code base's own, named in <c>threading_analyzers.lock_methods</c>.</summary>
+    Configured,
 }
 
 /// <summary>Which side of a reader-writer lock a call takes or leaves; <see cref="Exclusive"/> for the other primitives.</summary>
@@ -32,8 +35,9 @@ internal enum LockMode
 /// <summary>One call that takes or leaves a BCL lock primitive.</summary>
 internal sealed class LockCall
 {
-    public LockCall(IInvocationOperation invocation, LockPrimitive primitive, LockMode mode, bool isAcquire, bool isConditional, IOperation? target)
+    public LockCall(IInvocationOperation invocation, LockPrimitive primitive, LockMode mode, bool isAcquire, bool isConditional, IOperation? target, int configuredPair = -1)
     {
+        ConfiguredPair = configuredPair;
         Invocation = invocation;
         Primitive = primitive;
         Mode = mode;
@@ -44,6 +48,9 @@ internal sealed class LockCall
     }
 
     public IInvocationOperation Invocation { get; }
+
+    /// <summary>For <see cref="LockPrimitive.Configured"/>, which configured pair the call belongs to; -1 otherwise.</summary>
+    public int ConfiguredPair { get; }
 
     public LockPrimitive Primitive { get; }
 
@@ -67,7 +74,7 @@ internal sealed class LockCall
 
     /// <summary>Whether this call releases what <paramref name="acquire"/> took.</summary>
     public bool Releases(LockCall acquire) =>
-        !IsAcquire && acquire.IsAcquire && Primitive == acquire.Primitive
+        !IsAcquire && acquire.IsAcquire && Primitive == acquire.Primitive && ConfiguredPair == acquire.ConfiguredPair
         && (Mode == acquire.Mode || Mode == LockMode.Any)
         && Key is { } key && key.Equals(acquire.Key);
 
@@ -83,7 +90,9 @@ internal sealed class LockCall
 /// </summary>
 internal static class LockPrimitives
 {
-    public static LockCall? Recognize(IInvocationOperation invocation)
+    public static LockCall? Recognize(IInvocationOperation invocation) => Framework(invocation) ?? Configured(invocation);
+
+    private static LockCall? Framework(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         switch (method.Name)
@@ -139,6 +148,29 @@ internal static class LockPrimitives
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A call of a configured acquire or release method (<c>threading_analyzers.lock_methods</c>). The lock is the
+    /// receiver, or for a static method its first argument; a compilation without the option answers at once.
+    /// </summary>
+    private static LockCall? Configured(IInvocationOperation invocation)
+    {
+        if (invocation.SemanticModel?.Compilation is not { } compilation)
+        {
+            return null;
+        }
+
+        var options = ThreadingTypes.From(compilation).Options;
+        var pair = -1;
+        var role = options.HasLockMethods ? options.LockRole(invocation.TargetMethod, out pair) : LockMethodRole.None;
+        if (role == LockMethodRole.None)
+        {
+            return null;
+        }
+
+        var target = invocation.TargetMethod.IsStatic ? Argument(invocation, 0) : invocation.Instance;
+        return new LockCall(invocation, LockPrimitive.Configured, LockMode.Exclusive, role == LockMethodRole.Acquire, isConditional: false, target, pair);
     }
 
     /// <summary>The recognized calls of <paramref name="function"/>'s own code (not its nested lambdas or local functions), in walk order.</summary>

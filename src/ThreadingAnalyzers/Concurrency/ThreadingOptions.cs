@@ -108,6 +108,9 @@ internal sealed class ThreadingOptions
     public bool IsThreadSafeType(ITypeSymbol? type) =>
         !_threadSafeTypes.IsEmpty && type is INamedTypeSymbol named && Resolve().ThreadSafeTypes.Contains(named.OriginalDefinition);
 
+    /// <summary>Whether any acquire/release pair is configured: most compilations answer no before any symbol is asked.</summary>
+    public bool HasLockMethods => !_lockMethods.IsEmpty;
+
     /// <summary>Whether <paramref name="method"/> acquires or releases one of the configured lock types, and which pair it belongs to.</summary>
     public LockMethodRole LockRole(IMethodSymbol method, out int pair)
     {

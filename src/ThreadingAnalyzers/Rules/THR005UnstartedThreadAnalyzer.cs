@@ -22,7 +22,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
         });
     }

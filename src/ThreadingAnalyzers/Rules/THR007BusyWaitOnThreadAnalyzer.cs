@@ -33,7 +33,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(c => AnalyzeLoop(c, types), OperationKind.Loop);
         });
     }

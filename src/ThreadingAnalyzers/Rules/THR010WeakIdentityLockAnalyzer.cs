@@ -37,7 +37,7 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): Monitor is resolved by the first Enter call.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(AnalyzeLock, OperationKind.Lock);
             start.RegisterOperationAction(operationContext => AnalyzeMonitorEnter(operationContext, types), OperationKind.Invocation);
         });

@@ -27,7 +27,7 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
         });
     }

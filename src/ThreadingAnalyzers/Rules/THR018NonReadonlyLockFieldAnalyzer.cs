@@ -34,7 +34,7 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes); a field's writes are searched once, when it is first locked.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             var writes = new ConcurrentDictionary<IFieldSymbol, FieldWrite?>(SymbolEqualityComparer.Default);
             start.RegisterOperationAction(
                 operationContext =>

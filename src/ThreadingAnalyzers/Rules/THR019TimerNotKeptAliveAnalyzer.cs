@@ -25,7 +25,7 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): the type is resolved at the first creation of a Timer.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
         });
     }

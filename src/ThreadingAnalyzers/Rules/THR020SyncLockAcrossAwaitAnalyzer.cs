@@ -39,7 +39,7 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
         });
     }
