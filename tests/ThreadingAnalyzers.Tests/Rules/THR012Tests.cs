@@ -204,6 +204,35 @@ public class THR012Tests
         Verify.Expect("THR012", 0).WithLocation(2).WithArguments("'Count1'", "'int'"),
         Verify.Expect("THR012", 1).WithLocation(3).WithArguments("'Named'", "'string'"));
 
+    [Fact]
+    public Task FixKeepsTheNullForgivingOperator() => Verify.Fix("""
+        #nullable enable
+        using System.Threading;
+        class C
+        {
+            void M(string name)
+            {
+                var t = {|#0:new Thread(Greet)|};
+                {|#1:t.Start(name)|};
+            }
+
+            private static void Greet(object? state) => System.Console.WriteLine(((string)state!).Length);
+        }
+        """, """
+        #nullable enable
+        using System.Threading;
+        class C
+        {
+            void M(string name)
+            {
+                var t = new Thread(() => Greet(name));
+                t.Start();
+            }
+
+            private static void Greet(string? state) => System.Console.WriteLine(state!.Length);
+        }
+        """, Key, Verify.Expect("THR012", 0).WithLocation(1).WithArguments("'Greet'", "'string'"));
+
     [Theory]
     // The method is public: other code may call it with an object.
     [InlineData("public void Work(object state) { ((Job)state).Run(); }", "var t = {|#0:new Thread(Work)|}; {|#1:t.Start(job)|};")]
