@@ -170,6 +170,8 @@ internal static class LockRegions
                     return LockPrimitives.ReleasesIn(@finally, acquire);
                 case IConditionalOperation { WhenFalse: null } guard when IsJumpOnly(guard.WhenTrue):
                 case IVariableDeclarationGroupOperation declarations when CannotThrow(declarations):
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } assignment }
+                    when CannotThrow(assignment.Value):
                     continue;
                 default:
                     return false;
@@ -191,10 +193,7 @@ internal static class LockRegions
         {
             foreach (var declarator in declaration.Declarators)
             {
-                var value = EntryPoints.Unwrap(declarator.Initializer?.Value ?? declaration.Initializer?.Value);
-                if (value is not (null or ILiteralOperation or IDefaultValueOperation or ILocalReferenceOperation or IParameterReferenceOperation)
-                    && value.ConstantValue.HasValue is false
-                    && !IsEmptyLibraryObject(value))
+                if ((declarator.Initializer?.Value ?? declaration.Initializer?.Value) is { } value && !CannotThrow(value))
                 {
                     return false;
                 }
@@ -202,6 +201,15 @@ internal static class LockRegions
         }
 
         return true;
+    }
+
+    /// <summary>A constant, null, default, a local or parameter, or a new library object without arguments.</summary>
+    private static bool CannotThrow(IOperation value)
+    {
+        value = EntryPoints.Unwrap(value)!;
+        return value is ILiteralOperation or IDefaultValueOperation or ILocalReferenceOperation or IParameterReferenceOperation
+            || value.ConstantValue.HasValue
+            || IsEmptyLibraryObject(value);
     }
 
     private static bool IsNegated(IOperation? condition, IOperation operation) =>

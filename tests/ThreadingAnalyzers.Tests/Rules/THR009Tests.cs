@@ -102,7 +102,7 @@ public class THR009Tests
     [InlineData("if (_sem.Wait(10)) { try { Work(); } finally { _sem.Release(); } }")]
     [InlineData("if (_sem.Wait(10)) try { Work(); } finally { _sem.Release(); } else Work();")]
     [InlineData("_rw.EnterReadLock(); try { Work(); } finally { _rw.ExitReadLock(); }")]
-    [InlineData("_rw.EnterReadLock(); bool found = false; string name; object copy = null; var limit = 10; var copy2 = new System.Collections.Generic.List<int>(); try { found = _count > limit; } finally { _rw.ExitReadLock(); }")]
+    [InlineData("_rw.EnterReadLock(); bool found = false; string name; object copy = null; var limit = 10; p = null; var copy2 = new System.Collections.Generic.List<int>(); try { found = _count > limit; } finally { _rw.ExitReadLock(); }")]
     [InlineData("_rw.EnterWriteLock(); try { Work(); } finally { if (_rw.IsWriteLockHeld) _rw.ExitWriteLock(); }")]
     [InlineData("if (Monitor.TryEnter(_gate)) { try { Work(); } finally { Monitor.Exit(_gate); } }")]
     [InlineData("if (!Monitor.TryEnter(_gate, 100)) { throw new TimeoutException(); } try { Work(); } finally { Monitor.Exit(_gate); }")]
