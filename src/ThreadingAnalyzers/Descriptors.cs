@@ -98,7 +98,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor THR021 = Rule(
         "THR021",
         "Check-then-act on a concurrent collection",
-        "'{0}.{1}({2})' and the store of '{2}' that it guards are two separate steps; another thread can add or remove '{2}' in between: {3} checks and stores in one atomic operation",
+        "'{0}.{1}' checks key '{2}' and a separate call then stores it; another thread can add or remove '{2}' in between: {3} checks and stores in one atomic operation",
         Category.Reliability,
         DiagnosticSeverity.Info,
         "Each method of ConcurrentDictionary is atomic, but a ContainsKey or TryGetValue check followed by Add, TryAdd or an indexer store of the same key is two calls, and another thread can act between them: two threads both see the key missing and both compute and store a value (the later one wins, or Add throws), or an entry removed after the check is stored again. GetOrAdd, TryAdd and AddOrUpdate do the check and the store as one operation. Often the race is benign (the same value is computed twice), so the rule is informational.");
