@@ -119,7 +119,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             foreach (var pair in fields)
             {
                 var facts = pair.Value;
-                if (facts.IsUnjoinedForeground && !IsMentionedInNestedType(type, pair.Key.Name, endContext.CancellationToken))
+                if (facts.IsUnjoinedForeground && !NestedTypes.Mention(type, pair.Key.Name, endContext.CancellationToken))
                 {
                     foreach (var start in facts.Starts)
                     {
@@ -282,11 +282,6 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                 return false;
         }
     }
-
-    /// <summary>Private fields are visible to nested types, whose code this type's analysis does not see.</summary>
-    private static bool IsMentionedInNestedType(INamedTypeSymbol type, string fieldName, System.Threading.CancellationToken cancellationToken) =>
-        type.GetTypeMembers().Any(nested => nested.DeclaringSyntaxReferences
-            .Any(reference => reference.GetSyntax(cancellationToken).ToString().Contains(fieldName)));
 
     /// <summary>The Start name of a field's start, written <c>_t.Start()</c> or <c>_t?.Start()</c>.</summary>
     private static Location StartLocation(IOperation start) => start switch
