@@ -164,8 +164,10 @@ internal static class THR021CheckThenActShapes
             case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } indexer } assignment
                 when IsSameVariable(indexer.Instance, check.Instance) && IsSameKey(indexer.Arguments[0].Value, key):
                 return assignment.Value;
+            // A TryAdd whose answer is used handles the race itself (the loser reads the winner's value).
             case IInvocationOperation { TargetMethod.Name: "Add" or "TryAdd", Arguments.Length: 2 } call
-                when !indexerOnly && IsSameVariable(call.Instance, check.Instance) && IsSameKey(call.Arguments[0].Value, key):
+                when !indexerOnly && (call.TargetMethod.Name == "Add" || call.Parent is IExpressionStatementOperation)
+                    && IsSameVariable(call.Instance, check.Instance) && IsSameKey(call.Arguments[0].Value, key):
                 return call.Arguments[1].Value;
             default:
                 return null;

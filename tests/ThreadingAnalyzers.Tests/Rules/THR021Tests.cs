@@ -99,6 +99,8 @@ public class THR021Tests
     [InlineData("if (_cache.ContainsKey(key)) value = null; _cache[key] = value;")]
     [InlineData("if (!_cache.ContainsKey(key)) System.Threading.Tasks.Task.Run(() => _cache[key] = value);")]
     [InlineData("var v = _cache.GetOrAdd(key, Create);")]
+    [InlineData("if (!_cache.TryGetValue(key, out var v)) { v = Create(key); if (!_cache.TryAdd(key, v)) _cache.TryGetValue(key, out v); }")]
+    [InlineData("if (!_cache.ContainsKey(key) && _cache.TryAdd(key, value)) { }")]
     [InlineData("if (_cache.ContainsKey(key)) return _cache[key];")]
     [InlineData("if (_cache.ContainsKey(key)) _cache.TryRemove(key, out _);")]
     public Task LookAlikesAreSilent(string body) => Verify.Diagnostic(InMethod(body));
