@@ -127,6 +127,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "The code after an await can resume on another thread. Monitor, Mutex, SpinLock and ReaderWriterLockSlim belong to the thread that took them: released from another thread they throw (SynchronizationLockException, ApplicationException) and the lock stays held, so every later taker waits forever; other threads wait (or spin) for the whole await. SemaphoreSlim.Wait() is not thread-affine, but it blocks a thread while it waits, in code written not to: await WaitAsync() waits without one. An async lock is SemaphoreSlim with await WaitAsync() and Release() in a finally.");
 
+    public static readonly DiagnosticDescriptor THR021 = Rule(
+        "THR021",
+        "Check-then-act on a concurrent collection",
+        "'{0}.{1}' checks key '{2}' and a separate call then stores it; another thread can add or remove '{2}' in between: {3} checks and stores in one atomic operation",
+        Category.Reliability,
+        DiagnosticSeverity.Info,
+        "Each method of ConcurrentDictionary is atomic, but a ContainsKey or TryGetValue check followed by Add, TryAdd or an indexer store of the same key is two calls, and another thread can act between them: two threads both see the key missing and both compute and store a value (the later one wins, or Add throws), or an entry removed after the check is stored again. GetOrAdd, TryAdd and AddOrUpdate do the check and the store as one operation. Often the race is benign (the same value is computed twice), so the rule is informational.");
+
     public static readonly DiagnosticDescriptor THR023 = Rule(
         "THR023",
         "Threading analysis option entry not understood",

@@ -57,6 +57,8 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Console => Resolve("System.Console");
     /// <summary><c>BlockingCollection&lt;T&gt;</c>, the open generic definition.</summary>
     public INamedTypeSymbol? BlockingCollection => Resolve("System.Collections.Concurrent.BlockingCollection`1");
+    /// <summary><c>ConcurrentDictionary&lt;TKey, TValue&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? ConcurrentDictionary => Resolve("System.Collections.Concurrent.ConcurrentDictionary`2");
     /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
     public INamedTypeSymbol? ListOfT => Resolve("System.Collections.Generic.List`1");
     public INamedTypeSymbol? Environment => Resolve("System.Environment");
