@@ -95,6 +95,22 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
 
+    public static readonly DiagnosticDescriptor THR013 = Rule(
+        "THR013",
+        "Field is synchronized inconsistently",
+        "'{0}' is {1} here without holding '{2}', the lock that guards it in {3} (line {4}); a thread holding '{2}' can run at the same time. Take the same lock here.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A field that the type writes while holding a lock is shared between threads: that is why the lock is there. Another member of the type that writes the field (or, for a List, Dictionary or other collection that is not safe to share, reads or changes it) without that lock runs at the same time as the guarded code, so updates are lost and collections are corrupted. Take the same lock wherever the field is written after construction; a field written under two different locks is not protected by either.");
+
+    public static readonly DiagnosticDescriptor THR022 = Rule(
+        "THR022",
+        "Monitor.Wait/Pulse without holding that lock",
+        "Monitor.{0}({1}) is called without holding the lock on '{1}'; it throws SynchronizationLockException. Call it inside lock ({1}).",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "Monitor.Wait releases the lock on an object and waits to be pulsed; Monitor.Pulse and PulseAll wake the threads waiting on it. All three require the calling thread to hold that object's lock (a lock statement or Monitor.Enter on the same object), and throw SynchronizationLockException otherwise. The condition the waiter checks must be changed and checked under the same lock, or a pulse can be lost. Call them inside lock (obj) on the object they name.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 

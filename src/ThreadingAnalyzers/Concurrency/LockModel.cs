@@ -11,8 +11,9 @@ namespace ThreadingAnalyzers.Concurrency;
 /// <summary>One lock held at an operation.</summary>
 internal readonly struct HeldLock
 {
-    public HeldLock(LockIdentity identity, IOperation? acquisition, bool isMonitor)
+    public HeldLock(LockIdentity identity, IOperation? acquisition, bool isMonitor, bool isReadLock = false)
     {
+        IsReadLock = isReadLock;
         Identity = identity;
         Acquisition = acquisition;
         IsMonitor = isMonitor;
@@ -25,6 +26,9 @@ internal readonly struct HeldLock
 
     /// <summary>A monitor lock (<c>lock</c>, <c>Monitor.Enter</c>, Synchronized): the one Wait and Pulse need, the one that can deadlock by order.</summary>
     public bool IsMonitor { get; }
+
+    /// <summary>A reader-writer lock's read lock: it guards reads only.</summary>
+    public bool IsReadLock { get; }
 }
 
 /// <summary>
@@ -131,7 +135,7 @@ internal sealed class LockModel
         {
             foreach (var acquire in sections.HeldAt(operation.Syntax.SpanStart))
             {
-                held.Add(new HeldLock(acquire.Identity, acquire.Call, acquire.IsMonitor));
+                held.Add(new HeldLock(acquire.Identity, acquire.Call, acquire.IsMonitor, acquire.IsReadLock));
             }
         }
 

@@ -8,9 +8,10 @@ namespace ThreadingAnalyzers.Concurrency;
 /// <summary>One acquiring or releasing call of a function.</summary>
 internal readonly struct LockCall
 {
-    public LockCall(IInvocationOperation call, LockIdentity identity, ISymbol? key, bool isMonitor)
+    public LockCall(IInvocationOperation call, LockIdentity identity, ISymbol? key, bool isMonitor, bool isReadLock)
     {
         Call = call;
+        IsReadLock = isReadLock;
         Position = call.Syntax.SpanStart;
         Identity = identity;
         Key = key;
@@ -30,10 +31,14 @@ internal readonly struct LockCall
     /// <summary><c>Monitor.Enter</c>/<c>TryEnter</c>/<c>Exit</c>: the lock a <c>lock</c> statement takes, and that Wait/Pulse need.</summary>
     public bool IsMonitor { get; }
 
+    /// <summary>A reader-writer lock's read lock: it orders reads against writers, and excludes no other reader.</summary>
+    public bool IsReadLock { get; }
+
     /// <summary>Whether <paramref name="release"/> releases what this acquire took.</summary>
     public bool IsReleasedBy(LockCall release) =>
-        Key is not null ? SymbolEqualityComparer.Default.Equals(Key, release.Key)
-        : Identity.Kind is LockIdentityKind.This or LockIdentityKind.TypeOf && Identity.Equals(release.Identity);
+        IsReadLock == release.IsReadLock
+        && (Key is not null ? SymbolEqualityComparer.Default.Equals(Key, release.Key)
+            : Identity.Kind is LockIdentityKind.This or LockIdentityKind.TypeOf && Identity.Equals(release.Identity));
 }
 
 /// <summary>
@@ -122,13 +127,14 @@ internal sealed class LockSections
         var method = invocation.TargetMethod;
         if (method.Name is "WaitAll" or "WaitAny" or "CompareExchange" or "Exchange")
         {
-            return new LockCall(invocation, LockIdentity.Unknown, null, isMonitor: false);
+            return new LockCall(invocation, LockIdentity.Unknown, null, isMonitor: false, isReadLock: false);
         }
 
         var locked = method.IsStatic ? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null) : invocation.Instance;
         var isMonitor = method.IsStatic && method.ContainingType?.Name == "Monitor" && Reach.IsNamespace(method.ContainingType.ContainingNamespace, Reach.ThreadingNamespace);
         var identity = LockIdentity.Of(locked);
-        return new LockCall(invocation, identity, EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(locked)), isMonitor);
+        var isReadLock = method.Name is "EnterReadLock" or "TryEnterReadLock" or "AcquireReaderLock" or "ExitReadLock" or "ReleaseReaderLock";
+        return new LockCall(invocation, identity, EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(locked)), isMonitor, isReadLock);
     }
 
     private static bool IsAcquire(IInvocationOperation invocation)
@@ -138,6 +144,7 @@ internal sealed class LockSections
         {
             case "Enter" or "TryEnter" or "ReliableEnter":
             case "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock":
+            case "EnterReadLock" or "TryEnterReadLock" or "AcquireReaderLock":
             case "AcquireWriterLock" or "AcquireLock" or "Acquire" or "AcquireAsync" or "Lock" or "LockAsync":
                 return true;
             case "Wait" or "WaitAsync" or "WaitOne":
@@ -168,7 +175,7 @@ internal sealed class LockSections
 
     private static bool IsRelease(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name is "Exit" or "Release" or "ReleaseMutex" or "Set" or "ExitWriteLock" or "ExitUpgradeableReadLock"
-            or "ReleaseWriterLock" or "ReleaseLock" or "Unlock";
+            or "ReleaseWriterLock" or "ReleaseLock" or "Unlock" or "ExitReadLock" or "ReleaseReaderLock";
 
     /// <summary>SemaphoreSlim, WaitHandles (Semaphore, Mutex, AutoResetEvent, ...), and user types named like a lock.</summary>
     internal static bool IsLockLikeType(ITypeSymbol? type)

@@ -90,9 +90,13 @@ internal static class LockSet
             return false;
         }
 
-        foreach (var _ in sections.HeldAt(operation.Syntax.SpanStart))
+        // A read lock lets other readers in: it protects no write.
+        foreach (var acquire in sections.HeldAt(operation.Syntax.SpanStart))
         {
-            return true;
+            if (!acquire.IsReadLock)
+            {
+                return true;
+            }
         }
 
         return false;

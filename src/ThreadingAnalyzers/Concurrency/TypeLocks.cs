@@ -65,12 +65,25 @@ internal sealed class TypeLocks
     /// <summary>Every function of the type and its nested types; lambdas that run where they are written are part of their function.</summary>
     public ImmutableArray<LockedFunction> Functions { get; }
 
-    /// <summary>Whether a method of this kind holds what its callers hold (else its callers cannot all be seen).</summary>
+    /// <summary>
+    /// Whether a method holds what its callers in the type hold: a private method, a local function, and a method
+    /// that only the type and its derived types or assembly can call (protected, internal) whose calls the type makes
+    /// all hold a lock (the "callers hold the lock" contract of a protected virtual, Dispose(bool)). Public methods can
+    /// be called from anywhere without it.
+    /// </summary>
     public static bool InheritsCallersLocks(IMethodSymbol method) =>
         method.MethodKind == MethodKind.LocalFunction
-        || (method.DeclaredAccessibility == Accessibility.Private && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet
-            && method.ExplicitInterfaceImplementations.IsEmpty && method.AssociatedSymbol is null or IPropertySymbol { DeclaredAccessibility: Accessibility.Private })
+        || (method.DeclaredAccessibility is not (Accessibility.Public or Accessibility.NotApplicable)
+            && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet
+            && method.ExplicitInterfaceImplementations.IsEmpty
+            && method.AssociatedSymbol is null or IPropertySymbol { DeclaredAccessibility: not Accessibility.Public })
         || (method is { Name: "Dispose", MethodKind: MethodKind.Ordinary, Parameters.Length: 1 } && method.Parameters[0].Type.SpecialType == SpecialType.System_Boolean);
+
+    /// <summary>A private method or local function: every call to it is in the type, so one that nothing calls is dead.</summary>
+    public static bool IsPrivate(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.LocalFunction
+        || (method.DeclaredAccessibility == Accessibility.Private && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet
+            && method.ExplicitInterfaceImplementations.IsEmpty && method.AssociatedSymbol is null or IPropertySymbol { DeclaredAccessibility: Accessibility.Private });
 
     /// <summary>The locks every call site of <paramref name="method"/> holds; empty for a method that does not inherit them.</summary>
     public ImmutableArray<HeldLock> Inherited(IMethodSymbol method) =>
@@ -211,12 +224,12 @@ internal sealed class TypeLocks
             var here = new List<HeldLock>();
             foreach (var held in LockModel.HeldInFunction(call.Operation, call.Caller))
             {
-                here.Add(new HeldLock(held.Identity.SeenFromCallee(sameThis), null, held.IsMonitor));
+                here.Add(new HeldLock(held.Identity.SeenFromCallee(sameThis), null, held.IsMonitor, held.IsReadLock));
             }
 
             foreach (var held in onEntry)
             {
-                here.Add(new HeldLock(held.Identity.SeenFromCallee(sameThis), null, held.IsMonitor));
+                here.Add(new HeldLock(held.Identity.SeenFromCallee(sameThis), null, held.IsMonitor, held.IsReadLock));
             }
 
             result = result is { } sofar ? Intersect(sofar, here) : here.ToImmutableArray();
@@ -232,7 +245,7 @@ internal sealed class TypeLocks
         {
             foreach (var other in b)
             {
-                if (other.Identity.Equals(held.Identity))
+                if (other.Identity.Equals(held.Identity) && other.IsReadLock == held.IsReadLock)
                 {
                     result.Add(held);
                     break;
