@@ -103,6 +103,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A field that the type writes while holding a lock is shared between threads: that is why the lock is there. Another member of the type that writes the field (or, for a List, Dictionary or other collection that is not safe to share, reads or changes it) without that lock runs at the same time as the guarded code, so updates are lost and collections are corrupted. Take the same lock wherever the field is written after construction; a field written under two different locks is not protected by either.");
 
+    public static readonly DiagnosticDescriptor THR014 = Rule(
+        "THR014",
+        "Locks are taken in opposite orders (deadlock)",
+        "'{0}' then '{1}' here; '{1}' then '{0}' in {2} (line {3}): two threads taking one order each can wait for each other forever. Take the two locks in one order everywhere.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "When one path takes lock A and then, while holding it, lock B, and another path takes B and then A, two threads can each hold the first lock of their path and wait for the other's: a deadlock that depends on timing and shows up under load. Nesting counts through method calls: a method called while A is held that takes B orders A before B. Take nested locks in one global order, or avoid holding one lock while taking another.");
+
     public static readonly DiagnosticDescriptor THR022 = Rule(
         "THR022",
         "Monitor.Wait/Pulse without holding that lock",
