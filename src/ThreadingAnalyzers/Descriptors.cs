@@ -103,6 +103,22 @@ internal static class Descriptors
         DiagnosticSeverity.Info,
         "A ParameterizedThreadStart receives its argument as object: Thread.Start(object) accepts anything, and the body casts it back to the type it needs. A wrong argument is not a compile error but an InvalidCastException (or a null from 'as') on the new thread, where nobody catches it. A lambda that calls the body with a typed argument, new Thread(() => Work(job)), lets the compiler check the argument, and Start() takes none.");
 
+    public static readonly DiagnosticDescriptor THR013 = Rule(
+        "THR013",
+        "Field is synchronized inconsistently",
+        "'{0}' is {1} here without holding '{2}', the lock that guards it in {3} (line {4}); a thread holding '{2}' can run at the same time. Take the same lock here.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A field that the type writes while holding a lock is shared between threads: that is why the lock is there. Another member of the type that writes the field (or, for a List, Dictionary or other collection that is not safe to share, reads or changes it) without that lock runs at the same time as the guarded code, so updates are lost and collections are corrupted. Take the same lock wherever the field is written after construction; a field written under two different locks is not protected by either.");
+
+    public static readonly DiagnosticDescriptor THR014 = Rule(
+        "THR014",
+        "Locks are taken in opposite orders (deadlock)",
+        "'{0}' then '{1}' here; '{1}' then '{0}' in {2} (line {3}): two threads taking one order each can wait for each other forever. Take the two locks in one order everywhere.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "When one path takes lock A and then, while holding it, lock B, and another path takes B and then A, two threads can each hold the first lock of their path and wait for the other's: a deadlock that depends on timing and shows up under load. Nesting counts through method calls: a method called while A is held that takes B orders A before B. Take nested locks in one global order, or avoid holding one lock while taking another.");
+
     public static readonly DiagnosticDescriptor THR018 = Rule(
         "THR018",
         "Lock on a field that is not readonly",
@@ -134,6 +150,14 @@ internal static class Descriptors
         Category.Reliability,
         DiagnosticSeverity.Info,
         "Each method of ConcurrentDictionary is atomic, but a ContainsKey or TryGetValue check followed by Add, TryAdd or an indexer store of the same key is two calls, and another thread can act between them: two threads both see the key missing and both compute and store a value (the later one wins, or Add throws), or an entry removed after the check is stored again. GetOrAdd, TryAdd and AddOrUpdate do the check and the store as one operation. Often the race is benign (the same value is computed twice), so the rule is informational.");
+
+    public static readonly DiagnosticDescriptor THR022 = Rule(
+        "THR022",
+        "Monitor.Wait/Pulse without holding that lock",
+        "Monitor.{0}({1}) is called without holding the lock on '{1}'; it throws SynchronizationLockException. Call it inside lock ({1}).",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "Monitor.Wait releases the lock on an object and waits to be pulsed; Monitor.Pulse and PulseAll wake the threads waiting on it. All three require the calling thread to hold that object's lock (a lock statement or Monitor.Enter on the same object), and throw SynchronizationLockException otherwise. The condition the waiter checks must be changed and checked under the same lock, or a pulse can be lost. Call them inside lock (obj) on the object they name.");
 
     public static readonly DiagnosticDescriptor THR023 = Rule(
         "THR023",

@@ -84,32 +84,16 @@ internal static class LockSet
     private static bool HasUnreleasedAcquireBefore(IOperation operation, IOperation function)
     {
         // Most functions acquire nothing: the position (a walk down to the first token) is asked only when one does.
-        var calls = RecentlyComputed.GetOrAdd<IOperation, LockCalls>(function, FindLockCalls);
-        if (calls.Acquires.Count == 0)
+        var sections = LockSections.Of(function);
+        if (sections.Acquires.Count == 0)
         {
             return false;
         }
 
-        var position = operation.Syntax.SpanStart;
-        foreach (var acquire in calls.Acquires)
+        // A read lock lets other readers in: it protects no write.
+        foreach (var acquire in sections.HeldAt(operation.Syntax.SpanStart))
         {
-            if (acquire.Position >= position)
-            {
-                continue;
-            }
-
-            var released = false;
-            foreach (var release in calls.Releases)
-            {
-                if (release.Position > acquire.Position && release.Position < position && acquire.Key is not null
-                    && SymbolEqualityComparer.Default.Equals(acquire.Key, release.Key))
-                {
-                    released = true;
-                    break;
-                }
-            }
-
-            if (!released)
+            if (!acquire.IsReadLock)
             {
                 return true;
             }
@@ -123,133 +107,10 @@ internal static class LockSet
     /// <paramref name="invocations"/>: its acquiring and releasing calls are kept for the <see cref="IsHeldAt"/> questions
     /// about it that follow (in the open <see cref="RecentlyComputed"/> scope), so that they do not walk it again.
     /// </summary>
-    public static void RememberCalls(IOperation function, List<IInvocationOperation> invocations)
-    {
-        var calls = new LockCalls();
-        foreach (var invocation in invocations)
-        {
-            calls.Add(invocation);
-        }
+    public static void RememberCalls(IOperation function, List<IInvocationOperation> invocations) => LockSections.Remember(function, invocations);
 
-        RecentlyComputed.GetOrAdd(function, _ => calls);
-    }
-
-    private static LockCalls FindLockCalls(IOperation function)
-    {
-        var calls = new LockCalls();
-        foreach (var (operation, kind) in Reach.OperationsOf(function).WithKinds())
-        {
-            if (kind == OperationKind.Invocation && operation is IInvocationOperation invocation)
-            {
-                calls.Add(invocation);
-            }
-        }
-
-        return calls;
-    }
-
-    /// <summary>The acquiring and releasing calls of one function, found once.</summary>
-    private sealed class LockCalls
-    {
-        public List<(int Position, ISymbol? Key)> Acquires { get; } = new();
-
-        public List<(int Position, ISymbol? Key)> Releases { get; } = new();
-
-        public void Add(IInvocationOperation invocation)
-        {
-            if (IsAcquire(invocation))
-            {
-                Acquires.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
-            }
-            else if (IsRelease(invocation))
-            {
-                Releases.Add((invocation.Syntax.SpanStart, LockKey(invocation)));
-            }
-        }
-    }
-
-    private static bool IsAcquire(IInvocationOperation invocation)
-    {
-        // A BCL primitive's read lock lets other readers in: it protects no write.
-        if (LockPrimitives.Recognize(invocation) is { } call)
-        {
-            return call.IsAcquire && call.Mode != LockMode.Read;
-        }
-
-        var method = invocation.TargetMethod;
-        switch (method.Name)
-        {
-            case "Enter" or "TryEnter" or "ReliableEnter":
-            case "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock":
-            case "AcquireWriterLock" or "AcquireLock" or "Acquire" or "AcquireAsync" or "Lock" or "LockAsync":
-                return true;
-            case "Wait" or "WaitAsync" or "WaitOne":
-                return IsLockLikeType(invocation.Instance?.Type);
-            case "WaitAll" or "WaitAny":
-                // WaitHandle.WaitAll(new[] { mutex1, mutex2 }) takes every mutex at once.
-                return method.IsStatic && method.ContainingType?.Name == "WaitHandle";
-            case "CompareExchange" or "Exchange":
-                // if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return; is a hand-made try-lock.
-                return method.ContainingType?.Name == "Interlocked" && IsTested(invocation);
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>The call's result decides a branch: <c>if (... != 0) return;</c>, <c>while (... == 1)</c>.</summary>
-    private static bool IsTested(IOperation invocation)
-    {
-        var current = invocation.Parent;
-        while (current is IConversionOperation or IParenthesizedOperation or IBinaryOperation or IUnaryOperation)
-        {
-            current = current.Parent;
-        }
-
-        return current is IConditionalOperation or ILoopOperation or IConditionalAccessOperation
-            || (current is IReturnOperation && current.Parent is not null);
-    }
-
-    private static bool IsRelease(IInvocationOperation invocation) =>
-        LockPrimitives.Recognize(invocation) is { } call
-            ? !call.IsAcquire && call.Mode != LockMode.Read
-            : invocation.TargetMethod.Name is "Exit" or "Release" or "ReleaseMutex" or "Set" or "ExitWriteLock" or "ExitUpgradeableReadLock"
-            or "ReleaseWriterLock" or "ReleaseLock" or "Unlock";
-
-    /// <summary>The lock a call acquires or releases: Monitor's argument, or the receiver (none for WaitHandle.WaitAll or an Interlocked try-lock: held to the end).</summary>
-    private static ISymbol? LockKey(IInvocationOperation invocation)
-    {
-        if (invocation.TargetMethod.Name is "WaitAll" or "WaitAny" or "CompareExchange" or "Exchange")
-        {
-            return null;
-        }
-
-        if (invocation.TargetMethod.IsStatic)
-        {
-            return invocation.Arguments.Length > 0 ? EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Arguments[0].Value)) : null;
-        }
-
-        return EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Instance));
-    }
-
-    /// <summary>SemaphoreSlim, WaitHandles (Semaphore, Mutex, AutoResetEvent, ...), and user types named like a lock.</summary>
-    private static bool IsLockLikeType(ITypeSymbol? type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            var name = current.Name;
-            if (name is "SemaphoreSlim" or "WaitHandle"
-                || name.IndexOf("Lock", StringComparison.Ordinal) >= 0
-                || name.IndexOf("Semaphore", StringComparison.Ordinal) >= 0
-                || name.IndexOf("Mutex", StringComparison.Ordinal) >= 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsLockScope(IOperation? resource)
+    /// <summary>A <c>using</c> resource that takes a lock: <c>gate.EnterScope()</c>, <c>await mutex.LockAsync()</c>.</summary>
+    internal static bool IsLockScope(IOperation? resource)
     {
         switch (EntryPoints.Unwrap(resource))
         {
@@ -260,7 +121,7 @@ internal static class LockSet
             case IInvocationOperation invocation:
                 var name = invocation.TargetMethod.Name;
                 return name.IndexOf("Lock", StringComparison.Ordinal) >= 0 || name.StartsWith("Enter", StringComparison.Ordinal)
-                    || name.StartsWith("Acquire", StringComparison.Ordinal) || IsLockLikeType(invocation.Type);
+                    || name.StartsWith("Acquire", StringComparison.Ordinal) || LockSections.IsLockLikeType(invocation.Type);
             case IVariableDeclarationGroupOperation group:
                 foreach (var declaration in group.Declarations)
                 {
@@ -280,7 +141,7 @@ internal static class LockSet
     }
 
     /// <summary><c>using var scope = gate.EnterScope();</c> earlier in the same block.</summary>
-    private static bool HasLockScopeDeclarationBefore(IBlockOperation block, IOperation operation)
+    internal static bool HasLockScopeDeclarationBefore(IBlockOperation block, IOperation operation)
     {
         // Asked for every block around every write: the kind first, positions (a walk down to each statement's first
         // token) only for the rare using declaration.

@@ -1056,7 +1056,7 @@ internal sealed class Sharing
         }
     }
 
-    private static bool IsMutator(IMethodSymbol method) =>
+    internal static bool IsMutator(IMethodSymbol method) =>
         !method.IsStatic && !CollectionReaders.Contains(method.Name)
         && !(method.Name == "Reverse" && method.ContainingType.Name == "SortedSet");
 

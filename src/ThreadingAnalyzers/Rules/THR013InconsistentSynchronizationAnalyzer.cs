@@ -1,0 +1,341 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Concurrency;
+
+namespace ThreadingAnalyzers.Rules;
+
+/// <summary>
+/// THR013: a field that the type writes (or mutates, for a collection that is not safe to share) while holding a lock
+/// somewhere, so its authors share it between threads, and writes, mutates or (collection) reads elsewhere without that
+/// lock, after construction. The lock is the evidence: no thread needs to be in sight.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Present when one lock guards the field everywhere it is guarded: how the fix writes it (<c>_sync</c>, <c>this</c>, <c>typeof(C)</c>).</summary>
+    internal const string GateProperty = "THR013.Gate";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR013);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = ThreadingTypes.From(start.Compilation);
+            start.RegisterSymbolAction(c => AnalyzeType(c, types), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, ThreadingTypes types)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !MayLock(type, context.CancellationToken))
+        {
+            return;
+        }
+
+        var locks = LockModel.For(context.Compilation).ForType(type);
+        var accesses = new List<FieldAccess>();
+        using (RecentlyComputed.Open())
+        {
+            foreach (var function in locks.Functions)
+            {
+                if (SymbolEqualityComparer.Default.Equals(function.Member.ContainingType, type) && !Reach.FindErrors(function.Function))
+                {
+                    THR013FieldAccesses.Collect(function, type, locks, types, accesses);
+                }
+            }
+        }
+
+        if (accesses.Count == 0)
+        {
+            return;
+        }
+
+        var silent = new SilentMembers(locks);
+        var byField = new Dictionary<IFieldSymbol, List<FieldAccess>>(SymbolEqualityComparer.Default);
+        foreach (var access in accesses)
+        {
+            if (silent.IsSilent(access.Function))
+            {
+                continue;
+            }
+
+            if (!byField.TryGetValue(access.Field, out var list))
+            {
+                byField.Add(access.Field, list = new List<FieldAccess>());
+            }
+
+            list.Add(access);
+        }
+
+        // A lock object that is assigned anew is THR018's concern, not a race on data: its writes are left out.
+        var gates = GateFields(accesses);
+        foreach (var pair in byField)
+        {
+            if (gates.Contains(pair.Key))
+            {
+                pair.Value.RemoveAll(static access => access.Kind == FieldAccessKind.Written);
+            }
+
+            ReportField(context, pair.Value);
+        }
+    }
+
+    private static void ReportField(SymbolAnalysisContext context, List<FieldAccess> accesses)
+    {
+        // The lock that guards the most guarded writes; the others that guard some are the "two different locks" case.
+        var counts = new Dictionary<LockIdentity, int>();
+        var order = new List<LockIdentity>();
+        foreach (var access in accesses)
+        {
+            if (access.Kind == FieldAccessKind.Read)
+            {
+                continue;
+            }
+
+            foreach (var held in access.Held)
+            {
+                if (held.IsReadLock || IsOtherData(held.Identity, access.Field))
+                {
+                    continue;
+                }
+
+                if (held.Identity.IsTypeWide && !order.Contains(held.Identity))
+                {
+                    order.Add(held.Identity);
+                }
+
+                if (held.Identity.IsTypeWide)
+                {
+                    counts[held.Identity] = counts.TryGetValue(held.Identity, out var count) ? count + 1 : 1;
+                }
+            }
+        }
+
+        if (order.Count == 0)
+        {
+            return;
+        }
+
+        var gate = order[0];
+        foreach (var identity in order)
+        {
+            if (counts[identity] > counts[gate])
+            {
+                gate = identity;
+            }
+        }
+
+        FieldAccess? guarded = null;
+        foreach (var access in accesses)
+        {
+            if (access.Kind != FieldAccessKind.Read && HoldsForWriting(access.Held, gate))
+            {
+                guarded = access;
+                break;
+            }
+        }
+
+        var properties = order.Count == 1 && GateText(gate) is { } text
+            ? ImmutableDictionary<string, string?>.Empty.Add(GateProperty, text)
+            : ImmutableDictionary<string, string?>.Empty;
+        var reported = new HashSet<SyntaxNode>();
+        foreach (var access in accesses)
+        {
+            if (!IsUnguarded(access, gate) || !reported.Add(StatementOf(access.Operation.Syntax)))
+            {
+                continue;
+            }
+
+            var line = guarded!.Operation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.THR013,
+                access.Operation.Syntax.GetLocation(),
+                new[] { guarded.Operation.Syntax.GetLocation() },
+                access.Held.IsEmpty ? properties : ImmutableDictionary<string, string?>.Empty,
+                access.Field.Name,
+                Verb(access.Kind),
+                gate.Name,
+                MemberName(guarded.Function.Member),
+                line.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    /// <summary>Not under the gate, and under no lock that might be it (a local, a call's result, another object's field).</summary>
+    private static bool IsUnguarded(FieldAccess access, LockIdentity gate)
+    {
+        foreach (var held in access.Held)
+        {
+            if (held.Identity.Equals(gate) ? !held.IsReadLock || access.Kind == FieldAccessKind.Read : !held.Identity.IsTypeWide)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A static collection locked while an instance field is changed: the lock guards the collection it names (the
+    /// shared registry an instance copies from), not the instance's own state.
+    /// </summary>
+    private static bool IsOtherData(LockIdentity identity, IFieldSymbol field) =>
+        !field.IsStatic && identity is { Kind: LockIdentityKind.Member, Symbol: IFieldSymbol { IsStatic: true, Type: { SpecialType: not SpecialType.System_Object } gateType } }
+        && gateType.Name != "Lock";
+
+    private static bool HoldsForWriting(ImmutableArray<HeldLock> held, LockIdentity gate)
+    {
+        foreach (var item in held)
+        {
+            if (!item.IsReadLock && item.Identity.Equals(gate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The fields that some access locks on.</summary>
+    private static HashSet<IFieldSymbol> GateFields(List<FieldAccess> accesses)
+    {
+        var gates = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        foreach (var access in accesses)
+        {
+            foreach (var held in access.Held)
+            {
+                if (held.Identity is { Kind: LockIdentityKind.Member, Symbol: IFieldSymbol field })
+                {
+                    gates.Add(field);
+                }
+            }
+        }
+
+        return gates;
+    }
+
+    private static string? GateText(LockIdentity gate) => gate.Kind switch
+    {
+        LockIdentityKind.This => "this",
+        LockIdentityKind.TypeOf => "typeof(" + gate.Symbol!.Name + ")",
+        LockIdentityKind.Member when gate.Symbol is IFieldSymbol => gate.Symbol.Name,
+        _ => null,
+    };
+
+    private static SyntaxNode StatementOf(SyntaxNode node)
+    {
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            if (current is Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax)
+            {
+                return current;
+            }
+        }
+
+        return node;
+    }
+
+    private static string Verb(FieldAccessKind kind) => kind switch
+    {
+        FieldAccessKind.Written => "written",
+        FieldAccessKind.Modified => "modified",
+        _ => "read",
+    };
+
+    internal static string MemberName(IMethodSymbol member) => member.MethodKind switch
+    {
+        MethodKind.Constructor or MethodKind.StaticConstructor => member.ContainingType.Name,
+        MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove when member.AssociatedSymbol is { } associated => associated.Name,
+        _ => member.Name,
+    };
+
+    /// <summary>
+    /// Whether a declaration of the type can take a lock at all: a <c>lock</c>, a call whose name acquires, or a
+    /// Synchronized attribute. Compared on tokens before any operation is built.
+    /// </summary>
+    private static bool MayLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.LockKeyword)
+                    || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized" or "Wait" or "WaitOne" or "WaitAsync"
+                        or "EnterWriteLock" or "EnterUpgradeableReadLock" or "EnterScope"))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Members that set the object up or tear it down (Init*, Initialize*, Close*, Dispose*): the host calls them
+    /// before the workers start or after they are stopped, and a write there meets no guarded code.
+    /// </summary>
+    private static bool IsLifecycle(string name) =>
+        name.StartsWith("Init", System.StringComparison.Ordinal) || name.StartsWith("Close", System.StringComparison.Ordinal)
+        || name.StartsWith("Dispose", System.StringComparison.Ordinal);
+
+    /// <summary>
+    /// Members that run before the object is shared (constructors and the private members only they call) or never
+    /// (private members that nothing calls). Lambdas written in a constructor run later: they are not silent.
+    /// </summary>
+    private sealed class SilentMembers
+    {
+        private readonly TypeLocks _locks;
+        private readonly Dictionary<IMethodSymbol, bool> _known = new(SymbolEqualityComparer.Default);
+
+        public SilentMembers(TypeLocks locks) => _locks = locks;
+
+        public bool IsSilent(LockedFunction function) => function.Method is { } method && IsSilent(method, depth: 0);
+
+        private bool IsSilent(IMethodSymbol method, int depth)
+        {
+            if (method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor)
+            {
+                return true;
+            }
+
+            if (IsLifecycle(method.Name))
+            {
+                return true;
+            }
+
+            if (!TypeLocks.IsPrivate(method) || _locks.Escapes(method) || depth > 8)
+            {
+                return false;
+            }
+
+            if (_known.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            // Assumed while its callers are asked, so that recursion among constructor helpers stays silent.
+            _known[method] = true;
+            var silent = true;
+            foreach (var (_, caller) in _locks.CallersOf(method))
+            {
+                if (caller.Method is not { } callerMethod || !IsSilent(callerMethod, depth + 1))
+                {
+                    silent = false;
+                    break;
+                }
+            }
+
+            _known[method] = silent;
+            return silent;
+        }
+    }
+}
