@@ -184,17 +184,23 @@ internal sealed class Sharing
     }
 
     /// <summary>Whether <paramref name="access"/>, a write of <paramref name="run"/>, can race with another execution.</summary>
-    public bool IsShared(BodyRun run, Access access)
+    public bool IsShared(BodyRun run, Access access) => ConflictOf(run, access) is not null;
+
+    /// <summary>
+    /// The other execution that <paramref name="access"/>, a write of <paramref name="run"/>, can meet: the body running
+    /// again, another body, or the starter; null when the write races with nothing.
+    /// </summary>
+    public Conflict? ConflictOf(BodyRun run, Access access)
     {
         if (!access.IsWrite)
         {
-            return false;
+            return null;
         }
 
         var isCollection = access.Kind == AccessKind.CollectionMutation;
         if (run.RunsMoreThanOnceAtATime && IsSameVariableInEveryRun(run, access.Target))
         {
-            return true;
+            return new Conflict(ConflictKind.SameBodyAgain, null, null);
         }
 
         foreach (var other in Runs)
@@ -208,7 +214,7 @@ internal sealed class Sharing
             {
                 if (Conflicts(otherAccess, access.Target, isCollection))
                 {
-                    return true;
+                    return new Conflict(ConflictKind.OtherBody, otherAccess, other.Entry);
                 }
             }
         }
@@ -217,11 +223,11 @@ internal sealed class Sharing
         {
             if (Conflicts(starterAccess, access.Target, isCollection) && run.Window.MayStillRunAt(starterAccess.Operation))
             {
-                return true;
+                return new Conflict(ConflictKind.Starter, starterAccess, null);
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>A collection is hurt by any concurrent use; a scalar loses updates only to another writer.</summary>
