@@ -146,16 +146,17 @@ internal static class AccessWalk
         // An ordinary method's locals and parameters are its own (see FunctionScope.IsInternal): asked before anything else.
         if (operationKind is not (OperationKind.FieldReference or OperationKind.PropertyReference or OperationKind.LocalReference or OperationKind.ParameterReference)
             || (scope.OwnsAllVariables && operationKind is OperationKind.LocalReference or OperationKind.ParameterReference)
-            || !AccessClassifier.MayWriteOrUseCollection(operation, types)
+            || (!scope.IsStarter && !AccessClassifier.MayWriteOrUseCollection(operation, types))
             || TargetOf(operation, scope, types) is not { } target)
         {
             return;
         }
 
         var (kind, whole) = AccessClassifier.Classify(operation, target, types, scope.Reach);
-        if (kind == AccessKind.Read && !types.IsUnsynchronizedCollection(operation.Type))
+        if (kind == AccessKind.Read && !scope.IsStarter && !types.IsUnsynchronizedCollection(operation.Type))
         {
-            // Reads matter only for collections (a reader of a List<T> being written can throw); scalars race only with writers.
+            // A body's reads matter only for collections (a reader of a List<T> being written can throw): two bodies'
+            // scalars race only when both write. The starter's plain reads are kept: it may read a value half-made.
             return;
         }
 

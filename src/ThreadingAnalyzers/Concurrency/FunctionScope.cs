@@ -34,6 +34,9 @@ internal sealed class FunctionScope
     /// <summary>What <c>this</c> is here, as a <see cref="SharedTarget.Root"/>; null when unknown.</summary>
     public object? This { get; }
 
+    /// <summary>The function that starts the bodies, walked for what it touches while they run.</summary>
+    public bool IsStarter => _isStarter;
+
     /// <summary>An ordinary method walked for itself: every local and parameter of its code is its own.</summary>
     public bool OwnsAllVariables => !_isStarter && _ownSymbol is null && _bodySymbol is null;
 

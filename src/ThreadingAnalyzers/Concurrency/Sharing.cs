@@ -221,13 +221,38 @@ internal sealed class Sharing
 
         foreach (var starterAccess in StarterAccesses(RunWindow.Starter(run.Entry)))
         {
-            if (Conflicts(starterAccess, access.Target, isCollection) && run.Window.MayStillRunAt(starterAccess.Operation))
+            if (starterAccess.Target.Equals(access.Target) && run.Window.MayStillRunAt(starterAccess.Operation)
+                && (isCollection || starterAccess.Kind != AccessKind.Read || IsStraightLineRead(starterAccess.Operation, run.Entry)))
             {
                 return new Conflict(ConflictKind.Starter, starterAccess, null);
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A starter's plain read of a scalar that a body writes races when it reads once, straight after the start: not in
+    /// the arguments of the start itself (read before the body runs), and not in a loop that does not start the body (a
+    /// loop that polls for the value, which is a busy wait rather than a lost update).
+    /// </summary>
+    private static bool IsStraightLineRead(IOperation read, EntryPoint entry)
+    {
+        var start = entry.Operation.Syntax.Span;
+        if (start.Contains(read.Syntax.Span))
+        {
+            return false;
+        }
+
+        for (var parent = read.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is ILoopOperation loop && !loop.Syntax.Span.Contains(start))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A collection is hurt by any concurrent use; a scalar loses updates only to another writer.</summary>
