@@ -25,8 +25,12 @@ internal sealed class Sharing
 
     private readonly object? _starterThis;
 
-    private Sharing(ThreadingTypes types, Reach reach, object? starterThis)
+    /// <summary>Other members of the type start concurrent code too: a body that outlives its starter may meet theirs.</summary>
+    private readonly bool _otherMembersStart;
+
+    private Sharing(ThreadingTypes types, Reach reach, object? starterThis, bool otherMembersStart)
     {
+        _otherMembersStart = otherMembersStart;
         _types = types;
         _reach = reach;
         _starterThis = starterThis;
@@ -37,14 +41,15 @@ internal sealed class Sharing
 
     /// <summary>
     /// The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch;
-    /// <paramref name="words"/> are the <see cref="EntryPointText.Positions"/> of the root's tree.
+    /// <paramref name="words"/> are the <see cref="EntryPointText.Positions"/> of the root's tree;
+    /// <paramref name="otherMembersStart"/> when other members of the type start concurrent code (see <see cref="ConflictAcross"/>).
     /// </summary>
-    public static Sharing Analyze(IOperation root, ISymbol owner, int[] words, ThreadingTypes types, Reach reach, CancellationToken cancellationToken)
+    public static Sharing Analyze(IOperation root, ISymbol owner, int[] words, ThreadingTypes types, Reach reach, CancellationToken cancellationToken, bool otherMembersStart = false)
     {
         // The facts of the root's starters and functions are asked for again and again while it is analyzed, then forgotten.
         using var scope = RecentlyComputed.Open();
         var starterThis = owner.IsStatic ? null : StarterThis;
-        var sharing = new Sharing(types, reach, starterThis);
+        var sharing = new Sharing(types, reach, starterThis, otherMembersStart);
 
         // What the bodies touch comes first: only a write without a lock can be reported, and most roots have none (179 of
         // 3,078 on the benchmark corpus go further), so their (long) starters are never walked for windows and accesses.
@@ -172,6 +177,11 @@ internal sealed class Sharing
         }
 
         var window = RunWindow.Of(entry);
+        if (_otherMembersStart && OutlivesItsStarter(window))
+        {
+            return true;
+        }
+
         foreach (var access in StarterAccesses(RunWindow.Starter(entry)))
         {
             if (window.MayStillRunAt(access.Operation))
@@ -219,17 +229,60 @@ internal sealed class Sharing
             }
         }
 
+        // The first of the starter's conflicting accesses in the source is named (the walk meets them in another order).
+        Access? first = null;
         foreach (var starterAccess in StarterAccesses(RunWindow.Starter(run.Entry)))
         {
             if (starterAccess.Target.Equals(access.Target) && run.Window.MayStillRunAt(starterAccess.Operation)
-                && (isCollection || starterAccess.Kind != AccessKind.Read || IsStraightLineRead(starterAccess.Operation, run.Entry)))
+                && (isCollection || starterAccess.Kind != AccessKind.Read || IsStraightLineRead(starterAccess.Operation, run.Entry))
+                && (first is null || starterAccess.Operation.Syntax.SpanStart < first.Operation.Syntax.SpanStart))
             {
-                return new Conflict(ConflictKind.Starter, starterAccess, null);
+                first = starterAccess;
+            }
+        }
+
+        return first is null ? null : new Conflict(ConflictKind.Starter, first, null);
+    }
+
+    /// <summary>
+    /// The body of another member of the same type that <paramref name="access"/>, an unlocked write of
+    /// <paramref name="run"/>, can meet: both bodies outlive the members that start them (nothing there waits for them),
+    /// so a timer callback and a pool work item of one instance run at the same time, each once. The variable is the
+    /// same when it is a static field or a field of <c>this</c> (captured locals of two members never are); the same
+    /// write reached from two members (one method started from both) is not a second body.
+    /// </summary>
+    public static Conflict? ConflictAcross(BodyRun run, Access access, IEnumerable<Sharing> others)
+    {
+        if (!OutlivesItsStarter(run.Window) || access.Target.IsCapturedVariable)
+        {
+            return null;
+        }
+
+        var isCollection = access.Kind == AccessKind.CollectionMutation;
+        foreach (var other in others)
+        {
+            foreach (var otherRun in other.Runs)
+            {
+                if (!OutlivesItsStarter(otherRun.Window))
+                {
+                    continue;
+                }
+
+                foreach (var otherAccess in otherRun.Accesses)
+                {
+                    if (otherAccess.Operation != access.Operation && Conflicts(otherAccess, access.Target, isCollection))
+                    {
+                        return new Conflict(ConflictKind.OtherBody, otherAccess, otherRun.Entry);
+                    }
+                }
             }
         }
 
         return null;
     }
+
+    /// <summary>Nothing in the starter waits for the bodies: they may still run when it has returned.</summary>
+    private static bool OutlivesItsStarter(RunWindow window) => window.EndPosition == int.MaxValue && !window.Entry.IsSynchronous;
 
     /// <summary>
     /// A starter's plain read of a scalar that a body writes races when it reads once, straight after the start: not in

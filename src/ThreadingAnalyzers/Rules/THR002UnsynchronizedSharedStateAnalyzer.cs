@@ -98,14 +98,21 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             }
 
             var findings = new Dictionary<Location, Finding>();
+            var sharings = new List<Sharing>(members.Count);
+            var otherMembersStart = members.Count > 1;
             foreach (var (root, owner) in members)
             {
-                var sharing = Sharing.Analyze(root, owner, places.WordsIn(root.Syntax.SyntaxTree), types, reach, end.CancellationToken);
+                sharings.Add(Sharing.Analyze(root, owner, places.WordsIn(root.Syntax.SyntaxTree), types, reach, end.CancellationToken, otherMembersStart));
+            }
+
+            foreach (var sharing in sharings)
+            {
                 foreach (var run in sharing.Runs)
                 {
                     foreach (var access in run.Accesses)
                     {
-                        if (access.IsUnlockedWrite && sharing.ConflictOf(run, access) is { } conflict)
+                        if (access.IsUnlockedWrite
+                            && (sharing.ConflictOf(run, access) ?? (otherMembersStart ? Sharing.ConflictAcross(run, access, sharings.Where(other => other != sharing)) : null)) is { } conflict)
                         {
                             var finding = new Finding(access, run.Entry, conflict);
                             var location = access.Operation.Syntax.GetLocation();

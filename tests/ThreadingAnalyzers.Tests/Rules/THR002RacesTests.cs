@@ -101,4 +101,62 @@ public class THR002RacesTests
             static int Compute() => 1;
         }
         """);
+
+    // ---- Two different bodies, one target ----
+
+    [Fact]
+    public Task AThreadAndATaskOfOneMethodBothWriteACapturedLocal() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            static int M()
+            {
+                var last = 0;
+                var thread = {|#2:new Thread(() => { {|#0:last += 1|}; })|};
+                thread.Start();
+                var task = {|#3:Task.Run(() => { {|#1:last += 2|}; })|};
+                task.Wait();
+                thread.Join();
+                return last;
+            }
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithLocation(1)
+            .WithArguments("last", "incremented", "new Thread", "8", "code started with Task.Run (line 10) also writes it at line 10"),
+        Verify.Expect("THR002", 1).WithLocation(3).WithLocation(0)
+            .WithArguments("last", "incremented", "Task.Run", "10", "code started with new Thread (line 8) also writes it at line 8"));
+
+    [Fact]
+    public Task ATimerCallbackAndAPoolItemOfOneInstanceBothWriteAField() => Verify.Diagnostic("""
+        using System.Threading;
+        class Poller
+        {
+            private readonly Timer _timer;
+            private int _checks;
+            public Poller() => _timer = {|#2:new Timer(_ => { {|#0:_checks++|}; }, null, 1000, Timeout.Infinite)|};
+            public void CheckNow() => {|#3:ThreadPool.QueueUserWorkItem(_ => { {|#1:_checks++|}; })|};
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithLocation(1)
+            .WithArguments("_checks", "incremented", "new Timer", "6", "code started with ThreadPool.QueueUserWorkItem (line 7) also writes it at line 7"),
+        Verify.Expect("THR002", 1).WithLocation(3).WithLocation(0)
+            .WithArguments("_checks", "incremented", "ThreadPool.QueueUserWorkItem", "7", "code started with new Timer (line 6) also writes it at line 6"));
+
+    [Fact]
+    public Task BodiesOfTwoMembersThatAreWaitedForOrLockedOrTouchOtherFieldsAreSilent() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class Worker
+        {
+            private readonly object _gate = new object();
+            private int _a;
+            private int _b;
+            private int _c;
+            public void First() => ThreadPool.QueueUserWorkItem(_ => { _a++; lock (_gate) { _c++; } });
+            public void Second() => ThreadPool.QueueUserWorkItem(_ => { _b++; lock (_gate) { _c++; } });
+            public void Waited() => Task.Run(() => { _a = 3; }).Wait();
+            public static void Elsewhere(Worker other) => ThreadPool.QueueUserWorkItem(_ => { other._b = 1; });
+        }
+        """);
 }
