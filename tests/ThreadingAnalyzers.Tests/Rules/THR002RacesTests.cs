@@ -159,4 +159,145 @@ public class THR002RacesTests
             public static void Elsewhere(Worker other) => ThreadPool.QueueUserWorkItem(_ => { other._b = 1; });
         }
         """);
+
+    // ---- Concurrency beyond Thread and Task.Run ----
+
+    /// <summary>The TPL Dataflow types, which the framework reference pack does not hold, declared as the package does.</summary>
+    internal const string DataflowStub = """
+        namespace System.Threading.Tasks.Dataflow
+        {
+            public class ExecutionDataflowBlockOptions { public int MaxDegreeOfParallelism { get; set; } = 1; }
+            public sealed class ActionBlock<TInput>
+            {
+                public ActionBlock(System.Action<TInput> action) { }
+                public ActionBlock(System.Action<TInput> action, ExecutionDataflowBlockOptions options) { }
+                public bool Post(TInput item) => true;
+            }
+            public sealed class TransformBlock<TInput, TOutput>
+            {
+                public TransformBlock(System.Func<TInput, TOutput> transform, ExecutionDataflowBlockOptions options) { }
+            }
+            public sealed class TransformManyBlock<TInput, TOutput>
+            {
+                public TransformManyBlock(System.Func<TInput, System.Collections.Generic.IEnumerable<TOutput>> transform, ExecutionDataflowBlockOptions options) { }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task ContinuationWritesAFieldTheStarterReads() => Verify.Diagnostic("""
+        using System;
+        using System.Threading.Tasks;
+        class C
+        {
+            int _done;
+            void M(Task work)
+            {
+                var next = {|#1:work.ContinueWith(_ => {|#0:_done++|})|};
+                Console.WriteLine({|#2:_done|});
+                next.Wait();
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithLocation(2)
+            .WithArguments("_done", "incremented", "ContinueWith", "8", string.Format(StarterReads, 9)));
+
+    [Fact]
+    public Task ContinuationAfterItsOwnTaskOrOnTheCallersContextIsSilent() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class Chained
+        {
+            int _count;
+            async Task M()
+            {
+                var first = Task.Run(() => _count++);
+                await first.ContinueWith(_ => _count++);
+            }
+        }
+        class Direct
+        {
+            int _count;
+            async Task M() => await Task.Run(() => _count++).ContinueWith(_ => _count++);
+        }
+        class OnTheContext
+        {
+            int _count;
+            async Task M(Task work)
+            {
+                var next = work.ContinueWith(_ => _count++, TaskScheduler.FromCurrentSynchronizationContext());
+                _count++;
+                await next;
+            }
+        }
+        class Inline
+        {
+            int _count;
+            async Task M(Task work)
+            {
+                var next = work.ContinueWith(_ => _count++, TaskContinuationOptions.ExecuteSynchronously);
+                _count++;
+                await next;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PeriodicTimersTimerElapsedHandlerIncrementsAField() => Verify.Diagnostic("""
+        using System.Timers;
+        class Heartbeat
+        {
+            private readonly Timer _timer;
+            private int _beats;
+            public Heartbeat()
+            {
+                _timer = new Timer(100);
+                {|#1:_timer.Elapsed += (sender, e) => {|#0:_beats++|}|};
+                _timer.Start();
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1)
+            .WithArguments("_beats", "incremented", "Timer.Elapsed", "9", "that code runs more than once at a time"));
+
+    [Fact]
+    public Task OneShotOrSynchronizedTimersTimerIsSilent() => Verify.Diagnostic("""
+        using System.ComponentModel;
+        using System.Timers;
+        class Heartbeat
+        {
+            private int _beats;
+            public Heartbeat(ISynchronizeInvoke form)
+            {
+                var once = new Timer(100) { AutoReset = false };
+                once.Elapsed += (sender, e) => _beats++;
+                var onTheForm = new Timer(100);
+                onTheForm.SynchronizingObject = form;
+                onTheForm.Elapsed += OnElapsed;
+            }
+            private void OnElapsed(object sender, ElapsedEventArgs e) => _beats++;
+        }
+        """);
+
+    [Fact]
+    public Task DataflowBlocksWithParallelismAboveOneRunTheirDelegateAtOnce() => Verify.Diagnostic("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks.Dataflow;
+        class Pipeline
+        {
+            private long _bytes;
+            private int _serial;
+            private readonly List<string> _names = new List<string>();
+            void Build()
+            {
+                var options = new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 4 };
+                var count = {|#2:new ActionBlock<byte[]>(data => { {|#0:_bytes += data.Length|}; }, options)|};
+                var name = {|#3:new TransformBlock<int, string>(id => { {|#1:_names.Add(id.ToString())|}; return ""; },
+                    new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = Environment.ProcessorCount })|};
+                var serial = new TransformManyBlock<int, int>(id => { _serial++; return new[] { id }; }, new ExecutionDataflowBlockOptions());
+            }
+        }
+        """ + DataflowStub,
+        Verify.Expect("THR002", 0).WithLocation(2)
+            .WithArguments("_bytes", "incremented", "new ActionBlock", "12", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(3)
+            .WithArguments("_names", "modified by List<string>.Add", "new TransformBlock", "13", "that code runs more than once at a time"));
 }
