@@ -18,7 +18,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor THR002 = Rule(
         "THR002",
         "Shared state is mutated without synchronization",
-        "'{0}' is {1} by code started with {2} without a lock; other threads can lose updates",
+        "'{0}' is {1} without a lock by code started with {2} (line {3}), and {4}; updates can be lost",
         Category.Reliability,
         DiagnosticSeverity.Warning,
         "A field, captured local or non-thread-safe collection that several threads can reach is written by code that runs concurrently, without a lock, Monitor, Interlocked or another synchronization primitive. Concurrent read-modify-write operations lose updates and non-thread-safe collections corrupt their internal state. Use Interlocked for counters, a lock for other writes, or a concurrent collection.");

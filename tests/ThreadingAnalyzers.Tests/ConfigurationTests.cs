@@ -49,7 +49,7 @@ public class ConfigurationTests
         Thr009.Expect("THR009", 0).WithArguments("_gate.Enter()", "_gate.Exit()", "release it in a finally"));
 
     [Fact]
-    public Task WithoutTheOptionTheSameCallsAreNoLock() => Thr009.Diagnostic(GateWithoutFinally.Replace("{|#0:", "").Replace("|}", ""));
+    public Task WithoutTheOptionTheSameCallsAreNoLock() => Thr009.Diagnostic(WithoutMarkup(GateWithoutFinally));
 
     [Fact]
     public Task ConfiguredLockReleasedInAFinallyIsSilent() => Thr009.DiagnosticWithConfig(
@@ -93,23 +93,27 @@ public class ConfigurationTests
 
             void M()
             {
-                System.Threading.Tasks.Parallel.For(0, 10, i =>
+                {|#1:System.Threading.Tasks.Parallel.For(0, 10, i =>
                 {
                     _latch.Hold();
                     try { {|#0:_count++|}; }
                     finally { _latch.Drop(); }
-                });
+                })|};
             }
         }
         """;
 
     [Fact]
     public Task WriteBetweenAConfiguredAcquireAndReleaseIsProtected() => Thr002.DiagnosticWithConfig(
-        CountUnderTheLatch.Replace("{|#0:", "").Replace("|}", ""),
+        WithoutMarkup(CountUnderTheLatch),
         "threading_analyzers.lock_methods = M:Shop.Latch.Hold|M:Shop.Latch.Drop",
         global: false);
 
     [Fact]
     public Task WithoutTheOptionTheSameWriteIsARace() =>
-        Thr002.Diagnostic(CountUnderTheLatch, Thr002.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"));
+        Thr002.Diagnostic(
+            CountUnderTheLatch,
+            Thr002.Expect("THR002", 0).WithLocation(1).WithArguments("_count", "incremented", "Parallel.For", "17", "that code runs more than once at a time"));
+
+    private static string WithoutMarkup(string source) => source.Replace("{|#0:", "").Replace("{|#1:", "").Replace("|}", "");
 }

@@ -27,6 +27,8 @@ internal static class EntryPointText
         ("Task.Run", true, true, false), ("StartNew", true, true, false), ("QueueUserWorkItem", false, true, false),
         ("Parallel.", true, false, false), ("ForAll", true, true, false), ("Thread", true, true, true), ("Timer", true, true, true),
         ("new(", true, false, false), ("new (", true, false, false), ("new Task", true, true, false),
+        ("ContinueWith", true, true, false), ("Elapsed", true, true, false), ("ActionBlock", true, true, false),
+        ("TransformBlock", true, true, false), ("TransformManyBlock", true, true, false),
     };
 
     /// <summary>
@@ -339,7 +341,8 @@ internal sealed class EntryPointPlaces
     /// <summary>
     /// Whether the text of <paramref name="block"/>, code of the type, holds one of the type's places: <c>Task.Run</c>,
     /// <c>StartNew</c>, <c>QueueUserWorkItem</c>, <c>Parallel.</c>, <c>ForAll</c>, <c>new Thread(</c>, <c>new Timer(</c>,
-    /// <c>new Task</c>, or a target-typed <c>new(...)</c> given a lambda or declared as a Thread, Timer or Task.
+    /// <c>new Task</c>, <c>ContinueWith</c>, <c>Elapsed</c>, a Dataflow block's name, or a target-typed <c>new(...)</c>
+    /// given a lambda or declared as a Thread, Timer or Task.
     /// </summary>
     public bool MayStartConcurrentCode(SyntaxNode block)
     {

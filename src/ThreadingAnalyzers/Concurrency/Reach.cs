@@ -86,12 +86,6 @@ internal sealed class Reach
     public static Reach For(Compilation compilation) => Cache.GetValue(compilation, static c => new Reach(c));
 
     /// <summary>
-    /// What other analyses find once per method body and keep for the compilation, keyed by the body's operation (the
-    /// accesses of a method, for <see cref="Sharing"/>): a table of weak references would take a GC handle per method.
-    /// </summary>
-    public ConcurrentDictionary<IOperation, object> Summaries { get; } = new();
-
-    /// <summary>
     /// An auto-property is a field in disguise: its accessors run no code of their own. Other properties run code
     /// (followed as calls). Found once per property and compilation.
     /// </summary>

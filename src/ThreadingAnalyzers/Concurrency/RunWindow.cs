@@ -123,7 +123,7 @@ internal sealed class RunWindow
     /// <summary>Two entry points of the same starter whose runs can overlap in time.</summary>
     public static bool Overlap(EntryPoint a, EntryPoint b)
     {
-        if (Starter(a) != Starter(b))
+        if (Starter(a) != Starter(b) || ContinuesAfter(a, b) || ContinuesAfter(b, a))
         {
             return false;
         }
@@ -136,6 +136,22 @@ internal sealed class RunWindow
         }
 
         return windowA.StartPosition < windowB.EndPosition && windowB.StartPosition < windowA.EndPosition;
+    }
+
+    /// <summary>
+    /// <paramref name="continuation"/> is a <c>ContinueWith</c> on the task of <paramref name="antecedent"/> (called on it
+    /// directly, or on the local that holds it): it runs once the antecedent's body has finished.
+    /// </summary>
+    private static bool ContinuesAfter(EntryPoint continuation, EntryPoint antecedent)
+    {
+        if (continuation.Kind != EntryPointKind.ContinueWith || continuation.Operation is not IInvocationOperation { Instance: { } instance })
+        {
+            return false;
+        }
+
+        instance = EntryPoints.Unwrap(instance);
+        return instance == antecedent.Operation
+            || (instance is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, HandleOf(antecedent)));
     }
 
     /// <summary>The local that holds the task or thread, when the entry point's value is stored in one.</summary>

@@ -44,9 +44,14 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Volatile => Resolve("System.Threading.Volatile");
     public INamedTypeSymbol? ThreadPool => Resolve("System.Threading.ThreadPool");
     public INamedTypeSymbol? Timer => Resolve("System.Threading.Timer");
+    public INamedTypeSymbol? TimersTimer => Resolve("System.Timers.Timer");
+    public INamedTypeSymbol? ActionBlock => Resolve("System.Threading.Tasks.Dataflow.ActionBlock`1");
+    public INamedTypeSymbol? TransformBlock => Resolve("System.Threading.Tasks.Dataflow.TransformBlock`2");
+    public INamedTypeSymbol? TransformManyBlock => Resolve("System.Threading.Tasks.Dataflow.TransformManyBlock`2");
     /// <summary><c>System.Threading.Lock</c> (.NET 9 and later); null on older frameworks.</summary>
     public INamedTypeSymbol? Lock => Resolve("System.Threading.Lock");
     public INamedTypeSymbol? Task => Resolve("System.Threading.Tasks.Task");
+    public INamedTypeSymbol? TaskOfT => Resolve("System.Threading.Tasks.Task`1");
     public INamedTypeSymbol? TaskFactory => Resolve("System.Threading.Tasks.TaskFactory");
     /// <summary><c>TaskFactory&lt;TResult&gt;</c> (<c>Task&lt;T&gt;.Factory</c>).</summary>
     public INamedTypeSymbol? TaskFactoryOfT => Resolve("System.Threading.Tasks.TaskFactory`1");

@@ -98,16 +98,23 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
             }
 
             var findings = new Dictionary<Location, Finding>();
+            var sharings = new List<Sharing>(members.Count);
+            var otherMembersStart = members.Count > 1;
             foreach (var (root, owner) in members)
             {
-                var sharing = Sharing.Analyze(root, owner, places.WordsIn(root.Syntax.SyntaxTree), types, reach, end.CancellationToken);
+                sharings.Add(Sharing.Analyze(root, owner, places.WordsIn(root.Syntax.SyntaxTree), types, reach, end.CancellationToken, otherMembersStart));
+            }
+
+            foreach (var sharing in sharings)
+            {
                 foreach (var run in sharing.Runs)
                 {
                     foreach (var access in run.Accesses)
                     {
-                        if (access.IsUnlockedWrite && sharing.IsShared(run, access))
+                        if (access.IsUnlockedWrite
+                            && (sharing.ConflictOf(run, access) ?? (otherMembersStart ? Sharing.ConflictAcross(run, access, sharings.Where(other => other != sharing)) : null)) is { } conflict)
                         {
-                            var finding = new Finding(access, run.Entry);
+                            var finding = new Finding(access, run.Entry, conflict);
                             var location = access.Operation.Syntax.GetLocation();
                             if (!findings.TryGetValue(location, out var existing) || !existing.IsBefore(finding))
                             {
@@ -126,15 +133,52 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
+                var start = finding.Entry.Operation.Syntax.GetLocation();
+                var other = finding.Conflict.OtherLocation;
                 end.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.THR002,
                     pair.Key,
+                    other is null ? new[] { start } : new[] { start, other },
                     Properties(finding.Access),
                     finding.Access.Target.Symbol.Name,
                     Verb(finding.Access),
-                    finding.Entry.DisplayName));
+                    finding.Entry.DisplayName,
+                    LineOf(start, pair.Key),
+                    Explanation(finding, pair.Key)));
             }
         });
+    }
+
+    /// <summary>Where the write meets the other execution, for the message's last part.</summary>
+    private static string Explanation(Finding finding, Location write)
+    {
+        var conflict = finding.Conflict;
+        switch (conflict.Kind)
+        {
+            case ConflictKind.OtherBody when conflict.Other is { } other && conflict.OtherEntry == finding.Entry:
+                return "another delegate it runs at the same time " + OtherVerb(other) + " it at line " + LineOf(other.Operation.Syntax.GetLocation(), write);
+            case ConflictKind.OtherBody when conflict.Other is { } other && conflict.OtherEntry is { } entry:
+                return "code started with " + entry.DisplayName + " (line " + LineOf(entry.Operation.Syntax.GetLocation(), write) + ") also "
+                    + OtherVerb(other) + " it at line " + LineOf(other.Operation.Syntax.GetLocation(), write);
+            case ConflictKind.Starter when conflict.Other is { } other:
+                return "the starting code " + OtherVerb(other) + " it at line " + LineOf(other.Operation.Syntax.GetLocation(), write) + " while that code may still run";
+            default:
+                return "that code runs more than once at a time";
+        }
+    }
+
+    private static string OtherVerb(Access other) => other.Kind switch
+    {
+        AccessKind.Read => "reads",
+        AccessKind.CollectionMutation => "modifies",
+        _ => "writes",
+    };
+
+    /// <summary>The 1-based line of <paramref name="location"/>, with its file's name when it is not the file of <paramref name="reported"/>.</summary>
+    private static string LineOf(Location location, Location reported)
+    {
+        var line = (location.GetLineSpan().StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return location.SourceTree == reported.SourceTree ? line : line + " of " + System.IO.Path.GetFileName(location.SourceTree?.FilePath ?? string.Empty);
     }
 
     private static ImmutableDictionary<string, string?> Properties(Access access) =>
@@ -201,15 +245,18 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
 
     private sealed class Finding
     {
-        public Finding(Access access, EntryPoint entry)
+        public Finding(Access access, EntryPoint entry, Conflict conflict)
         {
             Access = access;
             Entry = entry;
+            Conflict = conflict;
         }
 
         public Access Access { get; }
 
         public EntryPoint Entry { get; }
+
+        public Conflict Conflict { get; }
 
         /// <summary>The same write reached from several entry points is reported once, naming the first entry point in the source.</summary>
         public bool IsBefore(Finding other)

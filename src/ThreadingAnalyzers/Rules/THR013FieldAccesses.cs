@@ -96,7 +96,7 @@ internal static class THR013FieldAccesses
         switch (parent)
         {
             case IInvocationOperation call when call.Instance == reference:
-                return (Sharing.IsMutator(call.TargetMethod) ? FieldAccessKind.Modified : FieldAccessKind.Read, call);
+                return (AccessClassifier.IsMutator(call.TargetMethod) ? FieldAccessKind.Modified : FieldAccessKind.Read, call);
             case IPropertyReferenceOperation property when property.Instance == reference:
                 var isSet = property.Parent is IAssignmentOperation assignment && assignment.Target == property
                     || property.Parent is IIncrementOrDecrementOperation;

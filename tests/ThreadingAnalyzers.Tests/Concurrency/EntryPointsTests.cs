@@ -135,7 +135,7 @@ public class EntryPointsTests
             }
             """);
         var types = ThreadingTypes.From(compilation);
-        var expected = new[] { "Task.Run", "Task.Run", "Task.Factory.StartNew", "Task.Run", "Task.Run", "new Thread", "new Timer" };
+        var expected = new[] { "Task.Run", "Task.Run", "Task.Factory.StartNew", "Task.Run", "ContinueWith", "Task.Run", "new Thread", "new Timer" };
         Assert.Equal(expected, EntryPoints.Find(root, types).Select(e => e.DisplayName));
         Assert.Equal(expected, EntryPoints.In(root, types).Select(e => e.Entry.DisplayName));
     }

@@ -9,6 +9,9 @@ namespace ThreadingAnalyzers.Tests.Rules;
 
 public class THR002Tests
 {
+    /// <summary>A THR002 report at markup <paramref name="key"/>, its related locations (start site, other access) not checked.</summary>
+    private static DiagnosticResult ExpectWrite(int key) => Verify.Expect("THR002", key).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations);
+
     // ---- Positives ----
 
     [Fact]
@@ -34,7 +37,7 @@ public class THR002Tests
                 }
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("counter", "incremented", "new Thread"));
+        """, ExpectWrite(0).WithArguments("counter", "incremented", "new Thread", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task TwoLambdasIncrementTheSameStaticField() => Verify.Diagnostic("""
@@ -44,8 +47,8 @@ public class THR002Tests
             static int counter;
             static void Main()
             {
-                var t1 = new Thread(() => { {|#0:counter++|}; });
-                var t2 = new Thread(() => { {|#1:counter += 2|}; });
+                var t1 = {|#2:new Thread(() => { {|#0:counter++|}; })|};
+                var t2 = {|#3:new Thread(() => { {|#1:counter += 2|}; })|};
                 t1.Start();
                 t2.Start();
                 t1.Join();
@@ -53,8 +56,10 @@ public class THR002Tests
             }
         }
         """,
-        Verify.Expect("THR002", 0).WithArguments("counter", "incremented", "new Thread"),
-        Verify.Expect("THR002", 1).WithArguments("counter", "incremented", "new Thread"));
+        Verify.Expect("THR002", 0).WithLocation(2).WithLocation(1)
+            .WithArguments("counter", "incremented", "new Thread", "7", "code started with new Thread (line 8) also writes it at line 8"),
+        Verify.Expect("THR002", 1).WithLocation(3).WithLocation(0)
+            .WithArguments("counter", "incremented", "new Thread", "8", "code started with new Thread (line 7) also writes it at line 7"));
 
     [Fact]
     public Task ListAddInParallelForEach() => Verify.Diagnostic("""
@@ -65,11 +70,11 @@ public class THR002Tests
             List<int> Squares(int[] input)
             {
                 var results = new List<int>();
-                Parallel.ForEach(input, x => {|#0:results.Add(x * x)|});
+                {|#1:Parallel.ForEach(input, x => {|#0:results.Add(x * x)|})|};
                 return results;
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("results", "modified by List<int>.Add", "Parallel.ForEach"));
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithArguments("results", "modified by List<int>.Add", "Parallel.ForEach", "8", "that code runs more than once at a time"));
 
     [Fact]
     public Task DictionaryIndexerSetFromTaskRunInLoop() => Verify.Diagnostic("""
@@ -88,7 +93,7 @@ public class THR002Tests
                 await Task.WhenAll(tasks);
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_lengths", "modified by the Dictionary<string, int> indexer", "Task.Run"));
+        """, ExpectWrite(0).WithArguments("_lengths", "modified by the Dictionary<string, int> indexer", "Task.Run", "11", "that code runs more than once at a time"));
 
     [Fact]
     public Task FieldMutatedTwoCallsDeepFromThreadStart() => Verify.Diagnostic("""
@@ -113,7 +118,7 @@ public class THR002Tests
             private void Step() => Record();
             private void Record() { {|#0:_processed++|}; }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_processed", "incremented", "new Thread"));
+        """, ExpectWrite(0).WithArguments("_processed", "incremented", "new Thread", "10", "that code runs more than once at a time"));
 
     [Fact]
     public Task CapturedLocalSummedInParallelFor() => Verify.Diagnostic("""
@@ -127,7 +132,7 @@ public class THR002Tests
                 return sum;
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("sum", "incremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("sum", "incremented", "Parallel.For", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task TimerCallbackIncrementsField() => Verify.Diagnostic("""
@@ -139,7 +144,7 @@ public class THR002Tests
             private Timer? _timer;
             public void Start() => _timer = new Timer(_ => {|#0:_ticks++|}, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(10));
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_ticks", "incremented", "new Timer"));
+        """, ExpectWrite(0).WithArguments("_ticks", "incremented", "new Timer", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task TimerInFieldInitializerAndGenericParallelForEach() => Verify.Diagnostic("""
@@ -153,8 +158,8 @@ public class THR002Tests
             void M(int[] items) => Parallel.ForEach<int>(items, i => {|#1:_seen += i|});
         }
         """,
-        Verify.Expect("THR002", 0).WithArguments("polls", "incremented", "new Timer"),
-        Verify.Expect("THR002", 1).WithArguments("_seen", "incremented", "Parallel.ForEach"));
+        ExpectWrite(0).WithArguments("polls", "incremented", "new Timer", "6", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("_seen", "incremented", "Parallel.ForEach", "8", "that code runs more than once at a time"));
 
     [Fact]
     public Task ReadModifyWriteAssignmentInPlinqForAll() => Verify.Diagnostic("""
@@ -165,7 +170,7 @@ public class THR002Tests
             static int max;
             static void M(int[] values) => values.AsParallel().ForAll(v => {|#0:max = Math.Max(max, v)|});
         }
-        """, Verify.Expect("THR002", 0).WithArguments("max", "assigned", "PLINQ ForAll"));
+        """, ExpectWrite(0).WithArguments("max", "assigned", "PLINQ ForAll", "6", "that code runs more than once at a time"));
 
     [Fact]
     public Task StarterWritesWhileThreadRuns() => Verify.Diagnostic("""
@@ -175,13 +180,14 @@ public class THR002Tests
             int _count;
             void M()
             {
-                var t = new Thread(() => { for (var i = 0; i < 100; i++) {|#0:_count++|}; });
+                var t = {|#1:new Thread(() => { for (var i = 0; i < 100; i++) {|#0:_count++|}; })|};
                 t.Start();
-                for (var i = 0; i < 100; i++) _count++;
+                for (var i = 0; i < 100; i++) {|#2:_count++|};
                 t.Join();
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "new Thread"));
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithLocation(2)
+            .WithArguments("_count", "incremented", "new Thread", "7", "the starting code writes it at line 9 while that code may still run"));
 
     [Fact]
     public Task CollectionReadByStarterWhileTaskAdds() => Verify.Diagnostic("""
@@ -193,12 +199,13 @@ public class THR002Tests
             static readonly Queue<int> Pending = new();
             static async Task M()
             {
-                var task = Task.Run(() => {|#0:Pending.Enqueue(1)|});
-                Console.WriteLine(Pending.Count);
+                var task = {|#1:Task.Run(() => {|#0:Pending.Enqueue(1)|})|};
+                Console.WriteLine({|#2:Pending|}.Count);
                 await task;
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("Pending", "modified by Queue<int>.Enqueue", "Task.Run"));
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithLocation(2)
+            .WithArguments("Pending", "modified by Queue<int>.Enqueue", "Task.Run", "9", "the starting code reads it at line 10 while that code may still run"));
 
     [Fact]
     public Task ParallelInvokeActionsTouchingTheSameField() => Verify.Diagnostic("""
@@ -209,8 +216,8 @@ public class THR002Tests
             void M() => Parallel.Invoke(() => {|#0:_total += 1|}, () => {|#1:_total += 2|});
         }
         """,
-        Verify.Expect("THR002", 0).WithArguments("_total", "incremented", "Parallel.Invoke"),
-        Verify.Expect("THR002", 1).WithArguments("_total", "incremented", "Parallel.Invoke"));
+        ExpectWrite(0).WithArguments("_total", "incremented", "Parallel.Invoke", "5", "another delegate it runs at the same time writes it at line 5"),
+        ExpectWrite(1).WithArguments("_total", "incremented", "Parallel.Invoke", "5", "another delegate it runs at the same time writes it at line 5"));
 
     [Fact]
     public Task AutoPropertyIncrementedByThreadPoolItemsInLoop() => Verify.Diagnostic("""
@@ -226,7 +233,7 @@ public class THR002Tests
                 }
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("Hits", "incremented", "ThreadPool.QueueUserWorkItem"));
+        """, ExpectWrite(0).WithArguments("Hits", "incremented", "ThreadPool.QueueUserWorkItem", "9", "that code runs more than once at a time"));
 
     [Fact]
     public Task SameWriteReachedFromTwoEntryPointsIsReportedOnce() => Verify.Diagnostic("""
@@ -238,7 +245,7 @@ public class THR002Tests
             static void B() => Parallel.For(0, 10, i => Hit());
             static void Hit() { {|#0:hits++|}; }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("hits", "incremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("hits", "incremented", "Parallel.For", "5", "that code runs more than once at a time"));
 
     [Fact]
     public Task LocalFunctionStartedInLoopWritesCapturedLocal() => Verify.Diagnostic("""
@@ -256,7 +263,7 @@ public class THR002Tests
                 void Work() { {|#0:done++|}; }
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("done", "incremented", "Task.Run"));
+        """, ExpectWrite(0).WithArguments("done", "incremented", "Task.Run", "9", "that code runs more than once at a time"));
 
     [Fact]
     public Task RefPassToAHelperThatWritesPlainly() => Verify.Diagnostic("""
@@ -267,7 +274,7 @@ public class THR002Tests
             static void M() => Parallel.For(0, 10, i => {|#0:Bump(ref total)|});
             static void Bump(ref int value) => value++;
         }
-        """, Verify.Expect("THR002", 0).WithArguments("total", "passed by ref to Bump", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("total", "passed by ref to Bump", "Parallel.For", "5", "that code runs more than once at a time"));
 
     [Fact]
     public Task TasksCreatedAndStartedInALoop() => Verify.Diagnostic("""
@@ -288,7 +295,7 @@ public class THR002Tests
                 Task.WaitAll(tasks.ToArray());
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("Balance", "incremented", "new Task"));
+        """, ExpectWrite(0).WithArguments("Balance", "incremented", "new Task", "12", "that code runs more than once at a time"));
 
     [Fact]
     public Task MethodCalledOnACapturedObject() => Verify.Diagnostic("""
@@ -307,7 +314,7 @@ public class THR002Tests
                 Parallel.For(0, 10, i => new Counter().Increment());
             }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_value", "incremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("_value", "incremented", "Parallel.For", "12", "that code runs more than once at a time"));
 
     [Fact]
     public Task WriteFiveCallsDeepIsReachedAndSixIsNot() => Verify.Diagnostic("""
@@ -329,7 +336,7 @@ public class THR002Tests
             void F2() => G2();
             void G2() { _misses++; }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_hits", "incremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("_hits", "incremented", "Parallel.For", "6", "that code runs more than once at a time"));
 
     [Fact]
     public Task AMethodFirstLookedThroughFromFartherIsLookedThroughAgainFromNearer() => Verify.Diagnostic("""
@@ -346,7 +353,7 @@ public class THR002Tests
             void E() => F();
             void F() { {|#0:_hits++|}; }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_hits", "incremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("_hits", "incremented", "Parallel.For", "6", "that code runs more than once at a time"));
 
     [Fact]
     public Task HelpersWithLockedAndUnlockedWrites() => Verify.Diagnostic("""
@@ -368,8 +375,8 @@ public class THR002Tests
             }
         }
         """,
-        Verify.Expect("THR002", 0).WithArguments("_unlocked", "incremented", "Parallel.For"),
-        Verify.Expect("THR002", 1).WithArguments("_calls", "incremented", "Parallel.For"));
+        ExpectWrite(0).WithArguments("_unlocked", "incremented", "Parallel.For", "8", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("_calls", "incremented", "Parallel.For", "8", "that code runs more than once at a time"));
 
     [Fact]
     public Task UsingDeclarationLockScopeProtectsOnlyWhatFollowsIt() => Verify.Diagnostic("""
@@ -386,7 +393,7 @@ public class THR002Tests
                 _count++;
             });
         }
-        """, net10: true, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"));
+        """, net10: true, ExpectWrite(0).WithArguments("_count", "incremented", "Parallel.For", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task HelperCalledOnceUnderTheBodysLockAndOnceWithout() => Verify.Diagnostic("""
@@ -398,7 +405,7 @@ public class THR002Tests
             void Run() => Parallel.For(0, 10, i => { lock (_gate) { Bump(); } Bump(); });
             void Bump() { {|#0:_count++|}; }
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("_count", "incremented", "Parallel.For", "6", "that code runs more than once at a time"));
 
     // ---- Negatives ----
 
@@ -511,7 +518,7 @@ public class THR002Tests
                 {|#0:_count--|};
             });
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_count", "decremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("_count", "decremented", "Parallel.For", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task Interlocked() => Verify.Diagnostic("""
@@ -657,7 +664,7 @@ public class THR002Tests
             [ThreadStatic] private int _count;
             void M() => Parallel.For(0, 10, i => { {|#0:_count++|}; });
         }
-        """, Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"));
+        """, ExpectWrite(0).WithArguments("_count", "incremented", "Parallel.For", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task ObjectsReachedThroughThreadStaticOrComputedProperties()
@@ -940,8 +947,8 @@ public class THR002Tests
                 void Compiles(object state) { {|#1:_count++|}; }
             }
             """,
-            Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem"),
-            Verify.Expect("THR002", 1).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem"));
+            ExpectWrite(0).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem", "24", "that code runs more than once at a time"),
+            ExpectWrite(1).WithArguments("_count", "incremented", "ThreadPool.QueueUserWorkItem", "33", "that code runs more than once at a time"));
     }
 
     [Fact]
@@ -991,8 +998,8 @@ public class THR002Tests
                 void RacingGroup() { var t = Task.Run(BumpOther); _other = 7; t.Wait(); }
             }
             """,
-            Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Task.Run"),
-            Verify.Expect("THR002", 1).WithArguments("_other", "incremented", "Task.Run"));
+            ExpectWrite(0).WithArguments("_count", "incremented", "Task.Run", "8", "the starting code writes it at line 8 while that code may still run"),
+            ExpectWrite(1).WithArguments("_other", "incremented", "Task.Run", "9", "the starting code writes it at line 9 while that code may still run"));
     }
 
     [Fact]
@@ -1044,8 +1051,8 @@ public class THR002Tests
             }
         }
         """, UseInterlocked,
-        Verify.Expect("THR002", 0).WithArguments("_count", "incremented", "Parallel.For"),
-        Verify.Expect("THR002", 1).WithArguments("_count", "decremented", "Parallel.For"));
+        ExpectWrite(0).WithArguments("_count", "incremented", "Parallel.For", "7", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("_count", "decremented", "Parallel.For", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task InterlockedFixOnStaticFieldAndCapturedLocal() => Verify.Fix("""
@@ -1083,8 +1090,8 @@ public class THR002Tests
             }
         }
         """, UseInterlocked,
-        Verify.Expect("THR002", 0).WithArguments("total", "decremented", "Parallel.For"),
-        Verify.Expect("THR002", 1).WithArguments("sum", "incremented", "Parallel.For"));
+        ExpectWrite(0).WithArguments("total", "decremented", "Parallel.For", "9", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("sum", "incremented", "Parallel.For", "9", "that code runs more than once at a time"));
 
     [Fact]
     public Task NoInterlockedFixWhenTheOldValueIsUsed() => Verify.NoFix("""
@@ -1100,8 +1107,8 @@ public class THR002Tests
             });
         }
         """, UseInterlocked,
-        Verify.Expect("THR002", 0).WithArguments("_next", "incremented", "Parallel.For"),
-        Verify.Expect("THR002", 1).WithArguments("_weight", "incremented", "Parallel.For"));
+        ExpectWrite(0).WithArguments("_next", "incremented", "Parallel.For", "6", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("_weight", "incremented", "Parallel.For", "6", "that code runs more than once at a time"));
 
     [Fact]
     public Task LockFixInInstanceContextAddsGate() => Verify.Fix("""
@@ -1138,7 +1145,7 @@ public class THR002Tests
                 });
             }
         }
-        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("_items", "modified by List<int>.Add", "Parallel.For"));
+        """, ProtectWithLock, ExpectWrite(0).WithArguments("_items", "modified by List<int>.Add", "Parallel.For", "9", "that code runs more than once at a time"));
 
     [Fact]
     public Task LockFixInStaticContextAddsStaticGate() => Verify.Fix("""
@@ -1160,7 +1167,7 @@ public class THR002Tests
 
             static void M() => Parallel.For(0, 10, i => { lock (_sync) { squares[i] = i * i; } });
         }
-        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("squares", "modified by the Dictionary<int, int> indexer", "Parallel.For"));
+        """, ProtectWithLock, ExpectWrite(0).WithArguments("squares", "modified by the Dictionary<int, int> indexer", "Parallel.For", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task LockFixReusesTheTypesGate() => Verify.Fix("""
@@ -1192,7 +1199,7 @@ public class THR002Tests
                 lock (_gate) { }
             });
         }
-        """, ProtectWithLock, Verify.Expect("THR002", 0).WithArguments("_last", "assigned", "Parallel.ForEach"));
+        """, ProtectWithLock, ExpectWrite(0).WithArguments("_last", "assigned", "Parallel.ForEach", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task FixAllAddsOneGatePerType() => Verify.Fix("""
@@ -1241,8 +1248,8 @@ public class THR002Tests
             }
         }
         """, ProtectWithLock,
-        Verify.Expect("THR002", 0).WithArguments("_evens", "modified by List<int>.Add", "Parallel.For"),
-        Verify.Expect("THR002", 1).WithArguments("_odds", "modified by List<int>.Add", "Parallel.For"));
+        ExpectWrite(0).WithArguments("_evens", "modified by List<int>.Add", "Parallel.For", "10", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("_odds", "modified by List<int>.Add", "Parallel.For", "10", "that code runs more than once at a time"));
 
     [Fact]
     public Task LockFixUsesLockTypeWhereItExists() => Verify.Fix("""
@@ -1265,7 +1272,7 @@ public class THR002Tests
 
             void M() => Parallel.For(0, 10, i => { lock (_sync) { _seen.Add(i); } });
         }
-        """, ProtectWithLock, net10: true, Verify.Expect("THR002", 0).WithArguments("_seen", "modified by HashSet<int>.Add", "Parallel.For"));
+        """, ProtectWithLock, net10: true, ExpectWrite(0).WithArguments("_seen", "modified by HashSet<int>.Add", "Parallel.For", "7", "that code runs more than once at a time"));
 
     [Fact]
     public Task FixAllAddsAnInstanceAndAStaticGateWhenBothAreNeeded() => Verify.Fix("""
@@ -1311,8 +1318,8 @@ public class THR002Tests
             }
         }
         """, ProtectWithLock,
-        Verify.Expect("THR002", 0).WithArguments("_mine", "modified by List<int>.Add", "Parallel.For"),
-        Verify.Expect("THR002", 1).WithArguments("All", "modified by List<int>.Add", "Parallel.For"));
+        ExpectWrite(0).WithArguments("_mine", "modified by List<int>.Add", "Parallel.For", "10", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("All", "modified by List<int>.Add", "Parallel.For", "10", "that code runs more than once at a time"));
 
     [Fact]
     public Task NoLockFixOutsideAStatementOrInAStruct() => Verify.NoFix("""
@@ -1329,8 +1336,8 @@ public class THR002Tests
             void M() => Parallel.For(0, 10, i => { var seen = {|#1:count += 2|}; });
         }
         """, ProtectWithLock,
-        Verify.Expect("THR002", 0).WithArguments("count", "incremented", "Parallel.For"),
-        Verify.Expect("THR002", 1).WithArguments("count", "incremented", "Parallel.For"));
+        ExpectWrite(0).WithArguments("count", "incremented", "Parallel.For", "6", "that code runs more than once at a time"),
+        ExpectWrite(1).WithArguments("count", "incremented", "Parallel.For", "11", "that code runs more than once at a time"));
 
     // ---- Writes in generated code, reached from hand-written code ----
 
@@ -1346,7 +1353,7 @@ public class THR002Tests
     [Fact]
     public Task WriteReachedInHandWrittenCodeIsReportedWhereItIs() => Files(
         new[] { ("/0/Work.cs", StartsTheCounter), ("/0/Counter.cs", "static class Counter { private static int _n; public static void Bump() => {|#0:_n++|}; }") },
-        Verify.Expect("THR002", 0).WithArguments("_n", "incremented", "Parallel.For"));
+        ExpectWrite(0).WithArguments("_n", "incremented", "Parallel.For", "4 of Work.cs", "that code runs more than once at a time"));
 
     [Theory]
     [InlineData("Counter.g.cs", "", "", "")]

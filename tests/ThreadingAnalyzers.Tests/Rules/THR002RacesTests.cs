@@ -1,0 +1,303 @@
+using System.Threading.Tasks;
+using Verify = ThreadingAnalyzers.Tests.Verifier<ThreadingAnalyzers.Rules.THR002UnsynchronizedSharedStateAnalyzer, ThreadingAnalyzers.CodeFixes.THR002UnsynchronizedSharedStateCodeFix>;
+
+namespace ThreadingAnalyzers.Tests.Rules;
+
+/// <summary>THR002 on the races real projects fixed: each report with its start site and the other access as related locations.</summary>
+public class THR002RacesTests
+{
+    private const string StarterReads = "the starting code reads it at line {0} while that code may still run";
+
+    // ---- The starting thread's own reads ----
+
+    [Fact]
+    public Task StarterPrintsACounterTheTaskIncrements() => Verify.Diagnostic("""
+        using System;
+        using System.Threading.Tasks;
+        class C
+        {
+            static async Task M()
+            {
+                var n = 0;
+                var task = {|#1:Task.Run(() => {|#0:n++|})|};
+                Console.WriteLine({|#2:n|});
+                await task;
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithLocation(2)
+            .WithArguments("n", "incremented", "Task.Run", "8", string.Format(StarterReads, 9)));
+
+    [Fact]
+    public Task StarterUsesAFieldTheThreadFillsBeforeJoiningIt() => Verify.Diagnostic("""
+        using System.Threading;
+        class Loader
+        {
+            string _data;
+            void M()
+            {
+                var thread = {|#1:new Thread(() => {|#0:_data = Load()|})|};
+                thread.Start();
+                Use({|#2:_data|});
+                thread.Join();
+            }
+            static string Load() => "x";
+            static void Use(string s) { }
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithLocation(2)
+            .WithArguments("_data", "assigned", "new Thread", "7", string.Format(StarterReads, 9)));
+
+    [Fact]
+    public Task StarterReadsBeforeTheStartOrAfterTheWaitAreSilent() => Verify.Diagnostic("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            string _data;
+            async Task AfterAwait()
+            {
+                var n = 0;
+                var task = Task.Run(() => n++);
+                await task;
+                Console.WriteLine(n);
+            }
+            void BeforeStartAfterJoin()
+            {
+                var thread = new Thread(() => _data = Load());
+                Use(_data);
+                thread.Start();
+                thread.Join();
+                Use(_data);
+            }
+            void AfterWait()
+            {
+                var total = 0;
+                var task = Task.Run(() => { total += 2; });
+                task.Wait();
+                Console.WriteLine(total);
+            }
+            static string Load() => "x";
+            static void Use(string s) { }
+        }
+        """);
+
+    [Fact]
+    public Task StarterPollingForTheValueInALoopIsLeftToTheBusyWaitRule() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            static void M()
+            {
+                var ready = 0;
+                var task = Task.Run(() => { ready = Compute(); });
+                while (ready == 0)
+                {
+                    Thread.Sleep(1);
+                }
+
+                task.Wait();
+            }
+            static int Compute() => 1;
+        }
+        """);
+
+    // ---- Two different bodies, one target ----
+
+    [Fact]
+    public Task AThreadAndATaskOfOneMethodBothWriteACapturedLocal() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class C
+        {
+            static int M()
+            {
+                var last = 0;
+                var thread = {|#2:new Thread(() => { {|#0:last += 1|}; })|};
+                thread.Start();
+                var task = {|#3:Task.Run(() => { {|#1:last += 2|}; })|};
+                task.Wait();
+                thread.Join();
+                return last;
+            }
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithLocation(1)
+            .WithArguments("last", "incremented", "new Thread", "8", "code started with Task.Run (line 10) also writes it at line 10"),
+        Verify.Expect("THR002", 1).WithLocation(3).WithLocation(0)
+            .WithArguments("last", "incremented", "Task.Run", "10", "code started with new Thread (line 8) also writes it at line 8"));
+
+    [Fact]
+    public Task ATimerCallbackAndAPoolItemOfOneInstanceBothWriteAField() => Verify.Diagnostic("""
+        using System.Threading;
+        class Poller
+        {
+            private readonly Timer _timer;
+            private int _checks;
+            public Poller() => _timer = {|#2:new Timer(_ => { {|#0:_checks++|}; }, null, 1000, Timeout.Infinite)|};
+            public void CheckNow() => {|#3:ThreadPool.QueueUserWorkItem(_ => { {|#1:_checks++|}; })|};
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithLocation(1)
+            .WithArguments("_checks", "incremented", "new Timer", "6", "code started with ThreadPool.QueueUserWorkItem (line 7) also writes it at line 7"),
+        Verify.Expect("THR002", 1).WithLocation(3).WithLocation(0)
+            .WithArguments("_checks", "incremented", "ThreadPool.QueueUserWorkItem", "7", "code started with new Timer (line 6) also writes it at line 6"));
+
+    [Fact]
+    public Task BodiesOfTwoMembersThatAreWaitedForOrLockedOrTouchOtherFieldsAreSilent() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class Worker
+        {
+            private readonly object _gate = new object();
+            private int _a;
+            private int _b;
+            private int _c;
+            public void First() => ThreadPool.QueueUserWorkItem(_ => { _a++; lock (_gate) { _c++; } });
+            public void Second() => ThreadPool.QueueUserWorkItem(_ => { _b++; lock (_gate) { _c++; } });
+            public void Waited() => Task.Run(() => { _a = 3; }).Wait();
+            public static void Elsewhere(Worker other) => ThreadPool.QueueUserWorkItem(_ => { other._b = 1; });
+        }
+        """);
+
+    // ---- Concurrency beyond Thread and Task.Run ----
+
+    /// <summary>The TPL Dataflow types, which the framework reference pack does not hold, declared as the package does.</summary>
+    internal const string DataflowStub = """
+        namespace System.Threading.Tasks.Dataflow
+        {
+            public class ExecutionDataflowBlockOptions { public int MaxDegreeOfParallelism { get; set; } = 1; }
+            public sealed class ActionBlock<TInput>
+            {
+                public ActionBlock(System.Action<TInput> action) { }
+                public ActionBlock(System.Action<TInput> action, ExecutionDataflowBlockOptions options) { }
+                public bool Post(TInput item) => true;
+            }
+            public sealed class TransformBlock<TInput, TOutput>
+            {
+                public TransformBlock(System.Func<TInput, TOutput> transform, ExecutionDataflowBlockOptions options) { }
+            }
+            public sealed class TransformManyBlock<TInput, TOutput>
+            {
+                public TransformManyBlock(System.Func<TInput, System.Collections.Generic.IEnumerable<TOutput>> transform, ExecutionDataflowBlockOptions options) { }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task ContinuationWritesAFieldTheStarterReads() => Verify.Diagnostic("""
+        using System;
+        using System.Threading.Tasks;
+        class C
+        {
+            int _done;
+            void M(Task work)
+            {
+                var next = {|#1:work.ContinueWith(_ => {|#0:_done++|})|};
+                Console.WriteLine({|#2:_done|});
+                next.Wait();
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithLocation(2)
+            .WithArguments("_done", "incremented", "ContinueWith", "8", string.Format(StarterReads, 9)));
+
+    [Fact]
+    public Task ContinuationAfterItsOwnTaskOrOnTheCallersContextIsSilent() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class Chained
+        {
+            int _count;
+            async Task M()
+            {
+                var first = Task.Run(() => _count++);
+                await first.ContinueWith(_ => _count++);
+            }
+        }
+        class Direct
+        {
+            int _count;
+            async Task M() => await Task.Run(() => _count++).ContinueWith(_ => _count++);
+        }
+        class OnTheContext
+        {
+            int _count;
+            async Task M(Task work)
+            {
+                var next = work.ContinueWith(_ => _count++, TaskScheduler.FromCurrentSynchronizationContext());
+                _count++;
+                await next;
+            }
+        }
+        class Inline
+        {
+            int _count;
+            async Task M(Task work)
+            {
+                var next = work.ContinueWith(_ => _count++, TaskContinuationOptions.ExecuteSynchronously);
+                _count++;
+                await next;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PeriodicTimersTimerElapsedHandlerIncrementsAField() => Verify.Diagnostic("""
+        using System.Timers;
+        class Heartbeat
+        {
+            private readonly Timer _timer;
+            private int _beats;
+            public Heartbeat()
+            {
+                _timer = new Timer(100);
+                {|#1:_timer.Elapsed += (sender, e) => {|#0:_beats++|}|};
+                _timer.Start();
+            }
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1)
+            .WithArguments("_beats", "incremented", "Timer.Elapsed", "9", "that code runs more than once at a time"));
+
+    [Fact]
+    public Task OneShotOrSynchronizedTimersTimerIsSilent() => Verify.Diagnostic("""
+        using System.ComponentModel;
+        using System.Timers;
+        class Heartbeat
+        {
+            private int _beats;
+            public Heartbeat(ISynchronizeInvoke form)
+            {
+                var once = new Timer(100) { AutoReset = false };
+                once.Elapsed += (sender, e) => _beats++;
+                var onTheForm = new Timer(100);
+                onTheForm.SynchronizingObject = form;
+                onTheForm.Elapsed += OnElapsed;
+            }
+            private void OnElapsed(object sender, ElapsedEventArgs e) => _beats++;
+        }
+        """);
+
+    [Fact]
+    public Task DataflowBlocksWithParallelismAboveOneRunTheirDelegateAtOnce() => Verify.Diagnostic("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks.Dataflow;
+        class Pipeline
+        {
+            private long _bytes;
+            private int _serial;
+            private readonly List<string> _names = new List<string>();
+            void Build()
+            {
+                var options = new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 4 };
+                var count = {|#2:new ActionBlock<byte[]>(data => { {|#0:_bytes += data.Length|}; }, options)|};
+                var name = {|#3:new TransformBlock<int, string>(id => { {|#1:_names.Add(id.ToString())|}; return ""; },
+                    new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = Environment.ProcessorCount })|};
+                var serial = new TransformManyBlock<int, int>(id => { _serial++; return new[] { id }; }, new ExecutionDataflowBlockOptions());
+            }
+        }
+        """ + DataflowStub,
+        Verify.Expect("THR002", 0).WithLocation(2)
+            .WithArguments("_bytes", "incremented", "new ActionBlock", "12", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(3)
+            .WithArguments("_names", "modified by List<string>.Add", "new TransformBlock", "13", "that code runs more than once at a time"));
+}
