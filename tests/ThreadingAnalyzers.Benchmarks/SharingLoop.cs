@@ -38,7 +38,7 @@ public static class SharingLoop
             var model = compilation.GetSemanticModel(tree);
             foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>())
             {
-                if (model.GetDeclaredSymbol(declaration) is not { } type || EntryPointText.PlacesIn(type) is not { } places)
+                if (model.GetDeclaredSymbol(declaration) is not { } type || EntryPointText.PlacesIn(type, ThreadingOptions.None) is not { } places)
                 {
                     continue;
                 }

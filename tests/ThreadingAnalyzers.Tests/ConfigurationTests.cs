@@ -116,4 +116,62 @@ public class ConfigurationTests
             Thr002.Expect("THR002", 0).WithLocation(1).WithArguments("_count", "incremented", "Parallel.For", "17", "that code runs more than once at a time"));
 
     private static string WithoutMarkup(string source) => source.Replace("{|#0:", "").Replace("{|#1:", "").Replace("|}", "");
+
+    private const string Scheduler = """
+        namespace Shop
+        {
+            public sealed class Scheduler
+            {
+                public void Post(System.Action work) => System.Threading.ThreadPool.UnsafeQueueUserWorkItem(_ => work(), null);
+            }
+        }
+
+        class Counter
+        {
+            private int _count;
+
+            public void Start(Shop.Scheduler scheduler)
+            {
+                {|#1:scheduler.Post(() => {|#0:_count++|})|};
+            }
+        }
+        """;
+
+    [Fact]
+    public Task ConfiguredEntryPointThatRunsRepeatedlyFindsTheRace() => Thr002.DiagnosticWithConfig(
+        Scheduler,
+        "threading_analyzers.concurrent_entry_points = M:Shop.Scheduler.Post*+repeat",
+        global: false,
+        Thr002.Expect("THR002", 0).WithLocation(1).WithArguments("_count", "incremented", "Scheduler.Post", "15", "that code runs more than once at a time"));
+
+    [Fact]
+    public Task WithoutTheEntryPointTheDelegateIsNotSeenToRun() => Thr002.Diagnostic(WithoutMarkup(Scheduler));
+
+    private const string SafeStack = """
+        namespace Shop
+        {
+            /// <summary>Thread-safe by a protocol the analysis cannot see; the team vouches for it in .editorconfig.</summary>
+            public sealed class SafeStack
+            {
+                private int _count;
+                public void Push(int item) => {|#0:_count++|};
+            }
+        }
+
+        class Worker
+        {
+            private readonly Shop.SafeStack _stack = new Shop.SafeStack();
+
+            void Run() => {|#1:System.Threading.Tasks.Parallel.For(0, 100, i => _stack.Push(i))|};
+        }
+        """;
+
+    [Fact]
+    public Task CallsIntoAConfiguredThreadSafeTypeAreNotFollowed() =>
+        Thr002.DiagnosticWithConfig(WithoutMarkup(SafeStack), "threading_analyzers.thread_safe_types = T:Shop.SafeStack", global: true);
+
+    [Fact]
+    public Task WithoutTheTypeItsUnprotectedWriteIsARace() => Thr002.Diagnostic(
+        SafeStack,
+        Thr002.Expect("THR002", 0).WithLocation(1).WithArguments("_count", "incremented", "Parallel.For", "15", "that code runs more than once at a time"));
 }

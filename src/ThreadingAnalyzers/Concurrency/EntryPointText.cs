@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -46,12 +47,15 @@ internal static class EntryPointText
     /// <summary>Whether the text of <paramref name="span"/> in <paramref name="tree"/> holds one of the words.</summary>
     public static bool Mentions(SyntaxTree tree, TextSpan span) => Mentions(Positions(tree), span);
 
-    /// <summary>Whether the source of <paramref name="symbol"/> (every part of a partial type) holds one of the words.</summary>
-    public static bool Mentions(ISymbol symbol)
+    /// <summary>
+    /// Whether the source of <paramref name="symbol"/> (every part of a partial type) holds one of the words, or the name
+    /// of an entry point that <paramref name="options"/> configure.
+    /// </summary>
+    public static bool Mentions(ISymbol symbol, ThreadingOptions options)
     {
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            if (Mentions(reference.SyntaxTree, reference.Span))
+            if (Mentions(Positions(reference.SyntaxTree, options), reference.Span))
             {
                 return true;
             }
@@ -62,6 +66,72 @@ internal static class EntryPointText
 
     /// <summary>The positions of the words in <paramref name="tree"/>'s text, in order, for repeated <see cref="Mentions(int[], TextSpan)"/> calls.</summary>
     public static int[] Positions(SyntaxTree tree) => WordsOf(tree).All;
+
+    /// <summary><see cref="Positions(SyntaxTree)"/>, with the names of the entry points that <paramref name="options"/> configure.</summary>
+    public static int[] Positions(SyntaxTree tree, ThreadingOptions options) => WordsOf(tree, options).All;
+
+    private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ConfiguredWords?>> ConfiguredWordsByTree = new();
+
+    /// <summary>A tree's words with the configured entry points' names, for the one set of names they were found with.</summary>
+    private sealed class ConfiguredWords
+    {
+        public ConfiguredWords(ImmutableArray<string> names, TreeWords words)
+        {
+            Names = names;
+            Words = words;
+        }
+
+        public ImmutableArray<string> Names { get; }
+
+        public TreeWords Words { get; }
+    }
+
+    /// <summary>
+    /// The tree's words, and where the options configure entry points, their names as whole words too (a configured
+    /// call counts as entry-point-shaped). Most compilations configure none and get the shared per-tree answer.
+    /// </summary>
+    private static TreeWords WordsOf(SyntaxTree tree, ThreadingOptions options)
+    {
+        var words = WordsOf(tree);
+        var names = options.EntryPointNames;
+        if (names.IsEmpty)
+        {
+            return words;
+        }
+
+        var box = ConfiguredWordsByTree.GetValue(tree, static _ => new StrongBox<ConfiguredWords?>());
+        if (box.Value is { } known && known.Names == names)
+        {
+            return known.Words;
+        }
+
+        var text = tree.GetText().ToString();
+        var extra = new List<int>();
+        foreach (var name in names)
+        {
+            for (var index = text.IndexOf(name, StringComparison.Ordinal); index >= 0; index = text.IndexOf(name, index + name.Length, StringComparison.Ordinal))
+            {
+                var end = index + name.Length;
+                if ((index == 0 || !IsIdentifierPart(text[index - 1])) && (end == text.Length || !IsIdentifierPart(text[end])))
+                {
+                    extra.Add(index);
+                }
+            }
+        }
+
+        var merged = new TreeWords(Merge(words.All, extra), Merge(words.Shaped, extra));
+        box.Value = new ConfiguredWords(names, merged);
+        return merged;
+    }
+
+    private static int[] Merge(int[] positions, List<int> extra)
+    {
+        var all = new List<int>(positions.Length + extra.Count);
+        all.AddRange(positions);
+        all.AddRange(extra);
+        all.Sort();
+        return all.ToArray();
+    }
 
     private static TreeWords WordsOf(SyntaxTree tree) =>
         WordsByTree.GetValue(tree, static t =>
@@ -280,7 +350,7 @@ internal static class EntryPointText
     /// an entry-point-shaped expression; null when there are none (<c>new(StringComparer.Ordinal)</c> is no such place).
     /// Looked up once per type, so that each member's code is then compared with a few positions only.
     /// </summary>
-    public static EntryPointPlaces? PlacesIn(ISymbol type)
+    public static EntryPointPlaces? PlacesIn(ISymbol type, ThreadingOptions options)
     {
         List<(SyntaxTree Tree, int Position)>? places = null;
         var references = type.DeclaringSyntaxReferences;
@@ -288,7 +358,7 @@ internal static class EntryPointText
         for (var part = 0; part < references.Length; part++)
         {
             var reference = references[part];
-            var treeWords = WordsOf(reference.SyntaxTree);
+            var treeWords = WordsOf(reference.SyntaxTree, options);
             words[part] = (reference.SyntaxTree, treeWords.All);
             var positions = treeWords.Shaped;
             var span = reference.Span;

@@ -32,6 +32,9 @@ internal enum EntryPointKind
     TimerElapsed,
     /// <summary>The delegate of a TPL Dataflow <c>ActionBlock</c>, <c>TransformBlock</c> or <c>TransformManyBlock</c>.</summary>
     DataflowBlock,
+
+    /// <summary>A method the code base names in <c>threading_analyzers.concurrent_entry_points</c>: its delegate arguments run concurrently.</summary>
+    Configured,
 }
 
 /// <summary>One delegate that an entry point runs on another thread: a lambda, or a method group.</summary>
@@ -120,7 +123,7 @@ internal static class EntryPoints
     /// Every entry point in <paramref name="root"/>, in source order (an enclosing entry point before the ones in its
     /// arguments), without the facts of <see cref="RunsMoreThanOnceAtATime"/>, which need a walk of each starter.
     /// </summary>
-    public static List<EntryPoint> Find(IOperation root, ThreadingTypes types) => Find(root, types, EntryPointText.Positions(root.Syntax.SyntaxTree));
+    public static List<EntryPoint> Find(IOperation root, ThreadingTypes types) => Find(root, types, EntryPointText.Positions(root.Syntax.SyntaxTree, types.Options));
 
     /// <summary><see cref="Find(IOperation, ThreadingTypes)"/> with the <see cref="EntryPointText.Positions"/> of the root's tree already at hand.</summary>
     public static List<EntryPoint> Find(IOperation root, ThreadingTypes types, int[] words)
@@ -294,8 +297,21 @@ internal static class EntryPoints
                     ? null
                     : Create(EntryPointKind.ContinueWith, "ContinueWith", invocation, FirstDelegate(invocation.Arguments), false);
             default:
-                return null;
+                return Configured(invocation, types);
         }
+    }
+
+    /// <summary>A call of a configured entry point (<c>threading_analyzers.concurrent_entry_points</c>): every delegate argument runs concurrently.</summary>
+    private static EntryPoint? Configured(IInvocationOperation invocation, ThreadingTypes types)
+    {
+        var method = invocation.TargetMethod;
+        var configured = types.Options.EntryPoint(method);
+        if (configured == ConfiguredEntryPoint.No || AllDelegates(invocation.Arguments) is not { IsEmpty: false } bodies)
+        {
+            return null;
+        }
+
+        return Create(EntryPointKind.Configured, method.ContainingType.Name + "." + method.Name, invocation, bodies, configured == ConfiguredEntryPoint.RunsRepeatedly);
     }
 
     private static EntryPoint? FromCreation(IObjectCreationOperation creation, ThreadingTypes types)

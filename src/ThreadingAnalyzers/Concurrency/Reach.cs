@@ -452,9 +452,19 @@ internal sealed class Reach
     /// metadata member's assembly walks its namespaces (a fifth of this walk's time). Members the compiler declares (a
     /// default constructor) have no syntax and no body to follow either.
     /// </summary>
+    /// <remarks>
+    /// A member of a type the code base configures as thread-safe (<c>threading_analyzers.thread_safe_types</c>) is not
+    /// followed: its own synchronization is the type's business, which the configuration vouches for.
+    /// </remarks>
     private bool IsSource(ISymbol symbol) =>
         symbol.MetadataToken == 0 && !symbol.DeclaringSyntaxReferences.IsEmpty && !symbol.IsAbstract && !symbol.IsExtern
-        && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly);
+        && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly)
+        && !Options.IsThreadSafeType(symbol.ContainingType);
+
+    /// <summary>The compilation's threading options, attached by the analyzers before any walk.</summary>
+    private ThreadingOptions Options => _options ??= ThreadingTypes.From(_compilation).Options;
+
+    private ThreadingOptions? _options;
 
     private static IMethodSymbol Normalize(IMethodSymbol method)
     {

@@ -41,7 +41,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                 symbolStart =>
                 {
                     // A type whose text holds no entry-point-shaped call or creation gets no further action.
-                    if (EntryPointText.PlacesIn(symbolStart.Symbol) is { } places && types.CanStartConcurrentCode)
+                    if (EntryPointText.PlacesIn(symbolStart.Symbol, types.Options) is { } places && types.CanStartConcurrentCode)
                     {
                         AnalyzeType(symbolStart, places, types, reach);
                     }

@@ -35,7 +35,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
                 symbolStart =>
                 {
                     // A type whose text names no entry point (new Thread among them) creates no thread.
-                    if (EntryPointText.Mentions(symbolStart.Symbol) && types.ThreadIsReferenced)
+                    if (EntryPointText.Mentions(symbolStart.Symbol, ThreadingOptions.None) && types.ThreadIsReferenced)
                     {
                         AnalyzeType(symbolStart, types);
                     }

@@ -29,7 +29,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    if (EntryPointText.Mentions(symbolStart.Symbol) && types.CanStartConcurrentCode)
+                    if (EntryPointText.Mentions(symbolStart.Symbol, types.Options) && types.CanStartConcurrentCode)
                     {
                         symbolStart.RegisterOperationAction(
                             operationContext => AnalyzeEntryPoint(operationContext, types),

@@ -51,6 +51,6 @@ public class EntryPointKindsTests
         var type = compilation.GetTypeByMetadataName("C")!;
 
         Assert.Contains(kind, EntryPoints.Find(root, ThreadingTypes.From(compilation)).Select(entry => entry.Kind.ToString()));
-        Assert.True(EntryPointText.PlacesIn(type)?.MayStartConcurrentCode(method));
+        Assert.True(EntryPointText.PlacesIn(type, ThreadingOptions.None)?.MayStartConcurrentCode(method));
     }
 }

@@ -36,7 +36,7 @@ public class EntryPointTextTests
         var type = TypeAround(statement, out var tree);
         var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
 
-        Assert.Equal(expected, EntryPointText.PlacesIn(type)?.MayStartConcurrentCode(method) ?? false);
+        Assert.Equal(expected, EntryPointText.PlacesIn(type, ThreadingOptions.None)?.MayStartConcurrentCode(method) ?? false);
     }
 
     [Theory]
@@ -94,8 +94,8 @@ public class EntryPointTextTests
         // still counts (THR004 and the entry point walk read every word).
         var type = TypeAround(statement, out _);
 
-        Assert.True(EntryPointText.Mentions(type));
-        Assert.Equal(hasPlaces, EntryPointText.PlacesIn(type) is not null);
+        Assert.True(EntryPointText.Mentions(type, ThreadingOptions.None));
+        Assert.Equal(hasPlaces, EntryPointText.PlacesIn(type, ThreadingOptions.None) is not null);
     }
 
     /// <summary>Class C with <paramref name="statement"/> in its method M, compiled without references.</summary>
