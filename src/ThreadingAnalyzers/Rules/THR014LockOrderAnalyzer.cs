@@ -199,7 +199,14 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
 
             foreach (var (operation, kind) in Reach.OperationsOf(function.Function).WithKinds())
             {
-                if (kind is OperationKind.Lock or OperationKind.Invocation && Acquired(operation) is { } direct)
+                // A lock the callee takes only on some branch may be one its caller never reaches (the caller's
+                // arguments decide it): only the locks every call takes count.
+                if (kind is not (OperationKind.Lock or OperationKind.Invocation) || IsConditional(operation, function.Function))
+                {
+                    continue;
+                }
+
+                if (Acquired(operation) is { } direct)
                 {
                     taken.Add(direct);
                 }
@@ -211,6 +218,19 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
 
             return taken;
         }
+    }
+
+    private static bool IsConditional(IOperation operation, IOperation function)
+    {
+        for (var current = operation.Parent; current is not null && current != function; current = current.Parent)
+        {
+            if (current.Kind is OperationKind.Conditional or OperationKind.Switch or OperationKind.Loop or OperationKind.Try or OperationKind.Coalesce or OperationKind.ConditionalAccess)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The monitor lock a <c>lock</c> statement or a <c>Monitor.Enter</c>/<c>TryEnter</c> takes, when it can be named.</summary>

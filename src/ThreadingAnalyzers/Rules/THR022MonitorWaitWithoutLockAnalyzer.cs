@@ -65,8 +65,40 @@ public sealed class THR022MonitorWaitWithoutLockAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        if (CallsAnAcquiringHelperBefore(call, function, Reach.For(context.Compilation)))
+        {
+            return;
+        }
+
         var argument = call.Arguments[0].Syntax is ArgumentSyntax syntax ? syntax.Expression : call.Arguments[0].Syntax;
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR022, call.Syntax.GetLocation(), method.Name, argument.ToString()));
+    }
+
+    /// <summary>
+    /// A call, earlier in the function, to a method of the compilation that enters a monitor and leaves it held
+    /// (<c>TakeLock(ref lockTaken)</c>): the lock is held past that call, under a name the rule cannot compare.
+    /// </summary>
+    private static bool CallsAnAcquiringHelperBefore(IInvocationOperation call, IOperation function, Reach reach)
+    {
+        var position = call.Syntax.SpanStart;
+        foreach (var site in reach.CallsIn(function))
+        {
+            if (site.Operation.Syntax.SpanStart >= position || reach.BodyOf(site.Target, function) is not { } body)
+            {
+                continue;
+            }
+
+            var sections = LockSections.Of(body);
+            foreach (var acquire in sections.HeldAt(int.MaxValue))
+            {
+                if (acquire.IsMonitor)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

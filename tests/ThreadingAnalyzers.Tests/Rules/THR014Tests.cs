@@ -46,6 +46,7 @@ public class THR014Tests
     [InlineData("public void One() { lock (_a) { System.Threading.Tasks.Task.Run(() => { lock (_b) { } }); } } public void Two() { lock (_b) { lock (_a) { } } }")]
     [InlineData("public void One(object x) { lock (_a) { lock (x) { } } } public void Two(object x) { lock (x) { lock (_a) { } } }")]
     [InlineData("public void One() { lock (_a) { lock (_a) { } } }")]
+    [InlineData("public void One() { lock (_a) { Get(false); } } public void Two() { lock (_b) { Get(true); } } void Get(bool first) { if (first) { lock (_a) { } return; } lock (_b) { } }")]
     public Task SilentOnLookAlikes(string members) => Verify.Diagnostic($$"""
         class Node
         {

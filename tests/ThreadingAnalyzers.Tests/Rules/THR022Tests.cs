@@ -51,6 +51,7 @@ public class THR022Tests
     [InlineData("public void Wake() { lock (Gate()) { Monitor.Pulse(_sync); } } object Gate() => _sync;")]
     [InlineData("public void Wake() { Run(() => Monitor.Pulse(_sync)); } void Run(System.Action a) { lock (_sync) a(); }")]
     [InlineData("public void Wake() { Monitor.Pulse(Gate()); } object Gate() => _sync;")]
+    [InlineData("public void Wake() { var taken = false; try { Take(ref taken); Monitor.Pulse(this); } finally { if (taken) Monitor.Exit(this); } } void Take(ref bool taken) => Monitor.Enter(this, ref taken);")]
     [InlineData("public void Wake(Monitor2 m) { m.Pulse(_sync); } public class Monitor2 { public void Pulse(object o) { } }")]
     public Task SilentWhenHeldOrUnknown(string members) => Verify.Diagnostic(Queue(members));
 
