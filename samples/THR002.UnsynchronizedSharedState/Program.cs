@@ -41,6 +41,7 @@ internal sealed class Tally
 {
     private readonly Lock _sync = new();
     private readonly List<string> _words = new();
+    private readonly List<string> _checked = new();
     private int _unsafe;
     private int _safe;
 
@@ -68,7 +69,7 @@ internal sealed class Tally
                 _words.Add($"word{i}"); // expect: THR002
                 lock (_sync)
                 {
-                    _words.Add($"checked{i}");
+                    _checked.Add($"checked{i}");
                 }
             }
         }
