@@ -95,6 +95,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
 
+    public static readonly DiagnosticDescriptor THR016 = Rule(
+        "THR016",
+        "Non-atomic update of a volatile field",
+        "'{0}' reads volatile field '{1}' and writes it back in two steps, so an update that another thread makes in between is lost; {2}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "volatile orders each read and each write of a field with the memory operations around it, but it does not make a read and the write that follows it one step: ++, -- and compound assignments such as += read the field, compute, and write. Two threads that update the field at the same time both read the old value and one update is lost. Use Interlocked.Increment, Decrement or Add for int and long fields, or hold one lock around every write of the field.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 
