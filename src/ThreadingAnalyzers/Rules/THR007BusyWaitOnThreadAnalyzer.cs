@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -42,7 +43,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     {
         if (context.Operation is not IWhileLoopOperation { Condition: { } condition } loop
             || loop.Syntax.ContainsDiagnostics
-            || !IsOnlyWaiting(loop.Body, types))
+            || !WaitOnlyBody.IsOnlyWaiting(loop.Body, types))
         {
             return;
         }
@@ -156,26 +157,6 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
         && types.IsThread(property.Property.ContainingType)
             ? thread
             : null;
-
-    /// <summary>An empty body, or one of only Thread.Sleep, Thread.Yield, Thread.SpinWait and SpinWait.SpinOnce calls.</summary>
-    private static bool IsOnlyWaiting(IOperation? body, ThreadingTypes types) => body switch
-    {
-        null or IEmptyOperation => true,
-        IBlockOperation block => block.Locals.IsEmpty && block.Operations.All(o => IsOnlyWaiting(o, types)),
-        IExpressionStatementOperation { Operation: IInvocationOperation invocation } => IsWaitCall(invocation, types),
-        _ => false,
-    };
-
-    private static bool IsWaitCall(IInvocationOperation invocation, ThreadingTypes types)
-    {
-        var method = invocation.TargetMethod;
-        return method.Name switch
-        {
-            "Sleep" or "Yield" or "SpinWait" => method.IsStatic && types.IsThread(method.ContainingType),
-            "SpinOnce" => method.ContainingType is { Name: "SpinWait", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
-            _ => false,
-        };
-    }
 
     /// <summary>A local, a parameter, or a field of this object or a static one: reading it twice reads the same thread.</summary>
     private static bool IsSideEffectFree(IOperation thread) =>

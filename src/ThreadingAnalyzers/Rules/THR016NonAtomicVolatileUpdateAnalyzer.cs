@@ -42,6 +42,8 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolStartAnalysisContext context, INamedTypeSymbol type)
     {
         var writes = new ConcurrentDictionary<IFieldSymbol, ConcurrentBag<Write>>(SymbolEqualityComparer.Default);
+        // Whether each call of a private method of the type holds a lock: a write in a helper called only under a lock holds it.
+        var privateCalls = new ConcurrentDictionary<IMethodSymbol, ConcurrentBag<bool>>(SymbolEqualityComparer.Default);
 
         context.RegisterOperationAction(operationContext =>
         {
@@ -56,12 +58,24 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
             writes.GetOrAdd(reference.Field, static _ => new ConcurrentBag<Write>()).Add(write);
         }, OperationKind.FieldReference);
 
+        context.RegisterOperationAction(operationContext =>
+        {
+            var invocation = (IInvocationOperation)operationContext.Operation;
+            if (invocation.TargetMethod is { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target
+                && SymbolEqualityComparer.Default.Equals(target.ContainingType, type))
+            {
+                var function = RunWindow.EnclosingFunction(invocation) ?? RunWindow.Root(invocation);
+                var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : operationContext.ContainingSymbol as IMethodSymbol;
+                privateCalls.GetOrAdd(target.OriginalDefinition, static _ => new ConcurrentBag<bool>()).Add(LockSet.IsHeldAt(invocation, function, method));
+            }
+        }, OperationKind.Invocation);
+
         context.RegisterSymbolEndAction(endContext =>
         {
             foreach (var pair in writes)
             {
                 var fieldWrites = pair.Value.ToList();
-                if (pair.Key.Type.TypeKind == TypeKind.Error || !fieldWrites.Any(static w => w.IsUpdate) || AllHoldOneLock(fieldWrites))
+                if (pair.Key.Type.TypeKind == TypeKind.Error || !fieldWrites.Any(static w => w.IsUpdate) || AllHoldOneLock(fieldWrites, privateCalls))
                 {
                     continue;
                 }
@@ -89,12 +103,13 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     /// <summary>One write of a volatile field: the update (<c>++</c>, <c>--</c>, <c>op=</c>) or plain write, and the lock it holds.</summary>
     private sealed class Write
     {
-        public Write(IOperation operation, bool isUpdate, bool isLocked, ISymbol? lockKey)
+        public Write(IOperation operation, bool isUpdate, bool isLocked, ISymbol? lockKey, IMethodSymbol? method)
         {
             Operation = operation;
             IsUpdate = isUpdate;
             IsLocked = isLocked;
             LockKey = lockKey;
+            Method = method;
         }
 
         public IOperation Operation { get; }
@@ -103,8 +118,11 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
 
         public bool IsLocked { get; }
 
-        /// <summary>The object of the innermost <c>lock</c> statement around it; null where the lock is held another way.</summary>
+        /// <summary>The object of the innermost <c>lock</c> statement around it, or of the lock its method asserts; null where the lock is held another way.</summary>
         public ISymbol? LockKey { get; }
+
+        /// <summary>The method whose own code it is (not a lambda's or local function's), when no lock is held there.</summary>
+        public IMethodSymbol? Method { get; }
     }
 
     private static Write? WriteOf(IFieldReferenceOperation reference, ISymbol member)
@@ -126,7 +144,13 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
 
         var function = RunWindow.EnclosingFunction(operation) ?? RunWindow.Root(operation);
         var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : member as IMethodSymbol;
-        return new Write(operation, isUpdate, LockSet.IsHeldAt(operation, function, method), InnermostLock(operation, function));
+        if (LockSet.IsHeldAt(operation, function, method))
+        {
+            return new Write(operation, isUpdate, isLocked: true, InnermostLock(operation, function), method: null);
+        }
+
+        var asserted = method is null ? null : AssertedLock.Of(function is IMethodBodyBaseOperation body ? body.BlockBody : function);
+        return new Write(operation, isUpdate, isLocked: asserted is not null, asserted, asserted is null ? method?.OriginalDefinition : null);
     }
 
     private static ISymbol? InnermostLock(IOperation operation, IOperation function)
@@ -146,13 +170,17 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    /// <summary>Every write holds a lock, and those whose lock is a <c>lock</c> statement all lock the same object.</summary>
-    private static bool AllHoldOneLock(List<Write> writes)
+    /// <summary>
+    /// Every write holds a lock (its own, or every caller's for a private helper), and those whose lock is known
+    /// (a <c>lock</c> statement, an asserted lock) all lock the same object.
+    /// </summary>
+    private static bool AllHoldOneLock(List<Write> writes, ConcurrentDictionary<IMethodSymbol, ConcurrentBag<bool>> privateCalls)
     {
         ISymbol? key = null;
         foreach (var write in writes)
         {
-            if (!write.IsLocked)
+            if (!write.IsLocked
+                && !(write.Method is { } method && privateCalls.TryGetValue(method, out var calls) && !calls.IsEmpty && calls.All(static held => held)))
             {
                 return false;
             }

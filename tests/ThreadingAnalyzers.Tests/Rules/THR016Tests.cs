@@ -135,6 +135,60 @@ public class THR016Tests
         """);
 
     [Fact]
+    public Task SilentInHelpersThatAssertTheLockOrAreCalledOnlyUnderIt() => Verify.Diagnostic("""
+        using System.Diagnostics;
+        using System.Threading;
+        class Writer
+        {
+            private volatile int _state;
+            private volatile int _pending;
+            private readonly object _gate = new object();
+
+            protected void AddStateInsideLock(int flags)
+            {
+                Debug.Assert(Monitor.IsEntered(this), "hold the writer lock");
+                _state |= flags;
+            }
+
+            void Activate() { lock (this) { _state = 1; } }
+
+            void Queue() { lock (_gate) { Bump(); } }
+
+            void Flush() { lock (_gate) { Bump(); _pending = 0; } }
+
+            private void Bump() => _pending++;
+        }
+        """);
+
+    [Fact]
+    public Task FlaggedInHelpersCalledWithoutTheLockOrAssertingAnotherOne() => Verify.Diagnostic("""
+        using System.Diagnostics;
+        using System.Threading;
+        class Writer
+        {
+            private volatile int _state;
+            private volatile int _pending;
+            private readonly object _gate = new object();
+
+            protected void AddStateInsideLock(int flags)
+            {
+                Debug.Assert(Monitor.IsEntered(_gate));
+                {|#0:_state |= flags|};
+            }
+
+            void Activate() { lock (this) { _state = 1; } }
+
+            void Queue() { lock (_gate) { Bump(); } }
+
+            void Flush() => Bump();
+
+            private void Bump() => {|#1:_pending++|};
+        }
+        """,
+        Verify.Expect("THR016", 0).WithArguments("_state |= flags", "_state", "hold one lock around every write of it"),
+        Verify.Expect("THR016", 1).WithArguments("_pending++", "_pending", "use Interlocked.Increment"));
+
+    [Fact]
     public Task SilentOnPlainWritesInterlockedNonVolatileFieldsAndLocals() => Verify.Diagnostic("""
         using System.Threading;
         class C
