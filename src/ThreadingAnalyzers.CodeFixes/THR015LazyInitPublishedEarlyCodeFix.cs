@@ -66,12 +66,12 @@ public sealed class THR015LazyInitPublishedEarlyCodeFix : CodeFixProvider
         var fields = new HashSet<FieldDeclarationSyntax>();
         foreach (var diagnostic in diagnostics)
         {
-            if (key == BuildInLocalKey && Publication(editor.OriginalRoot, diagnostic) is { } publication)
+            var kind = diagnostic.Properties.TryGetValue(THR015LazyInitPublishedEarlyAnalyzer.FixProperty, out var value) ? value : null;
+            if (key == BuildInLocalKey && kind == THR015LazyInitPublishedEarlyAnalyzer.BuildInLocal && Publication(editor.OriginalRoot, diagnostic) is { } publication)
             {
                 BuildInLocal(editor, model, publication, cancellationToken);
             }
-            else if (key == MakeVolatileKey
-                && diagnostic.Properties.TryGetValue(THR015LazyInitPublishedEarlyAnalyzer.FixProperty, out var kind) && kind == THR015LazyInitPublishedEarlyAnalyzer.MakeVolatile
+            else if (key == MakeVolatileKey && kind == THR015LazyInitPublishedEarlyAnalyzer.MakeVolatile
                 && editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is AssignmentExpressionSyntax flag
                 && model.GetSymbolInfo(flag.Left, cancellationToken).Symbol is IFieldSymbol field
                 && field.DeclaringSyntaxReferences.Length == 1
@@ -119,6 +119,11 @@ public sealed class THR015LazyInitPublishedEarlyCodeFix : CodeFixProvider
         var assignment = (AssignmentExpressionSyntax)publication.Expression;
         var block = (BlockSyntax)publication.Parent!;
         var later = block.Statements.SkipWhile(s => s != publication).Skip(1).ToList();
+        if (later.Count == 0)
+        {
+            return;
+        }
+
         if (assignment.Right is IdentifierNameSyntax local)
         {
             // _x = x; x.Init();  ->  x.Init(); _x = x;
