@@ -119,6 +119,30 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "When one path takes lock A and then, while holding it, lock B, and another path takes B and then A, two threads can each hold the first lock of their path and wait for the other's: a deadlock that depends on timing and shows up under load. Nesting counts through method calls: a method called while A is held that takes B orders A before B. Take nested locks in one global order, or avoid holding one lock while taking another.");
 
+    public static readonly DiagnosticDescriptor THR015 = Rule(
+        "THR015",
+        "Lazy initialization publishes before it is complete",
+        "Double-checked initialization of '{0}' is visible before it is complete: {1}; a thread that checks '{0}' without the lock can use it half-done. To fix it, {2}.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "Double-checked lazy initialization tests a field without the lock and again under it. A thread that sees the field set takes no lock, so the field must be set last, with a write that releases what was done before it. Storing a newly constructed object is such a release in the .NET memory model, so the classic form 'if (_x == null) lock (g) if (_x == null) _x = new X();' is safe. Storing the object and then configuring it (_x = new X(); _x.Init();) lets other threads use it before Init ran; a plain bool flag set after the work (Load(); _loaded = true;) is no release, so another thread can see the flag before the work's writes. Build the object in a local and assign the field last; make the flag volatile.");
+
+    public static readonly DiagnosticDescriptor THR016 = Rule(
+        "THR016",
+        "Non-atomic update of a volatile field",
+        "'{0}' reads volatile field '{1}' and writes it back in two steps, so an update that another thread makes in between is lost; {2}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "volatile orders each read and each write of a field with the memory operations around it, but it does not make a read and the write that follows it one step: ++, -- and compound assignments such as += read the field, compute, and write. Two threads that update the field at the same time both read the old value and one update is lost. Use Interlocked.Increment, Decrement or Add for int and long fields, or hold one lock around every write of the field.");
+
+    public static readonly DiagnosticDescriptor THR017 = Rule(
+        "THR017",
+        "Loop waits on a field that is not volatile",
+        "This loop waits for '{0}' to change, but '{0}' is not volatile and the loop does not write it: the compiler may read it once and wait forever for the write by {1} on line {2}. Read it with Volatile.Read or make it volatile.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A loop that only waits (an empty body, or only Sleep, Yield or SpinWait) for a field or captured variable that another thread sets reads it again and again. A plain read may be hoisted out of the loop: the JIT sees that the loop does not write the field, reads it once, and the loop never ends, typically only in a Release build. Read it with Volatile.Read (or declare the field volatile), so that every iteration reads it from memory; better still, wait on a ManualResetEventSlim, a TaskCompletionSource or a CancellationToken.");
+
     public static readonly DiagnosticDescriptor THR018 = Rule(
         "THR018",
         "Lock on a field that is not readonly",

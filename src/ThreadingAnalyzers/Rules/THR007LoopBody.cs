@@ -2,6 +2,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -35,7 +36,7 @@ internal sealed class LoopBody
                 return true;
             case IBlockOperation block:
                 return block.Locals.IsEmpty && block.Operations.All(o => Accept(o, types));
-            case IExpressionStatementOperation { Operation: IInvocationOperation invocation } when IsWaitCall(invocation, types):
+            case IExpressionStatementOperation { Operation: IInvocationOperation invocation } when WaitOnlyBody.IsWaitCall(invocation, types):
                 SleepCount += invocation.TargetMethod.Name == "Sleep" ? 1 : 0;
                 return true;
             case IExpressionStatementOperation { Operation: IInvocationOperation invocation } when IsProgressCall(invocation, types):
@@ -46,17 +47,6 @@ internal sealed class LoopBody
             default:
                 return false;
         }
-    }
-
-    private static bool IsWaitCall(IInvocationOperation invocation, ThreadingTypes types)
-    {
-        var method = invocation.TargetMethod;
-        return method.Name switch
-        {
-            "Sleep" or "Yield" or "SpinWait" => method.IsStatic && types.IsThread(method.ContainingType),
-            "SpinOnce" => method.ContainingType is { Name: "SpinWait", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
-            _ => false,
-        };
     }
 
     /// <summary>A write of a dot, a percentage or a log line, whose arguments only read and format.</summary>

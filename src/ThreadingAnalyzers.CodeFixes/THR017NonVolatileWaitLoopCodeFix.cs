@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Simplification;
+using ThreadingAnalyzers.Rules;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace ThreadingAnalyzers.CodeFixes;
+
+/// <summary>THR017: the read in the waiting loop's condition becomes <c>Volatile.Read(ref x)</c>, which every iteration performs.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR017NonVolatileWaitLoopCodeFix)), Shared]
+public sealed class THR017NonVolatileWaitLoopCodeFix : CodeFixProvider
+{
+    internal const string EquivalenceKey = "THR017.UseVolatileRead";
+
+    private const string VolatileTypeName = "System.Threading.Volatile";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR017.Id);
+
+    // Each read is replaced in place; one pass per document fixes all of them and adds the using once.
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (FindRead(root, diagnostic) is null)
+            {
+                continue;
+            }
+
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create("Use Volatile.Read", cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken), EquivalenceKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        if (editor.SemanticModel.Compilation.GetTypeByMetadataName(VolatileTypeName) is not { } volatileType)
+        {
+            return document;
+        }
+
+        var sites = new List<(INamedTypeSymbol Type, int Position)>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (FindRead(editor.OriginalRoot, diagnostic) is { } read)
+            {
+                var call = InvocationExpression(
+                        ParseExpression("global::" + VolatileTypeName + ".Read").WithAdditionalAnnotations(Simplifier.Annotation),
+                        ArgumentList(SingletonSeparatedList(Argument(read.WithoutTrivia()).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)))))
+                    .WithTriviaFrom(read);
+                editor.ReplaceNode(read, call);
+                sites.Add((volatileType, read.SpanStart));
+            }
+        }
+
+        var root = editor.GetChangedRoot();
+        foreach (var import in Imports.Missing(editor.SemanticModel, sites))
+        {
+            root = Imports.Add(root, import);
+        }
+
+        return document.WithSyntaxRoot(root);
+    }
+
+    /// <summary>The read of a diagnostic that the analyzer marked fixable: a name, or a member access of one.</summary>
+    private static ExpressionSyntax? FindRead(SyntaxNode root, Diagnostic diagnostic) =>
+        diagnostic.Properties.ContainsKey(THR017NonVolatileWaitLoopAnalyzer.FixProperty)
+        && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax read
+        && read.Span == diagnostic.Location.SourceSpan
+        && read is IdentifierNameSyntax or MemberAccessExpressionSyntax
+            ? read
+            : null;
+}

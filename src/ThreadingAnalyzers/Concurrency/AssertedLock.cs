@@ -1,0 +1,39 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>
+/// Whether a method states that its callers hold a lock: a statement of its body asserts
+/// <c>Monitor.IsEntered(x)</c> (<c>Debug.Assert(Monitor.IsEntered(this))</c>, <c>Trace.Assert</c>). Library code
+/// names such helpers "...InsideLock" and checks it this way; the callers' lock cannot always be seen (they may be in
+/// derived types), but the assertion fails in every debug run where it is not held.
+/// </summary>
+internal static class AssertedLock
+{
+    /// <summary>The asserted lock's object (a field, <c>this</c>'s type for <c>this</c>), or null when <paramref name="body"/> asserts none.</summary>
+    public static ISymbol? Of(IOperation? body)
+    {
+        if (body is not IBlockOperation block)
+        {
+            return null;
+        }
+
+        foreach (var statement in block.Operations)
+        {
+            if (statement is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Assert", Arguments.Length: > 0 } assert }
+                && assert.TargetMethod.ContainingType?.Name is "Debug" or "Trace"
+                && EntryPoints.Unwrap(assert.Arguments[0].Value) is IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } isEntered
+                && isEntered.TargetMethod.ContainingType?.Name == "Monitor")
+            {
+                return EntryPoints.Unwrap(isEntered.Arguments[0].Value) switch
+                {
+                    IInstanceReferenceOperation instance => instance.Type,
+                    var locked => EntryPoints.ReferencedSymbol(locked),
+                };
+            }
+        }
+
+        return null;
+    }
+}
