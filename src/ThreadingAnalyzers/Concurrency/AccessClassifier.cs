@@ -35,7 +35,7 @@ internal static class AccessClassifier
             case OperationKind.Argument when ((IArgumentOperation)parent).Parameter?.RefKind is RefKind.Ref or RefKind.Out:
                 return true;
             default:
-                return types.IsUnsynchronizedCollection(reference.Type);
+                return UnsynchronizedCollection.Is(reference, types);
         }
     }
 
@@ -75,7 +75,7 @@ internal static class AccessClassifier
                 return (argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite, call);
         }
 
-        if (types.IsUnsynchronizedCollection(reference.Type))
+        if (UnsynchronizedCollection.Is(reference, types))
         {
             switch (parent)
             {

@@ -178,7 +178,8 @@ internal static class LockSet
             case "AcquireWriterLock" or "AcquireLock" or "Acquire" or "AcquireAsync" or "Lock" or "LockAsync":
                 return true;
             case "Wait" or "WaitAsync" or "WaitOne":
-                return IsLockLikeType(invocation.Instance?.Type);
+                // A semaphore created with room for several holders lets several writers in at once.
+                return IsLockLikeType(invocation.Instance?.Type) && !SemaphoreCount.AdmitsMany(EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Instance)));
             case "WaitAll" or "WaitAny":
                 // WaitHandle.WaitAll(new[] { mutex1, mutex2 }) takes every mutex at once.
                 return method.IsStatic && method.ContainingType?.Name == "WaitHandle";
