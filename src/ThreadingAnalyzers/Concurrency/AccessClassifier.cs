@@ -51,10 +51,11 @@ internal static class AccessClassifier
                 }
 
                 return (Reads(assignment.Value, target.Symbol) ? AccessKind.ReadModifyWrite : AccessKind.Write, assignment);
+            // A volatile field's ++, -- or compound assignment is THR016's, whatever runs it: not reported again here.
             case ICompoundAssignmentOperation compound when compound.Target == reference:
-                return (AccessKind.ReadModifyWrite, compound);
+                return (IsVolatile(target) ? AccessKind.BenignWrite : AccessKind.ReadModifyWrite, compound);
             case IIncrementOrDecrementOperation increment:
-                return (AccessKind.ReadModifyWrite, increment);
+                return (IsVolatile(target) ? AccessKind.BenignWrite : AccessKind.ReadModifyWrite, increment);
             case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
                 return (AccessKind.Write, coalesce);
             case ITupleOperation { Parent: IDeconstructionAssignmentOperation deconstruction } tuple when deconstruction.Target == tuple:
@@ -180,6 +181,8 @@ internal static class AccessClassifier
         };
         return referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol);
     }
+
+    private static bool IsVolatile(SharedTarget target) => target.Symbol is IFieldSymbol { IsVolatile: true };
 
     private static bool IsConstant(IOperation value)
     {

@@ -369,4 +369,17 @@ public class THR002RacesTests
         """,
         Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_seen", "modified by ICollection<int>.Add", "Parallel.ForEach", "15", "that code runs more than once at a time"),
         Verify.Expect("THR002", 1).WithLocation(2).WithArguments("_names", "modified by the IDictionary<int, string> indexer", "Parallel.ForEach", "15", "that code runs more than once at a time"));
+
+    // ---- A volatile field's read-modify-write is THR016's ----
+
+    [Fact]
+    public Task VolatileFieldIncrementedInParallelIsLeftToThr016() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private volatile int _hits;
+            private int _plain;
+            void M(int[] items) => {|#1:Parallel.ForEach(items, item => { _hits++; _hits += 2; _hits--; {|#0:_plain++|}; })|};
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithArguments("_plain", "incremented", "Parallel.ForEach", "6", "that code runs more than once at a time"));
 }
