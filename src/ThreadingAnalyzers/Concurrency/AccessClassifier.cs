@@ -80,6 +80,8 @@ internal static class AccessClassifier
         {
             switch (parent)
             {
+                case IInvocationOperation invocation when invocation.Instance == reference && UnsynchronizedCollection.IsUnsafeState(reference.Type, types):
+                    return UnsynchronizedCollection.IsStateMutator(invocation.TargetMethod) ? (AccessKind.CollectionMutation, invocation) : (AccessKind.Read, reference);
                 case IInvocationOperation invocation when invocation.Instance == reference && IsMutator(invocation.TargetMethod):
                     return (AccessKind.CollectionMutation, invocation);
                 case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { Instance: IConditionalAccessInstanceOperation } invocation } conditional

@@ -25,9 +25,37 @@ internal static class UnsynchronizedCollection
     private static readonly ConditionalWeakTable<IFieldSymbol, StrongBox<bool>> Known = new();
 
     public static bool Is(IOperation reference, ThreadingTypes types) =>
-        types.IsUnsynchronizedCollection(reference.Type)
+        types.IsUnsynchronizedCollection(reference.Type) || IsUnsafeState(reference.Type, types)
         || (reference is IFieldReferenceOperation { Field: { Type.TypeKind: TypeKind.Interface } field } && IsCollectionInterface(field.Type)
             && Known.GetValue(field, static f => new StrongBox<bool>(FieldValues.All(f, IsCollectionCreation))).Value);
+
+    /// <summary>Random, StringBuilder, HashAlgorithm (and its subclasses) and ICryptoTransform keep state that concurrent calls corrupt.</summary>
+    public static bool IsUnsafeState(ITypeSymbol? type, ThreadingTypes types)
+    {
+        switch (type?.Name)
+        {
+            case "Random" or "StringBuilder" or "ICryptoTransform":
+                return SymbolEqualityComparer.Default.Equals(type, types.Resolve(type.Name == "Random" ? "System.Random" : type.Name == "StringBuilder" ? "System.Text.StringBuilder" : "System.Security.Cryptography.ICryptoTransform"));
+            default:
+                for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+                {
+                    if (current.Name == "HashAlgorithm" && SymbolEqualityComparer.Default.Equals(current, types.Resolve("System.Security.Cryptography.HashAlgorithm")))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
+
+    /// <summary>The calls that change such a type's state: Next*, Shuffle; Append*, Insert, Remove, Replace, Clear; ComputeHash, Transform*.</summary>
+    public static bool IsStateMutator(IMethodSymbol method)
+    {
+        var name = method.Name;
+        return name.StartsWith("Next", StringComparison.Ordinal) || name.StartsWith("Append", StringComparison.Ordinal)
+            || name is "Shuffle" or "Insert" or "Remove" or "Replace" or "Clear" or "ComputeHash" or "TransformBlock" or "TransformFinalBlock";
+    }
 
     private static bool IsCollectionInterface(ITypeSymbol type) =>
         type.Name is "ICollection" or "IList" or "IDictionary" or "ISet"

@@ -382,4 +382,27 @@ public class THR002RacesTests
             void M(int[] items) => {|#1:Parallel.ForEach(items, item => { _hits++; _hits += 2; _hits--; {|#0:_plain++|}; })|};
         }
         """, Verify.Expect("THR002", 0).WithLocation(1).WithArguments("_plain", "incremented", "Parallel.ForEach", "6", "that code runs more than once at a time"));
+
+    // ---- Thread-unsafe BCL types beyond the collections ----
+
+    [Fact]
+    public Task SharedRandomAndStringBuilderInParallel() => Verify.Diagnostic("""
+        using System;
+        using System.Text;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly Random _random = new Random();
+            private readonly StringBuilder _log = new StringBuilder();
+            void M(int[] items) => {|#2:Parallel.ForEach(items, item =>
+            {
+                var roll = {|#0:_random.Next(6)|};
+                {|#1:_log.Append(roll)|};
+                var own = new StringBuilder();
+                own.Append(item);
+            })|};
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_random", "modified by Random.Next", "Parallel.ForEach", "8", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(2).WithArguments("_log", "modified by StringBuilder.Append", "Parallel.ForEach", "8", "that code runs more than once at a time"));
 }
