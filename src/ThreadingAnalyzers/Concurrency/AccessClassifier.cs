@@ -35,7 +35,7 @@ internal static class AccessClassifier
             case OperationKind.Argument when ((IArgumentOperation)parent).Parameter?.RefKind is RefKind.Ref or RefKind.Out:
                 return true;
             default:
-                return types.IsUnsynchronizedCollection(reference.Type);
+                return UnsynchronizedCollection.Is(reference, types);
         }
     }
 
@@ -51,10 +51,11 @@ internal static class AccessClassifier
                 }
 
                 return (Reads(assignment.Value, target.Symbol) ? AccessKind.ReadModifyWrite : AccessKind.Write, assignment);
+            // A volatile field's ++, -- or compound assignment is THR016's, whatever runs it: not reported again here.
             case ICompoundAssignmentOperation compound when compound.Target == reference:
-                return (AccessKind.ReadModifyWrite, compound);
+                return (IsVolatile(target) ? AccessKind.BenignWrite : AccessKind.ReadModifyWrite, compound);
             case IIncrementOrDecrementOperation increment:
-                return (AccessKind.ReadModifyWrite, increment);
+                return (IsVolatile(target) ? AccessKind.BenignWrite : AccessKind.ReadModifyWrite, increment);
             case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
                 return (AccessKind.Write, coalesce);
             case ITupleOperation { Parent: IDeconstructionAssignmentOperation deconstruction } tuple when deconstruction.Target == tuple:
@@ -75,10 +76,12 @@ internal static class AccessClassifier
                 return (argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite, call);
         }
 
-        if (types.IsUnsynchronizedCollection(reference.Type))
+        if (UnsynchronizedCollection.Is(reference, types))
         {
             switch (parent)
             {
+                case IInvocationOperation invocation when invocation.Instance == reference && UnsynchronizedCollection.IsUnsafeState(reference.Type, types):
+                    return UnsynchronizedCollection.IsStateMutator(invocation.TargetMethod) ? (AccessKind.CollectionMutation, invocation) : (AccessKind.Read, reference);
                 case IInvocationOperation invocation when invocation.Instance == reference && IsMutator(invocation.TargetMethod):
                     return (AccessKind.CollectionMutation, invocation);
                 case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { Instance: IConditionalAccessInstanceOperation } invocation } conditional
@@ -180,6 +183,8 @@ internal static class AccessClassifier
         };
         return referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol);
     }
+
+    private static bool IsVolatile(SharedTarget target) => target.Symbol is IFieldSymbol { IsVolatile: true };
 
     private static bool IsConstant(IOperation value)
     {

@@ -153,7 +153,7 @@ internal static class AccessWalk
         }
 
         var (kind, whole) = AccessClassifier.Classify(operation, target, types, scope.Reach);
-        if (kind == AccessKind.Read && !scope.IsStarter && !types.IsUnsynchronizedCollection(operation.Type))
+        if (kind == AccessKind.Read && !scope.IsStarter && !UnsynchronizedCollection.Is(operation, types))
         {
             // A body's reads matter only for collections (a reader of a List<T> being written can throw): two bodies'
             // scalars race only when both write. The starter's plain reads are kept: it may read a value half-made.

@@ -98,7 +98,7 @@ internal static class EntryPoints
     {
         IInvocationOperation invocation => FromInvocation(invocation, types),
         IObjectCreationOperation creation => FromCreation(creation, types),
-        IEventAssignmentOperation { Adds: true } subscription => FromSubscription(subscription, types),
+        IEventAssignmentOperation { Adds: true } subscription => EntryPointOptions.FromSubscription(subscription, types),
         _ => null,
     };
 
@@ -293,7 +293,7 @@ internal static class EntryPoints
                 return Create(EntryPointKind.PlinqForAll, "PLINQ ForAll", invocation, AllDelegates(invocation.Arguments), true);
             case "ContinueWith" when IsType(method.ContainingType, types.Task) || IsType(method.ContainingType.OriginalDefinition, types.TaskOfT):
                 // A scheduler such as FromCurrentSynchronizationContext() may run the continuation on the caller's thread.
-                return UsesNonDefaultScheduler(invocation) || RunsSynchronously(invocation)
+                return UsesNonDefaultScheduler(invocation) || EntryPointOptions.RunsSynchronously(invocation)
                     ? null
                     : Create(EntryPointKind.ContinueWith, "ContinueWith", invocation, FirstDelegate(invocation.Arguments), false);
             default:
@@ -333,9 +333,9 @@ internal static class EntryPoints
             return Create(EntryPointKind.Timer, "new Timer", creation, callback, IsPeriodic(creation) && !PausesItsTimer(callback, creation, types));
         }
 
-        if (type.Name is "ActionBlock" or "TransformBlock" or "TransformManyBlock" && IsDataflowBlock(type.OriginalDefinition, types))
+        if (type.Name is "ActionBlock" or "TransformBlock" or "TransformManyBlock" && EntryPointOptions.IsDataflowBlock(type.OriginalDefinition, types))
         {
-            return Create(EntryPointKind.DataflowBlock, "new " + type.Name, creation, FirstDelegate(creation.Arguments), DataflowRunsInParallel(creation));
+            return Create(EntryPointKind.DataflowBlock, "new " + type.Name, creation, FirstDelegate(creation.Arguments), EntryPointOptions.DataflowRunsInParallel(creation));
         }
 
         if (type.Name == "Task" && (IsType(type, types.Task) || IsType(type.BaseType, types.Task)) && IsStartedOnThePool(creation))
@@ -344,95 +344,6 @@ internal static class EntryPoints
         }
 
         return null;
-    }
-
-    private static bool IsDataflowBlock(ITypeSymbol type, ThreadingTypes types) =>
-        IsType(type, types.ActionBlock) || IsType(type, types.TransformBlock) || IsType(type, types.TransformManyBlock);
-
-    /// <summary>
-    /// A Dataflow block runs its delegate on several items at once when its options set MaxDegreeOfParallelism above 1 or
-    /// to Unbounded (-1), or to a value that is not a constant (<c>Environment.ProcessorCount</c>); the options are read
-    /// where they are created, in the argument or in a local assigned once.
-    /// </summary>
-    private static bool DataflowRunsInParallel(IObjectCreationOperation creation)
-    {
-        foreach (var argument in creation.Arguments)
-        {
-            var value = Unwrap(argument.Value);
-            if (value is ILocalReferenceOperation local && SingleAssignedValue(local) is { } assigned)
-            {
-                value = Unwrap(assigned);
-            }
-
-            if (value is not IObjectCreationOperation { Initializer: { } initializer })
-            {
-                continue;
-            }
-
-            foreach (var member in initializer.Initializers)
-            {
-                if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "MaxDegreeOfParallelism" } } assignment)
-                {
-                    var degree = Unwrap(assignment.Value)!;
-                    return degree.ConstantValue is not { HasValue: true, Value: int constant } || constant is > 1 or -1;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// <c>timer.Elapsed += handler</c> on a <c>System.Timers.Timer</c>: the handler runs on the pool each time the timer
-    /// elapses, unless the starter gives the timer a <c>SynchronizingObject</c> (a form or control, whose thread runs it).
-    /// It can overlap itself when the starter creates the timer or sets <c>AutoReset = true</c>, and not
-    /// <c>AutoReset = false</c>; where the timer is configured elsewhere, only its other meetings count.
-    /// </summary>
-    private static EntryPoint? FromSubscription(IEventAssignmentOperation subscription, ThreadingTypes types)
-    {
-        if (subscription.EventReference is not IEventReferenceOperation { Event.Name: "Elapsed" } reference
-            || !IsType(reference.Event.ContainingType, types.TimersTimer))
-        {
-            return null;
-        }
-
-        var function = RunWindow.EnclosingFunction(subscription) ?? RunWindow.Root(subscription);
-        bool? autoReset = null;
-        var created = false;
-        foreach (var operation in function.Descendants())
-        {
-            switch (operation)
-            {
-                case IObjectCreationOperation creation when IsType(creation.Type, types.TimersTimer):
-                    created = true;
-                    break;
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "SynchronizingObject" } target } assignment
-                    when IsType(target.Property.ContainingType, types.TimersTimer) && !(Unwrap(assignment.Value)?.ConstantValue is { HasValue: true, Value: null }):
-                    return null;
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "AutoReset" } target } assignment
-                    when IsType(target.Property.ContainingType, types.TimersTimer):
-                    autoReset = Unwrap(assignment.Value)?.ConstantValue is not { HasValue: true, Value: false };
-                    break;
-            }
-        }
-
-        var body = BodyOf(subscription.HandlerValue) is { } handler ? ImmutableArray.Create(handler) : ImmutableArray<ConcurrentBody>.Empty;
-        return Create(EntryPointKind.TimerElapsed, "Timer.Elapsed", subscription, body, autoReset ?? created);
-    }
-
-    /// <summary>A continuation given <c>TaskContinuationOptions.ExecuteSynchronously</c> may run on the thread that completes the task.</summary>
-    private static bool RunsSynchronously(IInvocationOperation invocation)
-    {
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument.Parameter?.Type.Name == "TaskContinuationOptions" && !argument.IsImplicit
-                && Unwrap(argument.Value)?.ConstantValue is { HasValue: true, Value: int options } && (options & 0x80000) != 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>
@@ -463,7 +374,7 @@ internal static class EntryPoints
         return started;
     }
 
-    private static EntryPoint Create(EntryPointKind kind, string name, IOperation operation, ImmutableArray<ConcurrentBody> bodies, bool runManyTimes) =>
+    internal static EntryPoint Create(EntryPointKind kind, string name, IOperation operation, ImmutableArray<ConcurrentBody> bodies, bool runManyTimes) =>
         new(kind, name, operation, bodies, runManyTimes);
 
     private static ImmutableArray<ConcurrentBody> FirstDelegate(ImmutableArray<IArgumentOperation> arguments)
@@ -578,7 +489,7 @@ internal static class EntryPoints
         return false;
     }
 
-    private static IOperation? SingleAssignedValue(ILocalReferenceOperation reference)
+    internal static IOperation? SingleAssignedValue(ILocalReferenceOperation reference)
     {
         var root = reference;
         IOperation top = root;
@@ -629,6 +540,6 @@ internal static class EntryPoints
         return operation;
     }
 
-    private static bool IsType(ITypeSymbol? type, INamedTypeSymbol? expected) =>
+    internal static bool IsType(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type, expected);
 }

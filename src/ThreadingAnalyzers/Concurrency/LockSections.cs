@@ -142,9 +142,10 @@ internal sealed class LockSections
     private static bool IsAcquire(IInvocationOperation invocation)
     {
         // The framework's primitives and the configured pairs are known exactly; other calls are judged by their names.
+        // A semaphore created with room for several holders lets several writers in at once: it is no lock.
         if (LockPrimitives.Recognize(invocation) is { } call)
         {
-            return call.IsAcquire;
+            return call.IsAcquire && !(call.Primitive is LockPrimitive.Semaphore or LockPrimitive.SemaphoreSlim && AdmitsMany(invocation));
         }
 
         var method = invocation.TargetMethod;
@@ -156,7 +157,7 @@ internal sealed class LockSections
             case "AcquireWriterLock" or "AcquireLock" or "Acquire" or "AcquireAsync" or "Lock" or "LockAsync":
                 return true;
             case "Wait" or "WaitAsync" or "WaitOne":
-                return IsLockLikeType(invocation.Instance?.Type);
+                return IsLockLikeType(invocation.Instance?.Type) && !AdmitsMany(invocation);
             case "WaitAll" or "WaitAny":
                 // WaitHandle.WaitAll(new[] { mutex1, mutex2 }) takes every mutex at once.
                 return method.IsStatic && method.ContainingType?.Name == "WaitHandle";
@@ -167,6 +168,9 @@ internal sealed class LockSections
                 return false;
         }
     }
+
+    private static bool AdmitsMany(IInvocationOperation invocation) =>
+        SemaphoreCount.AdmitsMany(EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Instance)));
 
     /// <summary>The call's result decides a branch: <c>if (... != 0) return;</c>, <c>while (... == 1)</c>.</summary>
     private static bool IsTested(IOperation invocation)

@@ -23,8 +23,8 @@ public class ThreadingTypesTests
         var type = (INamedTypeSymbol?)typeof(ThreadingTypes).GetProperty(propertyName)!.GetValue(types);
 
         Assert.NotNull(type);
-        // ListOfT is List<T>, TaskFactoryOfT is TaskFactory<TResult>, ThreadStaticAttribute keeps its suffix.
-        var expected = propertyName.EndsWith("OfT") ? propertyName[..^3] : propertyName;
+        // ListOfT is List<T>, TaskFactoryOfT is TaskFactory<TResult>, TimersTimer is System.Timers.Timer, ThreadStaticAttribute keeps its suffix.
+        var expected = propertyName.EndsWith("OfT") ? propertyName[..^3] : propertyName == "TimersTimer" ? "Timer" : propertyName;
         Assert.Equal(expected, type!.Name);
     }
 

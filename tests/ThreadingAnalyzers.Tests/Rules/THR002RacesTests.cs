@@ -300,4 +300,109 @@ public class THR002RacesTests
             .WithArguments("_bytes", "incremented", "new ActionBlock", "12", "that code runs more than once at a time"),
         Verify.Expect("THR002", 1).WithLocation(3)
             .WithArguments("_names", "modified by List<string>.Add", "new TransformBlock", "13", "that code runs more than once at a time"));
+
+    // ---- Semaphores that do not exclude ----
+
+    [Fact]
+    public Task SemaphoreWithRoomForSeveralIsNoLock() => Verify.Diagnostic("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        class Throttled
+        {
+            private readonly SemaphoreSlim _throttle = new SemaphoreSlim(4, 4);
+            private readonly Semaphore _pool;
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private readonly SemaphoreSlim _single = new SemaphoreSlim(1);
+            private readonly SemaphoreSlim _given;
+            private int _done;
+            private int _pooled;
+            private int _safe;
+            public Throttled(SemaphoreSlim given)
+            {
+                _pool = new Semaphore(4, 4);
+                _given = given;
+            }
+            void M(int[] items) => {|#2:Parallel.ForEach(items, item =>
+            {
+                _throttle.Wait();
+                try { {|#0:_done++|}; } finally { _throttle.Release(); }
+                _pool.WaitOne();
+                try { {|#1:_pooled++|}; } finally { _pool.Release(); }
+                _gate.Wait();
+                try { _safe++; } finally { _gate.Release(); }
+                _single.Wait();
+                try { _safe++; } finally { _single.Release(); }
+                _given.Wait();
+                try { _safe++; } finally { _given.Release(); }
+            })|};
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_done", "incremented", "Parallel.ForEach", "18", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(2).WithArguments("_pooled", "incremented", "Parallel.ForEach", "18", "that code runs more than once at a time"));
+
+    // ---- Declared types hiding the real object ----
+
+    [Fact]
+    public Task InterfaceTypedFieldHoldingAListIsAList() => Verify.Diagnostic("""
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class Collector
+        {
+            private readonly ICollection<int> _seen = new List<int>();
+            private IDictionary<int, string> _names;
+            private readonly IDictionary<int, int> _counts = new ConcurrentDictionary<int, int>();
+            private readonly ICollection<int> _given;
+            public Collector(ICollection<int> given)
+            {
+                _names = new Dictionary<int, string>();
+                _given = given;
+            }
+            void M(int[] items) => {|#2:Parallel.ForEach(items, item =>
+            {
+                {|#0:_seen.Add(item)|};
+                {|#1:_names[item] = "x"|};
+                _counts[item] = 1;
+                _given.Add(item);
+            })|};
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_seen", "modified by ICollection<int>.Add", "Parallel.ForEach", "15", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(2).WithArguments("_names", "modified by the IDictionary<int, string> indexer", "Parallel.ForEach", "15", "that code runs more than once at a time"));
+
+    // ---- A volatile field's read-modify-write is THR016's ----
+
+    [Fact]
+    public Task VolatileFieldIncrementedInParallelIsLeftToThr016() => Verify.Diagnostic("""
+        using System.Threading.Tasks;
+        class C
+        {
+            private volatile int _hits;
+            private int _plain;
+            void M(int[] items) => {|#1:Parallel.ForEach(items, item => { _hits++; _hits += 2; _hits--; {|#0:_plain++|}; })|};
+        }
+        """, Verify.Expect("THR002", 0).WithLocation(1).WithArguments("_plain", "incremented", "Parallel.ForEach", "6", "that code runs more than once at a time"));
+
+    // ---- Thread-unsafe BCL types beyond the collections ----
+
+    [Fact]
+    public Task SharedRandomAndStringBuilderInParallel() => Verify.Diagnostic("""
+        using System;
+        using System.Text;
+        using System.Threading.Tasks;
+        class C
+        {
+            private readonly Random _random = new Random();
+            private readonly StringBuilder _log = new StringBuilder();
+            void M(int[] items) => {|#2:Parallel.ForEach(items, item =>
+            {
+                var roll = {|#0:_random.Next(6)|};
+                {|#1:_log.Append(roll)|};
+                var own = new StringBuilder();
+                own.Append(item);
+            })|};
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_random", "modified by Random.Next", "Parallel.ForEach", "8", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(2).WithArguments("_log", "modified by StringBuilder.Append", "Parallel.ForEach", "8", "that code runs more than once at a time"));
 }
