@@ -1,7 +1,7 @@
 // THR001: a foreground thread that is started and never joined keeps the process alive after Main returns.
 using System.Threading;
 
-Console.WriteLine("THR001 sample: main starts three workers.");
+Console.WriteLine("THR001 sample: main starts four workers.");
 
 // Hazard: a foreground thread, started and never joined. Main returns, but the process waits for it.
 var reporter = new Thread(() => Work("reporter"));
@@ -9,6 +9,13 @@ reporter.Start(); // expect: THR001
 
 // Hazard: the inline form, which nothing can ever join.
 new Thread(() => Work("inline")).Start(); // expect: THR001
+
+// Hazard: the inline form over several lines; the warning sits on Start, the line of the call.
+new Thread(() =>
+{
+    Work("poller");
+})
+{ Name = "poller" }.Start(); // expect: THR001
 
 // Fixed: joined before Main returns, so the work is known to be finished.
 var joined = new Thread(() => Work("joined"));
@@ -19,7 +26,7 @@ joined.Join();
 var background = new Thread(() => Work("background")) { IsBackground = true };
 background.Start();
 
-Console.WriteLine("Main returns now; the two unjoined foreground threads keep the process alive.");
+Console.WriteLine("Main returns now; the three unjoined foreground threads keep the process alive.");
 
 static void Work(string name)
 {

@@ -3,6 +3,8 @@ Console.WriteLine("THR005 sample: a thread that is only created, and one that is
 
 Report.ExportLegacy();
 Report.ExportModern();
+Report.Discard();
+new Poller().Stop();
 
 static class Report
 {
@@ -22,4 +24,18 @@ static class Report
         exporter.Start();
         exporter.Join();
     }
+
+    // Hazard: the new thread is discarded; nothing can ever start it.
+    public static void Discard()
+    {
+        new Thread(() => Console.WriteLine("discarded: written")); // expect: THR005
+    }
+}
+
+// Hazard: no member of Poller starts its thread, and the thread never leaves the type.
+class Poller
+{
+    private readonly Thread _loop = new Thread(() => Console.WriteLine("poller: polled")) { IsBackground = true }; // expect: THR005
+
+    public void Stop() => Console.WriteLine($"poller: thread state {_loop.ThreadState}");
 }

@@ -28,13 +28,35 @@ joined.Start();
 joined.Join();
 Console.WriteLine("joined worker ended");
 
-// Not flagged: the loop does real work while the thread runs (here it reports progress).
+// Hazard: printing progress while polling is still polling; while (!reported.Join(10)) prints the same dots.
 var reported = new Thread(() => Thread.Sleep(30)) { IsBackground = true };
 reported.Start();
-while (reported.IsAlive)
+while (reported.IsAlive) // expect: THR007
 {
-    Console.WriteLine("still working...");
+    Console.Write(".");
     Thread.Sleep(10);
+}
+
+Console.WriteLine();
+
+// Hazard: polling a whole group; foreach (var t in group) t.Join(); waits for each.
+var group = Enumerable.Range(0, 3).Select(_ => new Thread(() => Thread.Sleep(20)) { IsBackground = true }).ToList();
+group.ForEach(t => t.Start());
+while (group.Any(t => t.IsAlive)) // expect: THR007
+{
+    Thread.Sleep(5);
+}
+
+// Not flagged: the loop does real work while the thread runs (it drains a queue the worker fills).
+var queue = new System.Collections.Concurrent.ConcurrentQueue<int>();
+var producer = new Thread(() => { for (var i = 0; i < 3; i++) { queue.Enqueue(i); Thread.Sleep(5); } }) { IsBackground = true };
+producer.Start();
+while (producer.IsAlive)
+{
+    while (queue.TryDequeue(out var item))
+    {
+        Console.WriteLine($"handled {item}");
+    }
 }
 
 Console.WriteLine("Done.");

@@ -1,6 +1,7 @@
-// THR009: Monitor.Enter whose Exit is not in a finally, next to the lock statement and the try/finally patterns.
+// THR009: a lock whose release is not in a finally (Monitor, ReaderWriterLockSlim, SemaphoreSlim), next to the
+// lock statement and the try/finally patterns.
 
-Console.WriteLine("THR009 sample: Monitor.Enter without try/finally against lock.");
+Console.WriteLine("THR009 sample: lock acquired without a try/finally release.");
 
 var account = new Account();
 account.DepositUnsafe(10);
@@ -8,6 +9,10 @@ account.Deposit(20);
 account.DepositWithMonitor(30);
 account.DepositWithLockTaken(40);
 Console.WriteLine($"balance: {account.Balance}");
+var cache = new Cache();
+cache.PutUnsafe("a", 1);
+cache.Put("b", 2);
+Console.WriteLine($"a={cache.Get("a")} b={cache.Get("b")} busy={cache.TryPut("c", 3)}");
 Console.WriteLine("Done.");
 
 sealed class Account
@@ -84,6 +89,67 @@ sealed class Account
         if (amount <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(amount));
+        }
+    }
+}
+
+sealed class Cache
+{
+    private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+    private readonly SemaphoreSlim _writer = new SemaphoreSlim(1, 1);
+    private readonly Dictionary<string, int> _items = new Dictionary<string, int>();
+
+    // Hazard: an exception in Add (a duplicate key) leaves the write lock held, and every reader then waits forever.
+    public void PutUnsafe(string key, int value)
+    {
+        _rw.EnterWriteLock(); // expect: THR009
+        _items.Add(key, value);
+        _rw.ExitWriteLock();
+    }
+
+    // Fixed: the release is in the finally.
+    public void Put(string key, int value)
+    {
+        _rw.EnterWriteLock();
+        try
+        {
+            _items[key] = value;
+        }
+        finally
+        {
+            _rw.ExitWriteLock();
+        }
+    }
+
+    // Not flagged: a tested semaphore that leaves when busy, then the try/finally.
+    public bool TryPut(string key, int value)
+    {
+        if (!_writer.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            Put(key, value);
+            return true;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public int Get(string key)
+    {
+        _rw.EnterReadLock();
+        try
+        {
+            return _items.TryGetValue(key, out var value) ? value : 0;
+        }
+        finally
+        {
+            _rw.ExitReadLock();
         }
     }
 }

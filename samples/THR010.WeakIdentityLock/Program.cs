@@ -1,10 +1,12 @@
-// THR010: locks on objects that other code can also lock (this, a Type, a string, a public field), or on a boxed
-// value that is a new object every time, next to the private readonly gate that replaces them.
+// THR010: locks on objects that other code can also lock (this, a Type, a string, a public field, an array of a
+// primitive type), or on a boxed value or a new object that is different every time, next to the private readonly
+// gate that replaces them.
 Console.WriteLine("THR010 sample: what a lock statement should lock.");
 
 var account = new Account();
 account.Deposit(10);
 account.DepositBoxed(5);
+account.Audit();
 Console.WriteLine($"legacy balance: {account.Balance}");
 
 var ledger = new Ledger();
@@ -24,8 +26,9 @@ public class Account
     private readonly string _name = "account";
     private int _balance;
     private int _deposits;
+    private readonly byte[] _checksum = new byte[4];
 
-    public object SyncRoot = new object();
+    public readonly object SyncRoot = new object();
 
     public Account()
     {
@@ -70,6 +73,35 @@ public class Account
         lock ((object)_balance) // expect: THR010
         {
             _balance += amount;
+        }
+
+        // A new object on every call: this lock excludes nothing either.
+        lock (new object()) // expect: THR010
+        {
+            _deposits++;
+        }
+    }
+
+    public void Audit()
+    {
+        lock (_checksum) // expect: THR010
+        {
+            _checksum[0] = (byte)_balance;
+        }
+
+        // Monitor.Enter locks the same object as lock (this) would.
+        var taken = false;
+        try
+        {
+            Monitor.Enter(this, ref taken); // expect: THR010
+            Console.WriteLine($"audited {_deposits} deposits");
+        }
+        finally
+        {
+            if (taken)
+            {
+                Monitor.Exit(this);
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using ThreadingAnalyzers.Internals;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ThreadingAnalyzers.CodeFixes;
@@ -82,9 +83,7 @@ public sealed class THR001UnjoinedForegroundThreadCodeFix : CodeFixProvider
     /// <summary>The edit for one diagnostic, or null when the fix cannot be sure of compiling code.</summary>
     private static Action<DocumentEditor>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, string? key, EditSession session, CancellationToken cancellationToken)
     {
-        var start = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
-            .AncestorsAndSelf().OfType<InvocationExpressionSyntax>()
-            .FirstOrDefault(i => i.Span == diagnostic.Location.SourceSpan);
+        var start = InvocationName.FromNameSpan(root, diagnostic.Location.SourceSpan);
         if (start?.Expression is not MemberAccessExpressionSyntax { Expression: var receiver })
         {
             return null;

@@ -19,44 +19,22 @@ namespace ThreadingAnalyzers.CodeFixes;
 
 /// <summary>THR003: rewrites a legacy Thread member to its modern equivalent where the rewrite is mechanical.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR003LegacyThreadApiCodeFix)), Shared]
-public sealed class THR003LegacyThreadApiCodeFix : CodeFixProvider
+public sealed class THR003LegacyThreadApiCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR003.UseModernApi";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR003.Id);
 
     // Each site is rewritten in place and nested sites compose through the editor, so one pass per document fixes all.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (FindSite(root, diagnostic) is { } site)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindSite(root, diagnostic) is not { } site)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title(site.Kind),
-                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
+            yield return new FixOffer(Title(site.Kind), EquivalenceKey);
         }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
-        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false);
-
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var rewrite = new Rewriter(editor);

@@ -15,6 +15,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 using ThreadingAnalyzers.Rules;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -26,7 +27,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// <c>for</c> loop, stored, started and joined in the loop that follows become one <c>Parallel.For</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR004CpuBoundDedicatedThreadCodeFix)), Shared]
-public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
+public sealed class THR004CpuBoundDedicatedThreadCodeFix : DocumentCodeFix
 {
     internal const string UseTaskRunKey = "THR004.UseTaskRun";
 
@@ -38,48 +39,24 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR004.Id);
 
-    // Each rewrite picks a variable name that must not collide with the previous ones: the document is fixed one site at a time.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        context.CodeActionEquivalenceKey is { } key
-            ? await FixAsync(document, diagnostics, key, context.CancellationToken).ConfigureAwait(false)
-            : document);
+    protected override bool NeedsSemanticModel => true;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    // Each rewrite picks a variable name that must not collide with the previous ones: the document is fixed one site at a time.
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Creation(root, model!, diagnostic.Location.SourceSpan, cancellationToken) is not { } creation)
         {
-            return;
+            yield break;
         }
 
-        var types = ThreadingTypes.From(model.Compilation);
-        foreach (var diagnostic in context.Diagnostics)
+        var types = ThreadingTypes.From(model!.Compilation);
+        if (THR004ReplacementShapes.TryParallelFor(creation, types) is not null)
         {
-            if (Creation(root, model, diagnostic.Location.SourceSpan, context.CancellationToken) is not { } creation)
-            {
-                continue;
-            }
-
-            string? title = null;
-            string? key = null;
-            if (THR004ReplacementShapes.TryParallelFor(creation, types) is not null)
-            {
-                (title, key) = ("Use Parallel.For", UseParallelForKey);
-            }
-            else if (THR004ReplacementShapes.TryTaskRun(creation, types) is not null)
-            {
-                (title, key) = ("Use Task.Run", UseTaskRunKey);
-            }
-
-            if (key is not null)
-            {
-                var document = context.Document;
-                var equivalenceKey = key;
-                context.RegisterCodeFix(
-                    CodeAction.Create(title!, cancellationToken => FixAsync(document, ImmutableArray.Create(diagnostic), equivalenceKey, cancellationToken), equivalenceKey),
-                    diagnostic);
-            }
+            yield return new FixOffer("Use Parallel.For", UseParallelForKey);
+        }
+        else if (THR004ReplacementShapes.TryTaskRun(creation, types) is not null)
+        {
+            yield return new FixOffer("Use Task.Run", UseTaskRunKey);
         }
     }
 
@@ -89,7 +66,7 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : CodeFixProvider
             : null;
 
     /// <summary>Rewrites the sites of <paramref name="diagnostics"/> whose shape fits <paramref name="key"/>, one after the other.</summary>
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)

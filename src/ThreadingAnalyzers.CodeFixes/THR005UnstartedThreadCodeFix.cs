@@ -17,7 +17,8 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// <summary>
 /// THR005 fix "Start the thread": inserts <c>t.Start();</c> after the declaration of <c>t</c> and after the statements
 /// right below it that configure the thread (<c>t.IsBackground = true;</c>, <c>t.SetApartmentState(...)</c>), which
-/// must run before it starts.
+/// must run before it starts. A discarded <c>new Thread(...);</c> becomes <c>new Thread(...).Start();</c>. A private field
+/// gets no fix: where its thread should start (a constructor, a Start method) is the type's design.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR005UnstartedThreadCodeFix)), Shared]
 public sealed class THR005UnstartedThreadCodeFix : CodeFixProvider
@@ -38,10 +39,13 @@ public sealed class THR005UnstartedThreadCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Insertion(root, diagnostic) is var (_, name))
+            var title = Discarded(root, diagnostic) is not null ? "Start the new thread"
+                : Insertion(root, diagnostic) is var (_, name) ? $"Start '{name.ValueText}'"
+                : null;
+            if (title is not null)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Start '{name.ValueText}'", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), StartKey),
+                    CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), StartKey),
                     diagnostic);
             }
         }
@@ -56,6 +60,14 @@ public sealed class THR005UnstartedThreadCodeFix : CodeFixProvider
         var starts = new Dictionary<SyntaxNode, List<SyntaxNode>>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
+            if (Discarded(editor.OriginalRoot, diagnostic) is { } creation)
+            {
+                editor.ReplaceNode(creation, SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, creation.WithoutTrailingTrivia(), SyntaxFactory.IdentifierName("Start")))
+                    .WithTrailingTrivia(creation.GetTrailingTrivia()));
+                continue;
+            }
+
             if (Insertion(editor.OriginalRoot, diagnostic) is not var (anchor, name))
             {
                 continue;
@@ -81,6 +93,12 @@ public sealed class THR005UnstartedThreadCodeFix : CodeFixProvider
 
         return await Formatter.FormatAsync(editor.GetChangedDocument(), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The creation of <c>new Thread(...);</c>, a statement whose value nothing holds.</summary>
+    private static ObjectCreationExpressionSyntax? Discarded(SyntaxNode root, Diagnostic diagnostic) =>
+        root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ObjectCreationExpressionSyntax { Parent: ExpressionStatementSyntax } creation
+            ? creation
+            : null;
 
     /// <summary>The statement to insert the call after, and the thread's name; null where no statement can follow the declaration.</summary>
     private static (SyntaxNode Anchor, SyntaxToken Name)? Insertion(SyntaxNode root, Diagnostic diagnostic)

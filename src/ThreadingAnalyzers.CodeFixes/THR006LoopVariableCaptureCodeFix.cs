@@ -22,38 +22,25 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// loop), and makes the lambda read the copy: <c>var iCopy = i; Task.Run(() => Work(iCopy));</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR006LoopVariableCaptureCodeFix)), Shared]
-public sealed class THR006LoopVariableCaptureCodeFix : CodeFixProvider
+public sealed class THR006LoopVariableCaptureCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR006.CopyLoopVariable";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR006.Id);
 
+    protected override bool NeedsSemanticModel => true;
+
     // Several variables of one statement get their copies in one edit, so one pass per document fixes all.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => diagnostics.IsEmpty ? null : await CopyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Plan(root, model!, diagnostic, cancellationToken) is { } plan)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Plan(root, model, diagnostic, context.CancellationToken) is { } plan)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Copy '{plan.Variable.Name}' to a local inside the loop",
-                        cancellationToken => CopyAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                        EquivalenceKey),
-                    diagnostic);
-            }
+            yield return new FixOffer($"Copy '{plan.Variable.Name}' to a local inside the loop", EquivalenceKey);
         }
     }
+
+    protected override Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken) =>
+        CopyAsync(document, diagnostics, cancellationToken);
 
     private sealed class CopyPlan
     {

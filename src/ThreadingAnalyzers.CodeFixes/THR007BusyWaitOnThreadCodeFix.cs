@@ -43,10 +43,24 @@ public sealed class THR007BusyWaitOnThreadCodeFix : CodeFixProvider
             }
 
             var document = context.Document;
+            var kind = diagnostic.Properties[THR007BusyWaitOnThreadAnalyzer.FixProperty];
+            var replacement = kind switch
+            {
+                THR007BusyWaitOnThreadAnalyzer.JoinIntervalFix => JoinWithInterval(site),
+                THR007BusyWaitOnThreadAnalyzer.JoinEachFix => JoinEach(site.Loop),
+                _ => null,
+            };
+            if (replacement is null && kind != THR007BusyWaitOnThreadAnalyzer.JoinFix)
+            {
+                continue;
+            }
+
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Join the thread instead of polling it",
-                    cancellationToken => ReplaceWithJoinAsync(document, site, cancellationToken),
+                    cancellationToken => replacement is null
+                        ? ReplaceWithJoinAsync(document, site, cancellationToken)
+                        : Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(site.Loop, replacement.WithTriviaFrom(site.Loop).WithAdditionalAnnotations(Formatter.Annotation)))),
                     EquivalenceKey),
                 diagnostic);
         }
@@ -76,6 +90,58 @@ public sealed class THR007BusyWaitOnThreadCodeFix : CodeFixProvider
             .Select(access => access.Expression)
             .ToImmutableArray();
         return loop is null || threads.IsEmpty ? null : (loop, threads);
+    }
+
+    /// <summary><c>while (!t.Join(interval)) { progress }</c>: the Sleep's interval becomes the Join's timeout, the rest of the body stays.</summary>
+    private static StatementSyntax? JoinWithInterval((StatementSyntax Loop, ImmutableArray<ExpressionSyntax> Threads) site)
+    {
+        var body = site.Loop switch
+        {
+            WhileStatementSyntax whileLoop => whileLoop.Statement,
+            DoStatementSyntax doLoop => doLoop.Statement,
+            _ => null,
+        };
+        var statements = body is BlockSyntax block ? block.Statements.ToList() : body is null ? new List<StatementSyntax>() : new List<StatementSyntax> { body };
+        var sleep = statements.OfType<ExpressionStatementSyntax>()
+            .FirstOrDefault(s => s.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Sleep" } or IdentifierNameSyntax { Identifier.ValueText: "Sleep" } });
+        if (site.Threads.Length != 1 || sleep is null)
+        {
+            return null;
+        }
+
+        var progress = statements.Where(s => s != sleep).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(ElasticCarriageReturnLineFeed)).ToList();
+        var join = InvocationExpression(
+            MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, site.Threads[0].WithoutTrivia(), IdentifierName("Join")),
+            ((InvocationExpressionSyntax)sleep.Expression).ArgumentList.WithoutTrivia());
+        StatementSyntax loopBody = progress.Count == 1 ? progress[0].WithoutTrivia() : Block(progress);
+        return WhileStatement(PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, join), loopBody);
+    }
+
+    /// <summary><c>foreach (var t in threads) t.Join();</c> for <c>threads.Any(t =&gt; t.IsAlive)</c> or <c>!threads.All(t =&gt; !t.IsAlive)</c>.</summary>
+    private static StatementSyntax? JoinEach(StatementSyntax loop)
+    {
+        var condition = loop switch
+        {
+            WhileStatementSyntax whileLoop => whileLoop.Condition,
+            DoStatementSyntax doLoop => doLoop.Condition,
+            _ => null,
+        };
+        while (condition is ParenthesizedExpressionSyntax or PrefixUnaryExpressionSyntax)
+        {
+            condition = condition is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PrefixUnaryExpressionSyntax)condition).Operand;
+        }
+
+        if (condition is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var threads }, ArgumentList.Arguments: { Count: 1 } arguments }
+            || arguments[0].Expression is not SimpleLambdaExpressionSyntax { Parameter.Identifier: var name })
+        {
+            return null;
+        }
+
+        return ForEachStatement(
+            IdentifierName("var"),
+            name.WithoutTrivia(),
+            threads.WithoutTrivia(),
+            ExpressionStatement(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(name.WithoutTrivia()), IdentifierName("Join")))));
     }
 
     private static async Task<Document> ReplaceWithJoinAsync(

@@ -16,11 +16,16 @@ using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ThreadingAnalyzers.CodeFixes;
 
-/// <summary>THR009: turns <c>Monitor.Enter(x); ...; Monitor.Exit(x);</c> into <c>lock (x) { ... }</c>.</summary>
+/// <summary>
+/// THR009: turns <c>Monitor.Enter(x); ...; Monitor.Exit(x);</c> into <c>lock (x) { ... }</c>, and the other primitives'
+/// <c>acquire; ...; release;</c> into <c>acquire; try { ... } finally { release; }</c>.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR009MonitorEnterWithoutFinallyCodeFix)), Shared]
 public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
 {
     internal const string EquivalenceKey = "THR009.UseLock";
+
+    internal const string TryFinallyEquivalenceKey = "THR009.UseTryFinally";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR009.Id);
 
@@ -43,19 +48,27 @@ public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
             }
 
             var document = context.Document;
+            var isLock = IsLockFix(diagnostic);
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    "Use a lock statement",
-                    cancellationToken => UseLockAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    EquivalenceKey),
+                    isLock ? "Use a lock statement" : "Release in a finally",
+                    cancellationToken => RewriteAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
+                    isLock ? EquivalenceKey : TryFinallyEquivalenceKey),
                 diagnostic);
         }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
-        await UseLockAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false);
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    {
+        var isLock = context.CodeActionEquivalenceKey == EquivalenceKey;
+        return await RewriteAsync(document, diagnostics.Where(d => IsLockFix(d) == isLock).ToImmutableArray(), context.CancellationToken).ConfigureAwait(false);
+    }
 
-    private static async Task<Document> UseLockAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static bool IsLockFix(Diagnostic diagnostic) =>
+        !diagnostic.Properties.TryGetValue(THR009MonitorEnterWithoutFinallyAnalyzer.FixProperty, out var kind)
+        || kind == THR009MonitorEnterWithoutFinallyAnalyzer.LockFix;
+
+    private static async Task<Document> RewriteAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -64,13 +77,13 @@ public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
         }
 
         // Mark every pair in the original tree, then rewrite them one at a time: the marks survive the moves.
-        var pairs = new List<(SyntaxAnnotation Enter, SyntaxAnnotation Exit)>();
+        var pairs = new List<(SyntaxAnnotation Enter, SyntaxAnnotation Exit, bool IsLock)>();
         var marks = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
         foreach (var diagnostic in diagnostics)
         {
             if (FindPair(root, diagnostic) is { } pair)
             {
-                var marked = (Enter: new SyntaxAnnotation(), Exit: new SyntaxAnnotation());
+                var marked = (Enter: new SyntaxAnnotation(), Exit: new SyntaxAnnotation(), IsLock: IsLockFix(diagnostic));
                 pairs.Add(marked);
                 Mark(marks, pair.Enter, marked.Enter);
                 Mark(marks, pair.Exit, marked.Exit);
@@ -78,14 +91,14 @@ public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
         }
 
         root = root.ReplaceNodes(marks.Keys, (original, current) => current.WithAdditionalAnnotations(marks[original]));
-        foreach (var (enterMark, exitMark) in pairs)
+        foreach (var (enterMark, exitMark, isLock) in pairs)
         {
             if (root.GetAnnotatedNodes(enterMark).SingleOrDefault() is ExpressionStatementSyntax enter
                 && root.GetAnnotatedNodes(exitMark).SingleOrDefault() is ExpressionStatementSyntax exit
                 && enter.Parent is BlockSyntax block
                 && exit.Parent == block)
             {
-                root = root.ReplaceNode(block, WithLock(block, enter, exit));
+                root = root.ReplaceNode(block, isLock ? WithLock(block, enter, exit) : WithTryFinally(block, enter, exit));
             }
         }
 
@@ -102,12 +115,13 @@ public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
         list.Add(annotation);
     }
 
-    /// <summary>The <c>Monitor.Enter(x);</c> and <c>Monitor.Exit(x);</c> statements of a fixable diagnostic, in one block.</summary>
+    /// <summary>The acquiring and releasing statements of a fixable diagnostic, in one block.</summary>
     private static (ExpressionStatementSyntax Enter, ExpressionStatementSyntax Exit)? FindPair(SyntaxNode root, Diagnostic diagnostic)
     {
         if (!diagnostic.Properties.TryGetValue(THR009MonitorEnterWithoutFinallyAnalyzer.ExitStatementProperty, out var exitAt)
             || !int.TryParse(exitAt, NumberStyles.None, CultureInfo.InvariantCulture, out var exitStart)
-            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax enter }
+            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax invocation
+            || invocation.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax enter
             || enter.Parent is not BlockSyntax block)
         {
             return null;
@@ -130,6 +144,20 @@ public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
             .WithTrailingTrivia(exit.GetTrailingTrivia())
             .WithAdditionalAnnotations(Formatter.Annotation);
         var rewritten = statements.Take(first).Append(lockStatement).Concat(statements.Skip(last + 1));
+        return block.WithStatements(List(rewritten));
+    }
+
+    /// <summary>The block with the statements between the acquisition and the release in a try, and the release in its finally.</summary>
+    private static BlockSyntax WithTryFinally(BlockSyntax block, ExpressionStatementSyntax enter, ExpressionStatementSyntax exit)
+    {
+        var statements = block.Statements;
+        var first = statements.IndexOf(enter);
+        var last = statements.IndexOf(exit);
+        var body = Block(List(statements.Skip(first + 1).Take(last - first - 1)));
+        var tryStatement = TryStatement(body, default, FinallyClause(Block(exit.WithoutTrailingTrivia())))
+            .WithTrailingTrivia(exit.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var rewritten = statements.Take(first + 1).Append(tryStatement).Concat(statements.Skip(last + 1));
         return block.WithStatements(List(rewritten));
     }
 }

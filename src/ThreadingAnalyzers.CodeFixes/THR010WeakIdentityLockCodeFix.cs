@@ -20,9 +20,10 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// THR010 fix "Lock on a private gate": adds <c>private readonly object _gate = new object();</c> (static for a static
 /// member, a type, a string literal or a static field) and locks it instead, in every <c>lock</c> of the type on the same
 /// object, so that those locks still exclude each other. Not offered when another type of the file locks the same
-/// Type, string or field, in structs, in types declared in several parts,
-/// for public fields (other code may lock them on purpose), or when the type passes the same object to Monitor
-/// (Wait/Pulse need the object that is locked).
+/// Type, string or field (or the same field of another instance), in structs, in types declared in several parts,
+/// for public fields and properties (other code may lock them on purpose), for <c>lock (new ...)</c> (whether the block
+/// needs exclusion per instance, per type or none is the author's call), for <c>Monitor.Enter</c>, or when the type
+/// passes the same object to Monitor (Wait/Pulse need the object that is locked).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR010WeakIdentityLockCodeFix)), Shared]
 public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
@@ -124,9 +125,24 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
         var locks = new List<LockStatementSyntax>();
         foreach (var candidate in root.DescendantNodes().OfType<LockStatementSyntax>())
         {
-            if (model.GetOperation(candidate, cancellationToken) is not ILockOperation other
-                || Key(other.LockedValue, typeSymbol) is not var (otherKey, otherIsStatic)
-                || otherKey != key)
+            if (model.GetOperation(candidate, cancellationToken) is not ILockOperation other)
+            {
+                continue;
+            }
+
+            if (Key(other.LockedValue, typeSymbol) is not var (otherKey, otherIsStatic))
+            {
+                // The same field of another instance (other._field, a nested type's outer._field) may be this very
+                // object: moving only this lock to a gate would end their exclusion.
+                if (IsSameField(other.LockedValue, lockOperation.LockedValue))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            if (otherKey != key)
             {
                 continue;
             }
@@ -184,6 +200,11 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
                 return null;
         }
     }
+
+    private static bool IsSameField(IOperation a, IOperation b) =>
+        THR010WeakIdentityLockAnalyzer.WithoutImplicitConversions(a) is IFieldReferenceOperation { Field: var first }
+        && THR010WeakIdentityLockAnalyzer.WithoutImplicitConversions(b) is IFieldReferenceOperation { Field: var second }
+        && SymbolEqualityComparer.Default.Equals(first, second);
 
     /// <summary>Whether Monitor (Wait, Pulse, Enter, ...) is called on the same object in the type: it must stay the locked object.</summary>
     private static bool IsPassedToMonitor(TypeDeclarationSyntax type, string key, INamedTypeSymbol typeSymbol, SemanticModel model, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 
 /// <summary>THR011: <c>Thread.Sleep(x)</c> becomes <c>await Task.Delay(x)</c> (<c>await Task.Delay(x, token)</c> with the function's token).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR011ThreadSleepInAsyncCodeFix)), Shared]
-public sealed class THR011ThreadSleepInAsyncCodeFix : CodeFixProvider
+public sealed class THR011ThreadSleepInAsyncCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR011.UseTaskDelay";
 
@@ -27,35 +27,15 @@ public sealed class THR011ThreadSleepInAsyncCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR011.Id);
 
     // Each call is replaced in place; one pass per document fixes all of them and adds the using once.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (FindSleep(root, diagnostic) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindSleep(root, diagnostic) is null)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Use await Task.Delay",
-                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
+            yield return new FixOffer("Use await Task.Delay", EquivalenceKey);
         }
     }
 
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         if (editor.SemanticModel.Compilation.GetTypeByMetadataName(TaskTypeName) is not { } task)

@@ -73,11 +73,11 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor THR009 = Rule(
         "THR009",
-        "Monitor.Enter without try/finally Exit",
-        "Monitor.Enter({0}) is not followed by a try/finally that calls Monitor.Exit({0}); an exception before the Exit leaves the lock held forever. Use a lock statement.",
+        "Lock acquired without a try/finally release",
+        "{0} is not followed by a try whose finally calls {1}: an exception before {1} leaves the lock held, and every thread that takes it next waits forever; {2}",
         Category.Reliability,
         DiagnosticSeverity.Warning,
-        "Monitor.Exit that is not in a finally block is skipped when the code between Enter and Exit throws (or returns early), and the lock stays held: every other thread that takes it blocks forever. The lock statement releases the lock on every path; where Monitor is needed, call Enter immediately before a try block whose finally calls Exit, or use the Enter(obj, ref lockTaken) overload inside the try.");
+        "A release (Monitor.Exit, SpinLock.Exit, ReaderWriterLockSlim.Exit*Lock, ReaderWriterLock.Release*Lock, Mutex.ReleaseMutex, Semaphore(Slim).Release) that is not in a finally block is skipped when the code between the acquisition and the release throws (or returns early), and the lock stays held: every other thread that takes it blocks forever, or a semaphore loses a slot for good. The lock statement releases a Monitor on every path; for the other primitives, call the acquisition immediately before a try block whose finally releases it, or acquire inside the try and release in the finally when the acquisition succeeded.");
 
     public static readonly DiagnosticDescriptor THR010 = Rule(
         "THR010",
@@ -85,7 +85,7 @@ internal static class Descriptors
         "Do not lock on '{0}': {1}; lock on a private readonly object instead",
         Category.Reliability,
         DiagnosticSeverity.Warning,
-        "A lock is only as private as the object it locks. 'this', a Type (typeof(...) or GetType()), a string and a public field can be locked by code outside the type, which can deadlock with it or stall it; a boxed value type is a new object on every lock, so the lock excludes nothing. Lock on a private readonly object that only this type can see.");
+        "A lock is only as private as the object it locks. 'this' of a public type and a public field or property of a public type can be locked by code outside the assembly; a Type (typeof(...) or GetType()), a string, a Thread, a reflection object, a MarshalByRefObject, the runtime's preallocated exceptions and arrays of primitive types have weak identity and can be locked by unrelated code. Either can deadlock with this code or stall it. A boxed value type or a new object is a different object on every lock, so the lock excludes nothing. The same holds for Monitor.Enter and Monitor.TryEnter. Lock on a private readonly object that only this type can see.");
 
     public static readonly DiagnosticDescriptor THR011 = Rule(
         "THR011",
@@ -95,13 +95,64 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An async method runs on a thread pool thread after its first await (or on the caller's thread, such as a UI thread, before it). Thread.Sleep holds that thread for the whole delay, so it serves no other work: many such sleeps starve the thread pool, and one on a UI thread freezes it. await Task.Delay(...) waits without a thread and can take the method's CancellationToken.");
 
-    private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
-        new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
+    public static readonly DiagnosticDescriptor THR012 = Rule(
+        "THR012",
+        "ParameterizedThreadStart with an object cast",
+        "The thread body {0} casts its object argument to {1}, so the compiler cannot check what Start passes and a wrong argument fails at run time on the new thread; start a lambda that passes the typed argument instead: new Thread(() => Work(job)).Start()",
+        Category.Maintainability,
+        DiagnosticSeverity.Info,
+        "A ParameterizedThreadStart receives its argument as object: Thread.Start(object) accepts anything, and the body casts it back to the type it needs. A wrong argument is not a compile error but an InvalidCastException (or a null from 'as') on the new thread, where nobody catches it. A lambda that calls the body with a typed argument, new Thread(() => Work(job)), lets the compiler check the argument, and Start() takes none.");
+
+    public static readonly DiagnosticDescriptor THR018 = Rule(
+        "THR018",
+        "Lock on a field that is not readonly",
+        "'{0}' is locked but is not readonly: {1}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A lock excludes only the threads that lock the same object. When the locked field is assigned a new object while a thread holds the lock on the old one, the next thread locks the new object and enters at once: both run the protected code together, and one of them may still use the old object. A field that is locked should be readonly, assigned once where the object is constructed.");
+
+    public static readonly DiagnosticDescriptor THR019 = Rule(
+        "THR019",
+        "System.Threading.Timer is not kept alive",
+        "This System.Threading.Timer is {0}; once the method is done nothing references it, and the GC collects it and stops its callback at a moment that depends on memory pressure. Keep it in a field and dispose it where the type disposes.",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "A System.Threading.Timer is not rooted by the timer queue: the queue holds its callback, not the Timer object. A timer whose only reference is a local that goes out of scope, or a value that is discarded, is collected by the next garbage collection that finds it unreachable (in a Release build even while the method that made it still runs), its finalizer stops it and the callback silently stops firing. Keep the timer in a field (or anything that outlives the work), and dispose it when the work is over.");
+
+    public static readonly DiagnosticDescriptor THR020 = Rule(
+        "THR020",
+        "Synchronous lock held across await",
+        "{0} is still held at '{1}' (line {2}): {3}",
+        Category.Reliability,
+        DiagnosticSeverity.Warning,
+        "The code after an await can resume on another thread. Monitor, Mutex, SpinLock and ReaderWriterLockSlim belong to the thread that took them: released from another thread they throw (SynchronizationLockException, ApplicationException) and the lock stays held, so every later taker waits forever; other threads wait (or spin) for the whole await. SemaphoreSlim.Wait() is not thread-affine, but it blocks a thread while it waits, in code written not to: await WaitAsync() waits without one. An async lock is SemaphoreSlim with await WaitAsync() and Release() in a finally.");
+
+    public static readonly DiagnosticDescriptor THR021 = Rule(
+        "THR021",
+        "Check-then-act on a concurrent collection",
+        "'{0}.{1}' checks key '{2}' and a separate call then stores it; another thread can add or remove '{2}' in between: {3} checks and stores in one atomic operation",
+        Category.Reliability,
+        DiagnosticSeverity.Info,
+        "Each method of ConcurrentDictionary is atomic, but a ContainsKey or TryGetValue check followed by Add, TryAdd or an indexer store of the same key is two calls, and another thread can act between them: two threads both see the key missing and both compute and store a value (the later one wins, or Add throws), or an entry removed after the check is stored again. GetOrAdd, TryAdd and AddOrUpdate do the check and the store as one operation. Often the race is benign (the same value is computed twice), so the rule is informational.");
+
+    public static readonly DiagnosticDescriptor THR023 = Rule(
+        "THR023",
+        "Threading analysis option entry not understood",
+        "'{0}' in {1} is ignored: {2}",
+        Category.Configuration,
+        DiagnosticSeverity.Info,
+        "The threading_analyzers.* options of .editorconfig or .globalconfig teach the analysis a code base's own thread pools, thread-safe types and lock methods by their documentation-comment ids. An entry that is malformed, or whose id names no method or type of the compilation and its references, is ignored, so the analysis silently works without it; this diagnostic names each such entry once per compilation so that a typo does not switch the option off unnoticed.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    private static DiagnosticDescriptor Rule(
+        string id, string title, string message, string category, DiagnosticSeverity severity, string description, params string[] customTags) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md", customTags: customTags);
 
     internal static class Category
     {
         public const string Reliability = nameof(Reliability);
         public const string Maintainability = nameof(Maintainability);
         public const string Performance = nameof(Performance);
+        public const string Configuration = nameof(Configuration);
     }
 }

@@ -16,6 +16,7 @@ public sealed class BenchmarkCollection
 /// -- --quick`), in-process, because CI runs only `dotnet test`. It fails when all THR rules together take more than
 /// 10% of the compiler's own time, or an edited document's THR diagnostics more than 5 times the compiler's.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 [Collection(nameof(BenchmarkCollection))]
 public sealed class BenchmarkQuickTests
 {

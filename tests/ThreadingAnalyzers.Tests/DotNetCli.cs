@@ -28,6 +28,11 @@ public static class DotNetCli
         @"^\s*(?:\d+>)?(?<file>\S.*?)\((?<line>\d+),(?<column>\d+)(?:,\d+,\d+)?\): (?<severity>warning|error|info) (?<id>[A-Za-z]+\d+): (?<message>.*?)(?: \[[^\]]*\])?\s*$",
         RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
+    /// <summary>A diagnostic without a source location (THR023's), which the compiler prints for the project: <c>CSC : warning ID: message [project]</c>.</summary>
+    private static readonly Regex ProjectDiagnosticLine = new(
+        @"^\s*(?:\d+>)?CSC : (?<severity>warning|error|info) (?<id>[A-Za-z]+\d+): (?<message>.*?) \[(?<project>[^\]]+)\]\s*$",
+        RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
     /// <summary>
     /// Runs <c>dotnet <paramref name="arguments"/></c> in <paramref name="workingDirectory"/>. Build servers are off, so
     /// no MSBuild node or compiler server outlives the command or holds its output open.
@@ -123,7 +128,8 @@ public static class DotNetCli
 
     /// <summary>
     /// The diagnostics of a build log, each once: the console logger repeats every warning and error in its
-    /// summary after "Build succeeded." or "Build FAILED.", so only the lines before the summary count.
+    /// summary after "Build succeeded." or "Build FAILED.", so only the lines before the summary count. A diagnostic
+    /// without a source location is given its project file, at line 0.
     /// </summary>
     public static IReadOnlyList<BuildDiagnostic> Diagnostics(string buildOutput)
     {
@@ -137,6 +143,8 @@ public static class DotNetCli
                 m.Groups["severity"].Value,
                 m.Groups["id"].Value,
                 m.Groups["message"].Value))
+            .Concat(ProjectDiagnosticLine.Matches(log).Select(m => new BuildDiagnostic(
+                Path.GetFullPath(m.Groups["project"].Value.Trim()), 0, 0, m.Groups["severity"].Value, m.Groups["id"].Value, m.Groups["message"].Value)))
             .ToList();
     }
 }

@@ -9,6 +9,17 @@ namespace ThreadingAnalyzers.Tests;
 /// The package tests build for real. They run one after another (they share two cores with the rest of the
 /// suite) and share one packed package, made on first use.
 /// </summary>
+/// <summary>
+/// The trait of the slow tests that build, pack or run real programs (package, presets, samples, language server,
+/// benchmark): <c>dotnet test --filter "Category!=EndToEnd"</c> runs the fast suite without them.
+/// </summary>
+public static class TestCategory
+{
+    public const string Name = "Category";
+
+    public const string EndToEnd = "EndToEnd";
+}
+
 [CollectionDefinition(Name)]
 public sealed class EndToEndCollection : ICollectionFixture<PackedPackage>
 {

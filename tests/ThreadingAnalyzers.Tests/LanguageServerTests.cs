@@ -15,6 +15,7 @@ namespace ThreadingAnalyzers.Tests;
 /// Squiggles where users meet them: csharp-ls, a real C# language server from the repository's tool manifest, opens a
 /// throwaway project that installed the packed package, and the test speaks LSP to it as an editor would.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 [Collection(EndToEndCollection.Name)]
 public sealed class LanguageServerTests(PackedPackage package, ITestOutputHelper output)
 {
@@ -78,9 +79,10 @@ public sealed class LanguageServerTests(PackedPackage package, ITestOutputHelper
         var thr001 = Assert.Single(diagnostics, IsThr001);
         output.WriteLine($"THR001 arrived {stopwatch.Elapsed.TotalSeconds:0.0} s after the restore began: {thr001}");
         var line = UnjoinedThreadProgram.Split('\n').ToList().FindIndex(l => l.Contains(UnjoinedCall, StringComparison.Ordinal));
-        var character = UnjoinedThreadProgram.Split('\n')[line].IndexOf(UnjoinedCall, StringComparison.Ordinal);
+        // THR001 covers the Start name of the call.
+        var character = UnjoinedThreadProgram.Split('\n')[line].IndexOf(UnjoinedCall, StringComparison.Ordinal) + "worker.".Length;
         Assert.Equal(
-            (line, character, line, character + UnjoinedCall.Length),
+            (line, character, line, character + "Start".Length),
             (Position(thr001, "start", "line"), Position(thr001, "start", "character"), Position(thr001, "end", "line"), Position(thr001, "end", "character")));
         Assert.Equal(2, thr001.GetProperty("severity").GetInt32()); // DiagnosticSeverity.Warning
         Assert.Contains("'worker'", thr001.GetProperty("message").GetString(), StringComparison.Ordinal);

@@ -16,6 +16,7 @@ using Xunit.Abstractions;
 namespace ThreadingAnalyzers.Tests;
 
 /// <summary>The packed nupkg, installed in throwaway console projects and built, fixed and checked with the real CLI.</summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 [Collection(EndToEndCollection.Name)]
 public sealed class PackageTests(PackedPackage package, ITestOutputHelper output)
 {

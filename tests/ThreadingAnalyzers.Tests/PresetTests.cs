@@ -9,6 +9,7 @@ namespace ThreadingAnalyzers.Tests;
 /// The configuration presets chosen with &lt;ThreadingAnalyzersMode&gt;: the checked-in files say what the descriptors
 /// say, the package carries them next to build/ThreadingAnalyzers.props, and each one changes what a build reports.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 [Collection(EndToEndCollection.Name)]
 public sealed class PresetTests(PackedPackage package)
 {

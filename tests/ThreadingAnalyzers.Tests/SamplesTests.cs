@@ -11,9 +11,14 @@ namespace ThreadingAnalyzers.Tests;
 /// sample sources mark with <c>// expect: THRxxx</c>: each marked line gets its diagnostic, no other line gets one.
 /// Its build writes to a temporary folder only, so it runs alongside the package tests.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SamplesTests(SamplesTests.SamplesBuild samples) : IClassFixture<SamplesTests.SamplesBuild>
 {
-    private static readonly Regex Marker = new(@"//\s*expect:\s*(?<id>THR\d{3})\b", RegexOptions.CultureInvariant);
+    /// <summary>
+    /// <c>// expect: THRxxx</c> at the end of a line that gets the diagnostic; <c>// expect: THRxxx (project)</c> for a
+    /// diagnostic without a source location (THR023's), which the build reports for the sample's project.
+    /// </summary>
+    private static readonly Regex Marker = new(@"//\s*expect:\s*(?<id>THR\d{3})\b(?<project>\s*\(project\))?", RegexOptions.CultureInvariant);
 
     private static string SamplesDirectory => Path.Combine(RepoInfo.Root, "samples");
 
@@ -37,7 +42,9 @@ public sealed class SamplesTests(SamplesTests.SamplesBuild samples) : IClassFixt
         from index in Enumerable.Range(0, lines.Length)
         let marker = Marker.Match(lines[index])
         where marker.Success
-        select Key(file, index + 1, marker.Groups["id"].Value);
+        select marker.Groups["project"].Success
+            ? Key(Directory.GetFiles(sampleFolder, "*.csproj").Single(), 0, marker.Groups["id"].Value)
+            : Key(file, index + 1, marker.Groups["id"].Value);
 
     [Fact]
     public void EverySampleFolderIsInSamplesSln()

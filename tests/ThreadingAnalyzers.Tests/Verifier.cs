@@ -97,6 +97,20 @@ public static class Verifier<TAnalyzer, TCodeFix>
         return test.RunAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Runs the analyzer with <paramref name="editorConfig"/> as the <c>[*.cs]</c> section of an <c>.editorconfig</c>
+    /// (the <c>threading_analyzers.*</c> options), or as a <c>.globalconfig</c> when <paramref name="global"/> is set.
+    /// </summary>
+    public static Task DiagnosticWithConfig(string source, string editorConfig, bool global, params DiagnosticResult[] expected)
+    {
+        var test = new Test { TestCode = source };
+        test.TestState.AnalyzerConfigFiles.Add(global
+            ? ("/.globalconfig", "is_global = true\n" + editorConfig)
+            : ("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig));
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>Code that does not compile yet: compiler errors are ignored, the analyzer must stay silent and must not throw.</summary>
     public static Task NoDiagnosticInBrokenCode(string source)
     {
@@ -149,4 +163,7 @@ public static class Verifier<TAnalyzer>
         Verifier<TAnalyzer, EmptyCodeFixProvider>.Diagnostic(source, net10, expected);
 
     public static Task NoDiagnosticInBrokenCode(string source) => Verifier<TAnalyzer, EmptyCodeFixProvider>.NoDiagnosticInBrokenCode(source);
+
+    public static Task DiagnosticWithConfig(string source, string editorConfig, bool global = false, params DiagnosticResult[] expected) =>
+        Verifier<TAnalyzer, EmptyCodeFixProvider>.DiagnosticWithConfig(source, editorConfig, global, expected);
 }

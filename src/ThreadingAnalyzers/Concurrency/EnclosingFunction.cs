@@ -93,6 +93,26 @@ internal sealed class EnclosingFunction
         return !HasRefLocalInScope();
     }
 
+    /// <summary>
+    /// The name of the function's only CancellationToken parameter, escaped where it is a keyword, for a fix that passes
+    /// it on (THR011's <c>Task.Delay</c>, THR020's <c>WaitAsync</c>); null when it has none or several.
+    /// </summary>
+    public string? CancellationTokenParameter(ThreadingTypes types)
+    {
+        if (Symbol is null || types.CancellationToken is not { } cancellationToken)
+        {
+            return null;
+        }
+
+        var tokens = Symbol.Parameters.Where(p => SymbolEqualityComparer.Default.Equals(p.Type, cancellationToken)).Take(2).ToList();
+        if (tokens.Count != 1 || tokens[0] is not { IsDiscard: false } token)
+        {
+            return null;
+        }
+
+        return SyntaxFacts.GetKeywordKind(token.Name) == SyntaxKind.None ? token.Name : "@" + token.Name;
+    }
+
     /// <summary>The locals of the blocks, loops, usings, catch clauses and switch sections between the site and the function.</summary>
     private bool HasRefLocalInScope()
     {

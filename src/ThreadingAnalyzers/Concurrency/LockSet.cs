@@ -170,6 +170,12 @@ internal static class LockSet
 
     private static bool IsAcquire(IInvocationOperation invocation)
     {
+        // A BCL primitive's read lock lets other readers in: it protects no write.
+        if (LockPrimitives.Recognize(invocation) is { } call)
+        {
+            return call.IsAcquire && call.Mode != LockMode.Read;
+        }
+
         var method = invocation.TargetMethod;
         switch (method.Name)
         {
@@ -204,7 +210,9 @@ internal static class LockSet
     }
 
     private static bool IsRelease(IInvocationOperation invocation) =>
-        invocation.TargetMethod.Name is "Exit" or "Release" or "ReleaseMutex" or "Set" or "ExitWriteLock" or "ExitUpgradeableReadLock"
+        LockPrimitives.Recognize(invocation) is { } call
+            ? !call.IsAcquire && call.Mode != LockMode.Read
+            : invocation.TargetMethod.Name is "Exit" or "Release" or "ReleaseMutex" or "Set" or "ExitWriteLock" or "ExitUpgradeableReadLock"
             or "ReleaseWriterLock" or "ReleaseLock" or "Unlock";
 
     /// <summary>The lock a call acquires or releases: Monitor's argument, or the receiver (none for WaitHandle.WaitAll or an Interlocked try-lock: held to the end).</summary>

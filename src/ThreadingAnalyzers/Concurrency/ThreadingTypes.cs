@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -22,6 +23,7 @@ internal sealed class ThreadingTypes
     private readonly ConcurrentDictionary<string, INamedTypeSymbol?> _types = new(StringComparer.Ordinal);
     private readonly Func<string, INamedTypeSymbol?> _lookUp;
     private readonly ConcurrentDictionary<string, bool> _referenced = new();
+    private ThreadingOptions? _options;
     private int _threadIsReferenced;
     private int _canStartConcurrentCode;
 
@@ -55,6 +57,8 @@ internal sealed class ThreadingTypes
     public INamedTypeSymbol? Console => Resolve("System.Console");
     /// <summary><c>BlockingCollection&lt;T&gt;</c>, the open generic definition.</summary>
     public INamedTypeSymbol? BlockingCollection => Resolve("System.Collections.Concurrent.BlockingCollection`1");
+    /// <summary><c>ConcurrentDictionary&lt;TKey, TValue&gt;</c>, the open generic definition.</summary>
+    public INamedTypeSymbol? ConcurrentDictionary => Resolve("System.Collections.Concurrent.ConcurrentDictionary`2");
     /// <summary><c>List&lt;T&gt;</c>, the open generic definition.</summary>
     public INamedTypeSymbol? ListOfT => Resolve("System.Collections.Generic.List`1");
     public INamedTypeSymbol? Environment => Resolve("System.Environment");
@@ -158,6 +162,25 @@ internal sealed class ThreadingTypes
 
     public static ThreadingTypes From(Compilation compilation) =>
         Cache.GetValue(compilation, static c => new ThreadingTypes(c));
+
+    /// <summary>
+    /// The types of <paramref name="compilation"/>, with the code base's own threading options (.editorconfig,
+    /// .globalconfig) attached for the shared model to ask. Every analyzer passes the same options in one compilation.
+    /// </summary>
+    public static ThreadingTypes From(Compilation compilation, AnalyzerOptions options)
+    {
+        var types = From(compilation);
+        if (types._options is null)
+        {
+            // Two analyzers may both read them: ThreadingOptions.From answers both with the same instance.
+            types._options = ThreadingOptions.From(compilation, options);
+        }
+
+        return types;
+    }
+
+    /// <summary>What the code base's options say about its own entry points, thread-safe types and locks; none when not attached.</summary>
+    public ThreadingOptions Options => _options ?? ThreadingOptions.None;
 
     /// <summary>
     /// Whether <paramref name="type"/> is one of the BCL collections that are not safe to mutate from several threads

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -25,7 +26,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
             start.RegisterSymbolStartAction(
                 symbolStart =>
@@ -54,14 +55,14 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             case IObjectCreationOperation creation:
                 if (ThreadUsage.BackgroundInInitializer(creation) is not (ThreadUseKind.MadeBackground or ThreadUseKind.BackgroundUnknown))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), InlineThreadName));
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.NameLocation(), InlineThreadName));
                 }
 
                 break;
             case ILocalReferenceOperation local:
                 if (IsLocalThreadUnjoined(local, types))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.Syntax.GetLocation(), local.Local.Name));
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, invocation.NameLocation(), local.Local.Name));
                 }
 
                 break;
@@ -118,11 +119,11 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             foreach (var pair in fields)
             {
                 var facts = pair.Value;
-                if (facts.IsUnjoinedForeground && !IsMentionedInNestedType(type, pair.Key.Name, endContext.CancellationToken))
+                if (facts.IsUnjoinedForeground && !NestedTypes.Mention(type, pair.Key.Name, endContext.CancellationToken))
                 {
                     foreach (var start in facts.Starts)
                     {
-                        endContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, start.Syntax.GetLocation(), pair.Key.Name));
+                        endContext.ReportDiagnostic(Diagnostic.Create(Descriptors.THR001, StartLocation(start), pair.Key.Name));
                     }
                 }
             }
@@ -282,10 +283,13 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Private fields are visible to nested types, whose code this type's analysis does not see.</summary>
-    private static bool IsMentionedInNestedType(INamedTypeSymbol type, string fieldName, System.Threading.CancellationToken cancellationToken) =>
-        type.GetTypeMembers().Any(nested => nested.DeclaringSyntaxReferences
-            .Any(reference => reference.GetSyntax(cancellationToken).ToString().Contains(fieldName)));
+    /// <summary>The Start name of a field's start, written <c>_t.Start()</c> or <c>_t?.Start()</c>.</summary>
+    private static Location StartLocation(IOperation start) => start switch
+    {
+        IInvocationOperation call => call.NameLocation(),
+        IConditionalAccessOperation { WhenNotNull: IInvocationOperation call } => call.NameLocation(),
+        _ => start.Syntax.GetLocation(),
+    };
 
     private sealed class FieldFacts
     {

@@ -35,7 +35,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): the first type that names an entry point does.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             var reach = Reach.For(start.Compilation);
             start.RegisterSymbolStartAction(
                 symbolStart =>

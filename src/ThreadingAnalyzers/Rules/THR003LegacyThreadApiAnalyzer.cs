@@ -79,7 +79,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             // A row whose replacement this target framework lacks is not reported: there is nothing better to use.
             // Found on first use, from an action, when the compiler has resolved the types (see ThreadingTypes).
             var available = new Lazy<ImmutableHashSet<string>>(() => AvailableReplacements(types));

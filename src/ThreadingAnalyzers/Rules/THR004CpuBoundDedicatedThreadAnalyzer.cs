@@ -30,7 +30,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): the first type that names an entry point does.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {

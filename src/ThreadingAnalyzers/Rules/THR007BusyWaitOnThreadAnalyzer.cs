@@ -10,14 +10,23 @@ using ThreadingAnalyzers.Concurrency;
 namespace ThreadingAnalyzers.Rules;
 
 /// <summary>
-/// THR007: a <c>while</c> or <c>do</c> loop that only waits for a thread to end by polling its IsAlive or ThreadState,
-/// with an empty body or only Sleep, Yield and SpinWait calls.
+/// THR007: a <c>while</c> or <c>do</c> loop that only waits for a thread (or any of a collection of threads) to end by
+/// polling its IsAlive or ThreadState, with an empty body or only Sleep, Yield and SpinWait calls and progress reports.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Present (empty value) when the code fix can replace the loop with Join() calls.</summary>
+    /// <summary>Present when the code fix can replace the loop: <see cref="JoinFix"/>, <see cref="JoinIntervalFix"/> or <see cref="JoinEachFix"/>.</summary>
     internal const string FixProperty = "THR007.Fix";
+
+    /// <summary><c>t.Join();</c> for each polled thread.</summary>
+    internal const string JoinFix = "";
+
+    /// <summary><c>while (!t.Join(interval)) { progress }</c>: the loop reports progress and sleeps for an interval.</summary>
+    internal const string JoinIntervalFix = "Interval";
+
+    /// <summary><c>foreach (var t in threads) t.Join();</c> for <c>threads.Any(t =&gt; t.IsAlive)</c>.</summary>
+    internal const string JoinEachFix = "Each";
 
     /// <summary>ThreadState.Stopped: the bit that every ended thread's state has.</summary>
     private const int StoppedBit = 16;
@@ -33,7 +42,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(c => AnalyzeLoop(c, types), OperationKind.Loop);
         });
     }
@@ -42,13 +51,30 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     {
         if (context.Operation is not IWhileLoopOperation { Condition: { } condition } loop
             || loop.Syntax.ContainsDiagnostics
-            || !IsOnlyWaiting(loop.Body, types))
+            || LoopBody.Of(loop.Body, types) is not { } body)
         {
             return;
         }
 
         var threads = new List<IOperation>();
-        if (!CollectPolledThreads(condition, types, threads, out var fixable))
+        string? fix;
+        if (CollectPolledThreads(condition, types, threads, out var fixable))
+        {
+            fix = !fixable || !threads.All(IsSideEffectFree) ? null
+                : !body.HasProgress ? JoinFix
+                : threads.Count == 1 && body.SleepCount == 1 ? JoinIntervalFix
+                : body.SleepCount == 0 ? JoinFix
+                : null;
+        }
+        else if (PolledCollection(condition, types) is { } collection)
+        {
+            threads.Add(collection.Thread);
+            fix = !body.HasProgress && IsSideEffectFree(collection.Threads)
+                && context.Operation.SemanticModel!.LookupSymbols(loop.Syntax.SpanStart, name: collection.Name).IsEmpty
+                ? JoinEachFix
+                : null;
+        }
+        else
         {
             return;
         }
@@ -60,9 +86,8 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        fixable &= threads.All(IsSideEffectFree);
-        var properties = fixable
-            ? ImmutableDictionary<string, string?>.Empty.Add(FixProperty, "")
+        var properties = fix is not null
+            ? ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix)
             : ImmutableDictionary<string, string?>.Empty;
         // The condition as written, parentheses included (the operation tree drops them).
         var conditionSyntax = loop.Syntax switch
@@ -72,6 +97,48 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
             _ => condition.Syntax,
         };
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR007, conditionSyntax.GetLocation(), properties, conditionSyntax.ToString()));
+    }
+
+    /// <summary>
+    /// <c>threads.Any(t =&gt; t.IsAlive)</c> or <c>!threads.All(t =&gt; !t.IsAlive)</c> (any poll of the lambda's thread):
+    /// the collection, the lambda's thread parameter and its name.
+    /// </summary>
+    private static (IOperation Threads, IOperation Thread, string Name)? PolledCollection(IOperation condition, ThreadingTypes types)
+    {
+        condition = EntryPoints.Unwrap(condition)!;
+        var negated = condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not };
+        if (negated)
+        {
+            condition = EntryPoints.Unwrap(((IUnaryOperation)condition).Operand)!;
+        }
+
+        if (condition is not IInvocationOperation { TargetMethod: { Name: "Any" or "All", IsExtensionMethod: true } method, Arguments.Length: 2 } call
+            || method.ContainingType is not { Name: "Enumerable", ContainingNamespace.Name: "Linq" }
+            || (method.Name == "All") != negated
+            || EntryPoints.Unwrap(call.Arguments[1].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters: { Length: 1 } parameters } lambda }
+            || !types.IsThread(parameters[0].Type)
+            || lambda.Body.Operations.Length != 1
+            || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        {
+            return null;
+        }
+
+        var poll = EntryPoints.Unwrap(returned)!;
+        if (method.Name == "All")
+        {
+            if (poll is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                return null;
+            }
+
+            poll = not.Operand;
+        }
+
+        var threads = new List<IOperation>();
+        return CollectPolledThreads(poll, types, threads, out var fixable) && fixable
+            && threads.All(t => t is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameters[0]))
+            ? (EntryPoints.Unwrap(call.Arguments[0].Value)!, threads[0], parameters[0].Name)
+            : null;
     }
 
     /// <summary>
@@ -138,17 +205,22 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
         // `(t.ThreadState & ThreadState.Stopped) == 0` or `!= ThreadState.Stopped`
         if (((!notEquals && value == 0) || (notEquals && value == StoppedBit))
             && state is IBinaryOperation { OperatorKind: BinaryOperatorKind.And } mask
-            && (mask.RightOperand.ConstantValue is { HasValue: true, Value: StoppedBit } ? ThreadStateOf(EntryPoints.Unwrap(mask.LeftOperand), types)
-                : mask.LeftOperand.ConstantValue is { HasValue: true, Value: StoppedBit } ? ThreadStateOf(EntryPoints.Unwrap(mask.RightOperand), types)
+            && (HasStoppedBit(mask.RightOperand, notEquals) ? ThreadStateOf(EntryPoints.Unwrap(mask.LeftOperand), types)
+                : HasStoppedBit(mask.LeftOperand, notEquals) ? ThreadStateOf(EntryPoints.Unwrap(mask.RightOperand), types)
                 : null) is { } masked)
         {
+            // A wider mask (Stopped | Unstarted) also ends the loop for a thread not yet started, where Join would throw.
             threads.Add(masked);
-            fixable = true;
+            fixable = mask.RightOperand.ConstantValue.Value is StoppedBit || mask.LeftOperand.ConstantValue.Value is StoppedBit;
             return true;
         }
 
         return false;
     }
+
+    /// <summary>A mask constant with the Stopped bit: <c>(state &amp; mask) == 0</c> waits for Stopped (and the other bits); <c>!= Stopped</c> takes Stopped alone.</summary>
+    private static bool HasStoppedBit(IOperation mask, bool comparedToStopped) =>
+        mask.ConstantValue is { HasValue: true, Value: int bits } && (comparedToStopped ? bits == StoppedBit : (bits & StoppedBit) != 0);
 
     /// <summary>The thread whose <c>ThreadState</c> <paramref name="operation"/> reads, if it reads one.</summary>
     private static IOperation? ThreadStateOf(IOperation? operation, ThreadingTypes types) =>
@@ -157,28 +229,8 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
             ? thread
             : null;
 
-    /// <summary>An empty body, or one of only Thread.Sleep, Thread.Yield, Thread.SpinWait and SpinWait.SpinOnce calls.</summary>
-    private static bool IsOnlyWaiting(IOperation? body, ThreadingTypes types) => body switch
-    {
-        null or IEmptyOperation => true,
-        IBlockOperation block => block.Locals.IsEmpty && block.Operations.All(o => IsOnlyWaiting(o, types)),
-        IExpressionStatementOperation { Operation: IInvocationOperation invocation } => IsWaitCall(invocation, types),
-        _ => false,
-    };
-
-    private static bool IsWaitCall(IInvocationOperation invocation, ThreadingTypes types)
-    {
-        var method = invocation.TargetMethod;
-        return method.Name switch
-        {
-            "Sleep" or "Yield" or "SpinWait" => method.IsStatic && types.IsThread(method.ContainingType),
-            "SpinOnce" => method.ContainingType is { Name: "SpinWait", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
-            _ => false,
-        };
-    }
-
     /// <summary>A local, a parameter, or a field of this object or a static one: reading it twice reads the same thread.</summary>
     private static bool IsSideEffectFree(IOperation thread) =>
-        thread is ILocalReferenceOperation or IParameterReferenceOperation
+        EntryPoints.Unwrap(thread) is ILocalReferenceOperation or IParameterReferenceOperation
         || thread is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } };
 }

@@ -25,7 +25,7 @@ public sealed class THR008IgnoredJoinResultAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationBlockStartAction(block =>
             {
                 if (JoinWord.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)

@@ -11,17 +11,25 @@ using ThreadingAnalyzers.Concurrency;
 namespace ThreadingAnalyzers.Rules;
 
 /// <summary>
-/// THR009: <c>Monitor.Enter(x)</c> whose matching <c>Monitor.Exit(x)</c>, in the same function, is not in the finally of
-/// a try that the Enter immediately precedes or is inside of.
+/// THR009: a lock acquisition (<c>Monitor.Enter</c>/<c>TryEnter</c>, <c>SpinLock</c>, <c>ReaderWriterLockSlim</c>,
+/// <c>ReaderWriterLock</c>, <c>Mutex</c>, <c>Semaphore</c>, <c>SemaphoreSlim</c>) whose release, later in the same
+/// function, is not in the finally of a try that the acquisition immediately precedes or is inside of.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>
-    /// Present when the code fix can turn <c>Monitor.Enter(x); ...; Monitor.Exit(x);</c> into a lock statement: the
-    /// start position of the <c>Monitor.Exit(x);</c> statement in the same block.
+    /// Present when the code fix can rewrite the run of statements from the acquisition to the release: the start
+    /// position of the release statement in the same block.
     /// </summary>
     internal const string ExitStatementProperty = "THR009.ExitAt";
+
+    /// <summary>Which rewrite: <see cref="LockFix"/> or <see cref="TryFinallyFix"/>.</summary>
+    internal const string FixProperty = "THR009.Fix";
+
+    internal const string LockFix = "lock";
+
+    internal const string TryFinallyFix = "try";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR009);
 
@@ -31,94 +39,66 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
         });
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, ThreadingTypes types)
     {
-        var enter = (IInvocationOperation)context.Operation;
-        if (enter.TargetMethod.Name != "Enter"
-            || !IsMonitor(enter.TargetMethod.ContainingType, types)
-            || enter.Arguments.Length == 0
-            || LockKey.Of(enter.Arguments[0].Value) is not { } key
-            || enter.Syntax.ContainsDiagnostics
-            || IsProtected(enter, key, types))
+        var invocation = (IInvocationOperation)context.Operation;
+        if (LockPrimitives.Recognize(invocation) is not { IsAcquire: true, Key: not null } acquire
+            || invocation.Syntax.ContainsDiagnostics)
         {
             return;
         }
 
-        // Released only where this function cannot see (an Acquire/Release pair of methods): the callers' business.
-        var root = RunWindow.Root(enter);
-        if (!Exits(root, key, types) || root.Descendants().Any(static o => o is IInvalidOperation))
+        // Released only where this function cannot see (an Acquire/Release pair of methods, a releasing lambda handed
+        // to the caller): the callers' business.
+        var function = RunWindow.EnclosingFunction(invocation) ?? RunWindow.Root(invocation);
+        var calls = LockPrimitives.CallsOf(function);
+        var release = calls.FirstOrDefault(call => call.Position > acquire.Position && call.Releases(acquire));
+        var root = RunWindow.Root(invocation);
+        if (release is null
+            || LockRegions.IsReleasedInFinally(acquire)
+            || root.Syntax.ContainsDiagnostics // half-typed code anywhere in the body: wait until it compiles
+            || root.Descendants().Any(static o => o is IInvalidOperation))
         {
             return;
         }
 
         var properties = ImmutableDictionary<string, string?>.Empty;
-        if (FixableExit(enter, key, types) is { } exitStatement)
+        if (FixableRelease(acquire, calls, types) is { } fix)
         {
-            properties = properties.Add(ExitStatementProperty, exitStatement.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture));
+            properties = properties
+                .Add(ExitStatementProperty, fix.Release.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+                .Add(FixProperty, fix.Kind);
         }
 
-        var argument = enter.Arguments[0].Syntax is ArgumentSyntax syntax ? syntax.Expression : enter.Arguments[0].Syntax;
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR009, enter.Syntax.GetLocation(), properties, argument.ToString()));
+        var advice = acquire.Primitive == LockPrimitive.Monitor ? "use a lock statement" : "release it in a finally";
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.THR009,
+            invocation.Syntax.GetLocation(),
+            properties,
+            LockRegions.Describe(acquire),
+            LockRegions.Describe(release),
+            advice));
     }
 
-    private static bool IsMonitor(INamedTypeSymbol? type, ThreadingTypes types) =>
-        type is { Name: "Monitor" } && types.Monitor is { } monitor && SymbolEqualityComparer.Default.Equals(type, monitor);
-
-    private static bool IsMonitorCall(IInvocationOperation invocation, string name, LockKey key, ThreadingTypes types) =>
-        invocation.TargetMethod.Name == name
-        && invocation.Arguments.Length > 0
-        && IsMonitor(invocation.TargetMethod.ContainingType, types)
-        && key.Equals(LockKey.Of(invocation.Arguments[0].Value));
-
     /// <summary>
-    /// The Enter statement is followed at once by a try whose finally exits the same lock, or the Enter is inside the
-    /// body of such a try (the <c>Enter(x, ref lockTaken)</c> pattern, or the pre-C# 4 lock expansion).
+    /// The release statement that ends an <c>acquire; ...; release;</c> run of statements of one block, when the run can
+    /// become <c>lock (x) { ... }</c> (Monitor) or <c>acquire; try { ... } finally { release; }</c> and still compile
+    /// and mean the same.
     /// </summary>
-    private static bool IsProtected(IInvocationOperation enter, LockKey key, ThreadingTypes types)
+    private static (IOperation Release, string Kind)? FixableRelease(LockCall acquire, List<LockCall> calls, ThreadingTypes types)
     {
-        if (enter.Parent is IExpressionStatementOperation { Parent: IBlockOperation block } statement)
-        {
-            var index = block.Operations.IndexOf(statement);
-            if (index + 1 < block.Operations.Length
-                && block.Operations[index + 1] is ITryOperation { Finally: { } following }
-                && Exits(following, key, types))
-            {
-                return true;
-            }
-        }
-
-        IOperation child = enter;
-        for (var current = enter.Parent; current is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation; current = current.Parent)
-        {
-            if (current is ITryOperation { Finally: { } @finally } @try && @try.Body == child && Exits(@finally, key, types))
-            {
-                return true;
-            }
-
-            child = current;
-        }
-
-        return false;
-    }
-
-    private static bool Exits(IOperation region, LockKey key, ThreadingTypes types) =>
-        region.Descendants().OfType<IInvocationOperation>().Any(i => IsMonitorCall(i, "Exit", key, types));
-
-    /// <summary>
-    /// The <c>Monitor.Exit(x);</c> statement that ends a <c>Monitor.Enter(x); ...; Monitor.Exit(x);</c> run of statements
-    /// of one block, when the run can become <c>lock (x) { ... }</c> and still compile and mean the same.
-    /// </summary>
-    private static IOperation? FixableExit(IInvocationOperation enter, LockKey key, ThreadingTypes types)
-    {
-        if (enter.Arguments.Length != 1
-            || enter.Parent is not IExpressionStatementOperation { Parent: IBlockOperation block } statement
+        var isMonitor = acquire.Primitive == LockPrimitive.Monitor;
+        if (acquire.IsConditional
+            || (isMonitor && (acquire.Invocation.Arguments.Length != 1 || !CanBeLocked(acquire.Target, types)))
+            || LockRegions.StatementOf(acquire.Invocation) is not { Parent: IBlockOperation block } statement
+            || statement is not IExpressionStatementOperation
             || statement.Syntax.Parent is not BlockSyntax
-            || !CanBeLocked(enter.Arguments[0].Value, types))
+            || (!isMonitor && EntryPoints.Unwrap(((IExpressionStatementOperation)statement).Operation) is not (IInvocationOperation or IAwaitOperation)))
         {
             return null;
         }
@@ -128,15 +108,16 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
         {
             var current = block.Operations[index];
             if (current is IExpressionStatementOperation { Operation: IInvocationOperation exit }
-                && exit.Arguments.Length == 1
-                && IsMonitorCall(exit, "Exit", key, types))
+                && calls.FirstOrDefault(call => call.Invocation == exit) is { } release
+                && release.Releases(acquire))
             {
-                return DeclaresLocalsUsedAfter(block, start, index) ? null : current;
+                return DeclaresLocalsUsedAfter(block, start, index) ? null : (current, isMonitor ? LockFix : TryFinallyFix);
             }
 
-            // The statements move into the lock's block: what a lock cannot hold, or what must stay in this scope, stops the fix.
+            // The statements move into a block: what must stay in this scope stops the fix, and so does what a lock
+            // cannot hold (an await or a yield) or another call on the same lock.
             if (current is ILocalFunctionOperation or ILabeledOperation or IUsingDeclarationOperation
-                || TouchesLockOrSuspends(current, key, types))
+                || TouchesLockOrSuspends(current, acquire, suspendStops: isMonitor))
             {
                 return null;
             }
@@ -146,7 +127,7 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
     }
 
     /// <summary>lock takes a reference (a value would be boxed anew, CS0185); a System.Threading.Lock would switch to its own scope.</summary>
-    private static bool CanBeLocked(IOperation argument, ThreadingTypes types)
+    private static bool CanBeLocked(IOperation? argument, ThreadingTypes types)
     {
         var value = EntryPoints.Unwrap(argument);
         return value?.Type is { IsReferenceType: true } type
@@ -154,40 +135,37 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
             && !(type.Name == "Lock" && types.Lock is { } lockType && SymbolEqualityComparer.Default.Equals(type, lockType));
     }
 
-    /// <summary>Another Monitor call on the same lock, or an await or yield (neither allowed in a lock), outside nested functions.</summary>
-    private static bool TouchesLockOrSuspends(IOperation operation, LockKey key, ThreadingTypes types)
+    /// <summary>Another call on the same lock, or (when <paramref name="suspendStops"/>) an await or yield, outside nested functions.</summary>
+    private static bool TouchesLockOrSuspends(IOperation statement, LockCall acquire, bool suspendStops)
     {
-        var pending = new Stack<IOperation>();
-        pending.Push(operation);
-        while (pending.Count > 0)
+        if (Stops(statement))
         {
-            var current = pending.Pop();
-            switch (current)
-            {
-                case IAnonymousFunctionOperation or ILocalFunctionOperation:
-                    continue;
-                case IAwaitOperation:
-                case IReturnOperation { Kind: OperationKind.YieldReturn or OperationKind.YieldBreak }:
-                case IForEachLoopOperation { IsAsynchronous: true }:
-                case IUsingOperation { IsAsynchronous: true }:
-                case IUsingDeclarationOperation { IsAsynchronous: true }:
-                case IInvocationOperation invocation when invocation.Arguments.Length > 0
-                    && invocation.TargetMethod.Name is "Enter" or "Exit" or "TryEnter"
-                    && IsMonitor(invocation.TargetMethod.ContainingType, types)
-                    && key.Equals(LockKey.Of(invocation.Arguments[0].Value)):
-                    return true;
-            }
+            return true;
+        }
 
-            foreach (var child in current.ChildOperations)
+        foreach (var operation in Reach.OperationsOf(statement))
+        {
+            if (Stops(operation))
             {
-                pending.Push(child);
+                return true;
             }
         }
 
         return false;
+
+        bool Stops(IOperation operation) => operation switch
+        {
+            IAwaitOperation
+                or IReturnOperation { Kind: OperationKind.YieldReturn or OperationKind.YieldBreak }
+                or IForEachLoopOperation { IsAsynchronous: true }
+                or IUsingOperation { IsAsynchronous: true }
+                or IUsingDeclarationOperation { IsAsynchronous: true } => suspendStops,
+            IInvocationOperation invocation => LockPrimitives.Recognize(invocation) is { } call && call.SameLock(acquire),
+            _ => false,
+        };
     }
 
-    /// <summary>A local declared between Enter and Exit (at the block's level) and used after the Exit would leave its scope.</summary>
+    /// <summary>A local declared between the acquire and the release (at the block's level) and used after the release would leave its scope.</summary>
     private static bool DeclaresLocalsUsedAfter(IBlockOperation block, int enterIndex, int exitIndex)
     {
         if (block.Locals.IsEmpty || exitIndex + 1 >= block.Operations.Length)
@@ -214,40 +192,5 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
         }
 
         return false;
-    }
-
-    /// <summary>What a Monitor call locks, when two calls can be seen to lock the same object: a local, a parameter, a field or property of this or static, this, or typeof(T).</summary>
-    private readonly struct LockKey : System.IEquatable<LockKey>
-    {
-        private readonly ISymbol? _symbol;
-        private readonly bool _isThis;
-        private readonly bool _isTypeOf;
-
-        private LockKey(ISymbol? symbol, bool isThis, bool isTypeOf)
-        {
-            _symbol = symbol;
-            _isThis = isThis;
-            _isTypeOf = isTypeOf;
-        }
-
-        public static LockKey? Of(IOperation? argument)
-        {
-            var value = EntryPoints.Unwrap(argument);
-            return value switch
-            {
-                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => new LockKey(null, isThis: true, isTypeOf: false),
-                ITypeOfOperation typeOf => new LockKey(typeOf.TypeOperand, isThis: false, isTypeOf: true),
-                _ => EntryPoints.ReferencedSymbol(value) is { } symbol ? new LockKey(symbol, isThis: false, isTypeOf: false) : null,
-            };
-        }
-
-        public bool Equals(LockKey other) =>
-            _isThis == other._isThis && _isTypeOf == other._isTypeOf && SymbolEqualityComparer.Default.Equals(_symbol, other._symbol);
-
-        public bool Equals(LockKey? other) => other is { } key && Equals(key);
-
-        public override bool Equals(object? obj) => obj is LockKey other && Equals(other);
-
-        public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(_symbol);
     }
 }

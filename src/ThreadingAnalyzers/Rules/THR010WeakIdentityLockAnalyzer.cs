@@ -3,12 +3,14 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Concurrency;
 
 namespace ThreadingAnalyzers.Rules;
 
 /// <summary>
-/// THR010: a <c>lock</c> statement locks <c>this</c>, a <c>Type</c>, a string, a boxed value, or a field that code
-/// outside the type can reach: other code can take the same lock, or (boxing) no two threads ever share it.
+/// THR010: a <c>lock</c> statement, or <c>Monitor.Enter</c>/<c>TryEnter</c>, locks an object that code outside the
+/// assembly can lock too (<c>this</c> of a public type, a public field or property of a public type), an object of weak
+/// identity (a Type, a string, a Thread, a reflection object, ...), or an object that is new on every lock.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
@@ -17,7 +19,14 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
     private const string TypeReason = "a Type object is shared by all code in the process, which can lock it too";
     private const string StringReason = "strings are interned and shared, so unrelated code can lock the same string";
     private const string BoxReason = "the value is boxed into a new object on every lock, so the lock excludes nothing";
+    private const string NewReason = "the object is created by the lock itself, so no other thread ever locks it and the lock excludes nothing";
     private const string PublicFieldReason = "the field is reachable from outside the type, so other code can lock the same object";
+    private const string PublicPropertyReason = "the property is reachable from outside the type, so other code can lock the same object";
+    private const string ThreadReason = "a Thread object is reachable by any code through Thread.CurrentThread, which can lock it too";
+    private const string ReflectionReason = "reflection objects are cached and shared by all code in the process, which can lock them too";
+    private const string MarshalByRefReason = "a MarshalByRefObject can be reached across application domains, where other code can lock it too";
+    private const string RuntimeExceptionReason = "the runtime shares one instance of this exception with all code in the process, which can lock it too";
+    private const string PrimitiveArrayReason = "an array of a primitive type has weak identity: the runtime can share it across application domains, where other code can lock it too";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR010);
 
@@ -25,34 +34,70 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterOperationAction(AnalyzeLock, OperationKind.Lock);
+        context.RegisterCompilationStartAction(start =>
+        {
+            // Nothing is asked of the compilation here (see ThreadingTypes): Monitor is resolved by the first Enter call.
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
+            start.RegisterOperationAction(AnalyzeLock, OperationKind.Lock);
+            start.RegisterOperationAction(operationContext => AnalyzeMonitorEnter(operationContext, types), OperationKind.Invocation);
+        });
     }
 
     private static void AnalyzeLock(OperationAnalysisContext context)
     {
         var lockOperation = (ILockOperation)context.Operation;
-        if (lockOperation.Syntax is not LockStatementSyntax { Expression: { } expression }
-            || Reason(lockOperation.LockedValue) is not { } reason)
+        if (lockOperation.Syntax is LockStatementSyntax { Expression: { } expression })
         {
-            return;
+            Report(context, lockOperation.LockedValue, expression);
+        }
+    }
+
+    private static void AnalyzeMonitorEnter(OperationAnalysisContext context, ThreadingTypes types)
+    {
+        if (LockedByMonitor((IInvocationOperation)context.Operation, types) is { Syntax: ArgumentSyntax { Expression: { } expression } } locked)
+        {
+            Report(context, locked.Value, expression);
+        }
+    }
+
+    /// <summary>The argument that <c>Monitor.Enter</c>/<c>TryEnter</c> locks (its first parameter), or null for any other call.</summary>
+    internal static IArgumentOperation? LockedByMonitor(IInvocationOperation invocation, ThreadingTypes types)
+    {
+        if (invocation.TargetMethod is not { Name: "Enter" or "TryEnter", IsStatic: true } method
+            || method.ContainingType?.Name != "Monitor"
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Monitor))
+        {
+            return null;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR010, expression.GetLocation(), expression.ToString(), reason));
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    private static void Report(OperationAnalysisContext context, IOperation locked, ExpressionSyntax expression)
+    {
+        if (Reason(locked, context.Compilation.Assembly) is { } reason)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR010, expression.GetLocation(), expression.ToString(), reason));
+        }
     }
 
     /// <summary>Why locking <paramref name="value"/> is unsafe; null when it is fine or cannot be told.</summary>
-    private static string? Reason(IOperation value)
+    private static string? Reason(IOperation value, IAssemblySymbol assembly)
     {
         if (IsBoxing(value))
         {
             return BoxReason;
         }
 
-        while (value is IConversionOperation { IsImplicit: true } conversion)
-        {
-            value = conversion.Operand;
-        }
-
+        value = WithoutImplicitConversions(value);
         if (value.Type is not { IsReferenceType: true, TypeKind: not TypeKind.Error } type)
         {
             return null;
@@ -60,64 +105,112 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
 
         switch (value)
         {
-            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+            case IObjectCreationOperation or IArrayCreationOperation or IAnonymousObjectCreationOperation:
+                return NewReason;
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when IsPublic(type):
                 return ThisReason;
             case ITypeOfOperation:
                 return TypeReason;
         }
 
-        if (type.SpecialType == SpecialType.System_String)
+        return WeakIdentityReason(type) ?? value switch
         {
-            return StringReason;
+            IFieldReferenceOperation { Field: { } field } reference when IsReachableFromOutside(field, assembly) && IsOwnMember(reference) => PublicFieldReason,
+            IPropertyReferenceOperation { Property: { GetMethod: { } getter } property } reference when IsReachableFromOutside(property, assembly)
+                && getter.DeclaredAccessibility == Accessibility.Public && IsOwnMember(reference) => PublicPropertyReason,
+            _ => null,
+        };
+    }
+
+    internal static IOperation WithoutImplicitConversions(IOperation value)
+    {
+        while (value is IConversionOperation { IsImplicit: true } conversion)
+        {
+            value = conversion.Operand;
         }
 
-        if (IsSystemType(type))
-        {
-            return TypeReason;
-        }
-
-        return value is IFieldReferenceOperation { Field: { } field } && IsReachableFromOutside(field) ? PublicFieldReason : null;
+        return value;
     }
 
     /// <summary>A conversion of a value type to object or an interface: a new box each time it runs.</summary>
     internal static bool IsBoxing(IOperation value) =>
         value is IConversionOperation { Type.IsReferenceType: true, Operand.Type: { IsValueType: true, TypeKind: not TypeKind.Error } };
 
-    private static bool IsSystemType(ITypeSymbol type)
+    /// <summary>The reason when the expression's own type (not the runtime type behind it) has weak identity.</summary>
+    private static string? WeakIdentityReason(ITypeSymbol type)
     {
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return StringReason;
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            return IsPrimitive(array.ElementType) ? PrimitiveArrayReason : null;
+        }
+
         for (var current = type; current is not null; current = current.BaseType)
         {
-            if (current.Name == "Type" && current.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true })
+            if (current.ContainingNamespace is not { ContainingNamespace: { } outer } ns)
             {
-                return true;
+                continue;
+            }
+
+            var inSystem = ns.Name == "System" && outer.IsGlobalNamespace;
+            var inSystemNested = outer.Name == "System" && outer.ContainingNamespace is { IsGlobalNamespace: true };
+            switch (current.Name)
+            {
+                case "Type" when inSystem:
+                    return TypeReason;
+                case "MemberInfo" or "ParameterInfo" when inSystemNested && ns.Name == "Reflection":
+                    return ReflectionReason;
+                case "Thread" when inSystemNested && ns.Name == "Threading":
+                    return ThreadReason;
+                case "MarshalByRefObject" when inSystem:
+                    return MarshalByRefReason;
+                case "OutOfMemoryException" or "StackOverflowException" or "ExecutionEngineException" when inSystem:
+                    return RuntimeExceptionReason;
             }
         }
 
-        return false;
+        return null;
     }
 
-    /// <summary>A public field, or a protected one of a type that can be derived from, of a public type (nested in public types).</summary>
-    private static bool IsReachableFromOutside(IFieldSymbol field)
-    {
-        var containing = field.ContainingType;
-        switch (field.DeclaredAccessibility)
-        {
-            case Accessibility.Public:
-                break;
-            case Accessibility.Protected or Accessibility.ProtectedOrInternal when !containing.IsSealed && !containing.IsStatic:
-                break;
-            default:
-                return false;
-        }
+    private static bool IsPrimitive(ITypeSymbol type) => type.SpecialType is
+        SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte
+        or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32
+        or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double
+        or SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
 
-        for (var type = containing; type is not null; type = type.ContainingType)
+    /// <summary>
+    /// A public field or property, declared in this assembly, of a type that code outside the assembly can see: protected
+    /// and internal members are the assembly's own design (derived types share them on purpose), and a library's public
+    /// lock object (<c>ICollection.SyncRoot</c>) is there to be locked.
+    /// </summary>
+    private static bool IsReachableFromOutside(ISymbol member, IAssemblySymbol assembly) =>
+        member.DeclaredAccessibility == Accessibility.Public
+        && SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, assembly)
+        && IsPublic(member.ContainingType);
+
+    /// <summary>
+    /// Whether the object locks its own member (<c>this</c>'s, or a static one): there the author publishes a lock object
+    /// and can make it private. Code that locks another object's member (<c>lock (player.Inventory)</c>) takes part in
+    /// the protocol that object published, like a caller that locks <c>ICollection.SyncRoot</c>.
+    /// </summary>
+    private static bool IsOwnMember(IMemberReferenceOperation reference) =>
+        reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    /// <summary>Public and nested only in public types: a public type nested in an internal one is not public.</summary>
+    private static bool IsPublic(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
         {
-            if (type.DeclaredAccessibility != Accessibility.Public)
+            if (current.DeclaredAccessibility != Accessibility.Public)
             {
                 return false;
             }
         }
 
-        return true;
+        return type is not null;
     }
 }

@@ -31,7 +31,7 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
-            var types = ThreadingTypes.From(start.Compilation);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationBlockStartAction(block =>
             {
                 if (SleepWord.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)
@@ -61,7 +61,7 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         }
 
         var properties = ImmutableDictionary<string, string?>.Empty;
-        var token = CancellationTokenParameter(function.Symbol!, types);
+        var token = function.CancellationTokenParameter(types);
         // Sleep returns nothing, so it stands as a statement or as the body of an expression-bodied function; either
         // way `await Task.Delay(...)` takes its place.
         if (invocation.Parent is IExpressionStatementOperation
@@ -76,23 +76,6 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR011, invocation.Syntax.GetLocation(), properties, Describe(function, context.ContainingSymbol)));
-    }
-
-    /// <summary>The name of the function's only CancellationToken parameter, escaped where it is a keyword; null when it has none or several.</summary>
-    private static string? CancellationTokenParameter(IMethodSymbol function, ThreadingTypes types)
-    {
-        if (types.CancellationToken is not { } cancellationToken)
-        {
-            return null;
-        }
-
-        var tokens = function.Parameters.Where(p => SymbolEqualityComparer.Default.Equals(p.Type, cancellationToken)).Take(2).ToList();
-        if (tokens.Count != 1 || tokens[0] is not { IsDiscard: false } token)
-        {
-            return null;
-        }
-
-        return SyntaxFacts.GetKeywordKind(token.Name) == SyntaxKind.None ? token.Name : "@" + token.Name;
     }
 
     /// <summary>Whether <c>Task.Delay</c> takes what Sleep was given (int or TimeSpan), and a CancellationToken after it if asked.</summary>

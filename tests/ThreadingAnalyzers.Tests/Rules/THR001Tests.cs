@@ -19,7 +19,7 @@ public class THR001Tests
             void M()
             {
                 var worker = new Thread(() => { });
-                {|#0:worker.Start()|};
+                worker.{|#0:Start|}();
             }
         }
         """, Verify.Expect("THR001", 0).WithArguments("worker"));
@@ -41,7 +41,7 @@ public class THR001Tests
             void M()
             {
                 {{create}}
-                {|#0:{{start.Substring(0, start.IndexOf(';'))}}|}{{start.Substring(start.IndexOf(';'))}}
+                {{start.Replace("t.Start(", "t.{|#0:Start|}(")}}
             }
 
             static void Work() { }
@@ -128,8 +128,8 @@ public class THR001Tests
         {
             void M()
             {
-                {|#0:new Thread(() => { }).Start()|};
-                {|#1:new Thread(Work) { IsBackground = false }.Start()|};
+                new Thread(() => { }).{|#0:Start|}();
+                new Thread(Work) { IsBackground = false }.{|#1:Start|}();
             }
 
             static void Work() { }
@@ -148,7 +148,7 @@ public class THR001Tests
                 for (var i = 0; i < 4; i++)
                 {
                     var t = new Thread(Work);
-                    {|#0:t.Start()|};
+                    t.{|#0:Start|}();
                 }
             }
 
@@ -190,7 +190,7 @@ public class THR001Tests
                 t.Start();
                 t.Join();
                 t = new Thread(Work);
-                {|#0:t.Start()|};
+                t.{|#0:Start|}();
             }
 
             static void Work() { }
@@ -206,7 +206,7 @@ public class THR001Tests
             void M()
             {
                 var t = new Thread(Work);
-                {|#0:t.Start()|};
+                t.{|#0:Start|}();
                 AppDomain.CurrentDomain.ProcessExit += (s, e) => t.Join();
             }
 
@@ -222,7 +222,7 @@ public class THR001Tests
             void M()
             {
                 var t = new Thread(Work);
-                {|#0:t.Start()|};
+                t.{|#0:Start|}();
                 void JoinIt() => t.Join();
             }
 
@@ -241,8 +241,8 @@ public class THR001Tests
             public void Begin()
             {
                 _worker = new Thread(Work);
-                {|#0:_worker.Start()|};
-                {|#1:s_poller.Start()|};
+                _worker.{|#0:Start|}();
+                s_poller.{|#1:Start|}();
             }
 
             static void Work() { }
@@ -406,7 +406,7 @@ public class THR001Tests
             void M()
             {
                 var worker = new Thread(Work);
-                {|#0:worker.Start()|};
+                worker.{|#0:Start|}();
                 Log("started");
             }
 
@@ -438,7 +438,7 @@ public class THR001Tests
             int M()
             {
                 var worker = new Thread(Work);
-                {|#0:worker.Start()|};
+                worker.{|#0:Start|}();
                 var answer = 42;
                 return answer;
             }
@@ -470,7 +470,7 @@ public class THR001Tests
             void M(object thread)
             {
                 // start the worker
-                {|#0:new Thread(Work).Start()|};
+                new Thread(Work).{|#0:Start|}();
                 Work();
             }
 
@@ -494,6 +494,101 @@ public class THR001Tests
         """, Join, Verify.Expect("THR001", 0).WithArguments("new Thread(...)"));
 
     [Fact]
+    public Task InlineFormOverSeveralLinesIsReportedOnStart() => Verify.Diagnostic("""
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                new Thread(() =>
+                {
+                    Work();
+                }) { Name = "poller" }.{|#0:Start|}();
+            }
+
+            static void Work() { }
+        }
+        """, Verify.Expect("THR001", 0).WithArguments("new Thread(...)"));
+
+    [Fact]
+    public Task ConditionalStartOfFieldIsReportedOnStart() => Verify.Diagnostic("""
+        using System.Threading;
+        class C
+        {
+            private Thread _worker = new Thread(Work);
+
+            void M() => _worker?.{|#0:Start|}();
+
+            static void Work() { }
+        }
+        """, Verify.Expect("THR001", 0).WithArguments("_worker"));
+
+    [Fact]
+    public Task JoinFixFindsTheMultiLineInlineFormFromItsStartName() => Verify.Fix("""
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                new Thread(() =>
+                {
+                    Work();
+                }) { Name = "poller" }.{|#0:Start|}();
+            }
+
+            static void Work() { }
+        }
+        """, """
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                var thread = new Thread(() =>
+                {
+                    Work();
+                })
+                { Name = "poller" };
+                thread.Start();
+                thread.Join();
+            }
+
+            static void Work() { }
+        }
+        """, Join, Verify.Expect("THR001", 0).WithArguments("new Thread(...)"));
+
+    [Fact]
+    public Task BackgroundFixFindsTheMultiLineInlineFormFromItsStartName() => Verify.Fix("""
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                new Thread(() =>
+                {
+                    Work();
+                }) { Name = "poller" }.{|#0:Start|}();
+            }
+
+            static void Work() { }
+        }
+        """, """
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                new Thread(() =>
+                {
+                    Work();
+                }) { Name = "poller", IsBackground = true }.Start();
+            }
+
+            static void Work() { }
+        }
+        """, Background, Verify.Expect("THR001", 0).WithArguments("new Thread(...)"));
+
+    [Fact]
     public Task JoinFixAllIntroducesDistinctLocalsAndJoinsEveryThread() => Verify.Fix("""
         using System.Threading;
         class C
@@ -501,9 +596,9 @@ public class THR001Tests
             void M()
             {
                 var a = new Thread(Work);
-                {|#0:a.Start()|};
-                {|#1:new Thread(Work).Start()|};
-                {|#2:new Thread(Work).Start()|};
+                a.{|#0:Start|}();
+                new Thread(Work).{|#1:Start|}();
+                new Thread(Work).{|#2:Start|}();
             }
 
             static void Work() { }
@@ -544,8 +639,8 @@ public class THR001Tests
             public void Begin()
             {
                 _worker = new Thread(Work);
-                {|#0:_worker.Start()|};
-                {|#1:_reader.Start()|};
+                _worker.{|#0:Start|}();
+                _reader.{|#1:Start|}();
             }
 
             public void Dispose()
@@ -590,7 +685,7 @@ public class THR001Tests
         {
             private Thread _worker = new Thread(Work);
 
-            public void Begin() => {|#0:_worker.Start()|};
+            public void Begin() => _worker.{|#0:Start|}();
             public void Stop() { }
             public void Close() { }
 
@@ -603,7 +698,7 @@ public class THR001Tests
         using System.Threading;
 
         var worker = new Thread(Work);
-        {|#0:worker.Start()|};
+        worker.{|#0:Start|}();
         System.Console.WriteLine("main");
 
         static void Work() { }
@@ -628,9 +723,9 @@ public class THR001Tests
             void M()
             {
                 var worker = new Thread(Work);
-                {|#0:worker.Start()|};
+                worker.{|#0:Start|}();
                 _worker = new Thread(Work);
-                {|#1:_worker.Start()|};
+                _worker.{|#1:Start|}();
             }
 
             static void Work() { }
@@ -665,15 +760,15 @@ public class THR001Tests
             void M()
             {
                 var named = new Thread(Work) { Name = "named" };
-                {|#0:named.Start()|};
+                named.{|#0:Start|}();
                 var off = new Thread(Work) { IsBackground = false };
-                {|#1:off.Start()|};
-                {|#2:new Thread(Work).Start()|};
+                off.{|#1:Start|}();
+                new Thread(Work).{|#2:Start|}();
                 var multi = new Thread(Work)
                 {
                     Name = "multi"
                 };
-                {|#3:multi.Start()|};
+                multi.{|#3:Start|}();
             }
 
             static void Work() { }
@@ -709,9 +804,9 @@ public class THR001Tests
         using System.Threading;
 
         // inline worker
-        {|#0:new Thread(Work).Start()|};
+        new Thread(Work).{|#0:Start|}();
         var worker = new Thread(Work);
-        {|#1:worker.Start()|};
+        worker.{|#1:Start|}();
         System.Console.WriteLine("main");
 
         static void Work() { }
@@ -737,7 +832,7 @@ public class THR001Tests
         using System.Threading;
 
         var worker = new Thread(Work);
-        {|#0:worker.Start()|};
+        worker.{|#0:Start|}();
 
         static void Work() { }
         """, """

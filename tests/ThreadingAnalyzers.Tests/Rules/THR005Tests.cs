@@ -37,6 +37,11 @@ public class THR005Tests
     [InlineData("var t = {|#0:new Thread(Work)|}; t.Join();", "t")]
     [InlineData("var t = {|#0:new Thread(Work)|}; if (t != null) Console.WriteLine(nameof(t));", "t")]
     [InlineData("Action a = () => { var inner = {|#0:new Thread(Work)|}; inner.IsBackground = true; };", "inner")]
+    [InlineData("{|#0:new Thread(Work)|};", "new Thread(...)")]
+    [InlineData("{|#0:new Thread(Work) { Name = \"lost\" }|};", "new Thread(...)")]
+    [InlineData("_field = {|#0:new Thread(Work)|};", "_field")]
+    [InlineData("_field = {|#0:new Thread(Work)|}; _field.IsBackground = true; lock (_field) { }", "_field")]
+    [InlineData("_field = {|#0:new Thread(Work)|}; Monitor.Enter(_field); Monitor.Exit(_field);", "_field")]
     public Task Flagged(string statements, string name) =>
         Verify.Diagnostic(InMethod(statements), Verify.Expect("THR005").WithArguments(name));
 
@@ -57,10 +62,130 @@ public class THR005Tests
     [InlineData("var t = new Thread(Work); void Run() => t.Start(); Run();")]
     [InlineData("var t = new Thread(Work); t = new Thread(Work); t.Start();")]
     [InlineData("new Thread(Work).Start();")]
-    [InlineData("new Thread(Work);")]
-    [InlineData("_field = new Thread(Work);")]
     [InlineData("object o = new Thread(Work);")]
     public Task SilentWhenStartedOrEscaping(string statements) => Verify.Diagnostic(InMethod(statements));
+
+    [Fact]
+    public Task PrivateFieldThatNoPartOfTheTypeStartsIsFlagged() => Verify.Diagnostic("""
+        using System.Threading;
+        partial class Poller
+        {
+            private static Thread s_loop = {|#0:new Thread(Loop)|};
+            private Thread _worker;
+
+            public Poller() => _worker = {|#1:new Thread(Loop) { IsBackground = true }|};
+
+            static void Loop() { }
+        }
+
+        partial class Poller
+        {
+            public void Stop()
+            {
+                _worker.Join();
+                if (s_loop.IsAlive) { }
+            }
+        }
+        """,
+        Verify.Expect("THR005", 0).WithArguments("s_loop"),
+        Verify.Expect("THR005", 1).WithArguments("_worker"));
+
+    [Theory]
+    [InlineData("public void Begin() => _worker.Start();")]
+    [InlineData("public void Begin() => _worker?.Start();")]
+    [InlineData("public Thread Worker => _worker;")]
+    [InlineData("public Thread Get() { return _worker; }")]
+    [InlineData("void Hand() => Keep(_worker); static void Keep(Thread t) { }")]
+    [InlineData("public Thread Other; void Copy() => Other = _worker;")]
+    [InlineData("public System.Action Starter => () => _worker.Start();")]
+    [InlineData("public System.Action Starter => _worker.Start;")]
+    [InlineData("void Replace(Thread t) => _worker = t;")]
+    [InlineData("class Nested { void Go(Owner o) => o._worker.Start(); }")]
+    public Task PrivateFieldStartedOrLeavingIsSilent(string member) => Verify.Diagnostic($$"""
+        using System.Threading;
+        partial class Owner
+        {
+            private Thread _worker = new Thread(Loop);
+
+            static void Loop() { }
+        }
+
+        partial class Owner
+        {
+            {{member}}
+        }
+        """);
+
+    [Theory]
+    [InlineData("void Begin() => _worker.Sta")]
+    [InlineData("void Begin() { _worker.Start(; }")]
+    [InlineData("void Begin() { _worker. }")]
+    [InlineData("void Begin() { new Thread(Loop) }")]
+    public Task PrivateFieldIsSilentWhileAMemberIsBeingTyped(string member) => Verify.NoDiagnosticInBrokenCode($$"""
+        using System.Threading;
+        class Owner
+        {
+            private Thread _worker = new Thread(Loop);
+
+            {{member}}
+
+            static void Loop() { }
+        }
+        """);
+
+    [Fact]
+    public Task FieldsThatAreNotPrivateAreSilent() => Verify.Diagnostic("""
+        using System.Threading;
+        class Owner
+        {
+            internal Thread Worker = new Thread(Loop);
+            protected Thread Other = new Thread(Loop);
+
+            static void Loop() { }
+        }
+        """);
+
+    [Fact]
+    public Task FixStartsADiscardedThread() => Verify.Fix("""
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                // run the work
+                {|#0:new Thread(Work) { Name = "lost" }|}; // trailing
+                {|#1:new Thread(() => Work())|};
+            }
+
+            static void Work() { }
+        }
+        """, """
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                // run the work
+                new Thread(Work) { Name = "lost" }.Start(); // trailing
+                new Thread(() => Work()).Start();
+            }
+
+            static void Work() { }
+        }
+        """, Key,
+        Verify.Expect("THR005", 0).WithArguments("new Thread(...)"),
+        Verify.Expect("THR005", 1).WithArguments("new Thread(...)"));
+
+    [Fact]
+    public Task NoFixForAPrivateField() => Verify.NoFix("""
+        using System.Threading;
+        class C
+        {
+            private Thread _worker = {|#0:new Thread(Work)|};
+
+            static void Work() { }
+        }
+        """, Key, Verify.Expect("THR005", 0).WithArguments("_worker"));
 
     [Fact]
     public Task TopLevelStatementsAreOneMethod() => Verify.Diagnostic("""

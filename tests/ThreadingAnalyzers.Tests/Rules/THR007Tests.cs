@@ -12,6 +12,7 @@ public class THR007Tests
     private static string InMethod(string body) => $$"""
         using System;
         using System.Collections.Generic;
+        using System.Linq;
         using System.Threading;
         class C
         {
@@ -23,6 +24,8 @@ public class THR007Tests
             {
                 {{body}}
             }
+
+            void Handle() { }
         }
         """;
 
@@ -45,13 +48,20 @@ public class THR007Tests
     [InlineData("while ({|#0:t.IsAlive || u.IsAlive|}) Thread.Sleep(10);", "t.IsAlive || u.IsAlive")]
     [InlineData("while ({|#0:_worker.IsAlive|}) { }", "_worker.IsAlive")]
     [InlineData("while ({|#0:all[0].IsAlive|}) { }", "all[0].IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { Console.WriteLine(\"waiting\"); Thread.Sleep(100); }", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { Thread.Sleep(10); count++; }", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { Console.Write($\"{count * 10}%\"); count += 10; Thread.Sleep(500); }", "t.IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { System.Diagnostics.Debug.WriteLine(\"still running\"); Thread.Sleep(500); }", "t.IsAlive")]
+    [InlineData("do { Console.Write(\".\"); Thread.Sleep(500); } while ({|#0:t.IsAlive|});", "t.IsAlive")]
+    [InlineData("while ({|#0:(t.ThreadState & (ThreadState.Stopped | ThreadState.Unstarted)) == 0|}) Thread.Sleep(1);", "(t.ThreadState & (ThreadState.Stopped | ThreadState.Unstarted)) == 0")]
+    [InlineData("while ({|#0:all.Any(x => x.IsAlive)|}) Thread.Sleep(10);", "all.Any(x => x.IsAlive)")]
+    [InlineData("while ({|#0:!all.All(x => !x.IsAlive)|}) { }", "!all.All(x => !x.IsAlive)")]
+    [InlineData("while ({|#0:all.Any(x => x.ThreadState != ThreadState.Stopped)|}) { }", "all.Any(x => x.ThreadState != ThreadState.Stopped)")]
     public Task PollingLoopsAreFlagged(string statement, string condition) =>
-        Verify.Diagnostic(InMethod(statement), Verify.Expect("THR007").WithArguments(condition));
+        Verify.Diagnostic(InMethod("var count = 0; " + statement), Verify.Expect("THR007").WithArguments(condition));
 
     [Theory]
-    [InlineData("while (t.IsAlive) { Console.WriteLine(\"waiting\"); Thread.Sleep(100); }")]
     [InlineData("while (t.IsAlive) { if (_queue.Count > 0) _queue.Dequeue(); }")]
-    [InlineData("while (t.IsAlive) { Thread.Sleep(10); count++; }")]
     [InlineData("while (!t.IsAlive) { Thread.Sleep(1); }")]
     [InlineData("while (t.ThreadState == ThreadState.Unstarted) { }")]
     [InlineData("while (t.ThreadState != ThreadState.Running) { }")]
@@ -65,6 +75,14 @@ public class THR007Tests
     [InlineData("while (Thread.CurrentThread.IsAlive) { Thread.Sleep(10); }")]
     [InlineData("if (t.IsAlive) { Thread.Sleep(10); }")]
     [InlineData("while (t.IsAlive) { t.Join(10); }")]
+    [InlineData("while (t.IsAlive) { Console.WriteLine(_queue.Dequeue()); Thread.Sleep(10); }")]
+    [InlineData("while (t.IsAlive) { Console.Write(\".\"); if (count++ > 10) break; Thread.Sleep(10); }")]
+    [InlineData("while (t.IsAlive) { Handle(); Thread.Sleep(10); }")]
+    [InlineData("while (t.IsAlive) { _worker.Interrupt(); }")]
+    [InlineData("while (all.Any(x => x.IsAlive && x.IsBackground)) { }")]
+    [InlineData("while (all.All(x => x.IsAlive)) { }")]
+    [InlineData("while (all.Any(x => !x.IsAlive)) { }")]
+    [InlineData("while (all.Any(x => t.IsAlive)) { }")]
     public Task LoopsThatDoMoreThanWaitAreNotFlagged(string statement) =>
         Verify.Diagnostic(InMethod("var count = 0; " + statement));
 
@@ -242,12 +260,86 @@ public class THR007Tests
         System.Console.WriteLine("done");
         """, Key, Verify.Expect("THR007").WithArguments("a.IsAlive || b.IsAlive"));
 
+    [Fact]
+    public Task FixJoinsWithTheIntervalAndKeepsTheProgress() => Verify.Fix("""
+        using System;
+        using System.Threading;
+        class C
+        {
+            void M(Thread t)
+            {
+                // wait and show it
+                while ({|#0:t.IsAlive|}) { Console.Write("."); Thread.Sleep(500); }
+                while ({|#1:t.IsAlive|})
+                {
+                    Console.Write("-");
+                    Console.Write("+");
+                    Thread.Sleep(TimeSpan.FromSeconds(1));
+                }
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        class C
+        {
+            void M(Thread t)
+            {
+                // wait and show it
+                while (!t.Join(500))
+                    Console.Write(".");
+                while (!t.Join(TimeSpan.FromSeconds(1)))
+                {
+                    Console.Write("-");
+                    Console.Write("+");
+                }
+            }
+        }
+        """, Key,
+        Verify.Expect("THR007", 0).WithArguments("t.IsAlive"),
+        Verify.Expect("THR007", 1).WithArguments("t.IsAlive"));
+
+    [Fact]
+    public Task FixJoinsEachThreadOfACollection() => Verify.Fix("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        class C
+        {
+            void M(List<Thread> workers)
+            {
+                while ({|#0:workers.Any(w => w.IsAlive)|}) Thread.Sleep(10);
+                do { } while ({|#1:!workers.All(w => !w.IsAlive)|});
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        class C
+        {
+            void M(List<Thread> workers)
+            {
+                foreach (var w in workers)
+                    w.Join();
+                foreach (var w in workers)
+                    w.Join();
+            }
+        }
+        """, Key,
+        Verify.Expect("THR007", 0).WithArguments("workers.Any(w => w.IsAlive)"),
+        Verify.Expect("THR007", 1).WithArguments("!workers.All(w => !w.IsAlive)"));
+
     [Theory]
     [InlineData("while ({|#0:all[0].IsAlive|}) { }", "all[0].IsAlive")]
     [InlineData("while ({|#0:Get().IsAlive|}) Thread.Sleep(1);", "Get().IsAlive")]
     [InlineData("while ({|#0:t.ThreadState == ThreadState.Running|}) { }", "t.ThreadState == ThreadState.Running")]
     [InlineData("while ({|#0:t.IsAlive || Get().IsAlive|}) { }", "t.IsAlive || Get().IsAlive")]
     [InlineData("while ({|#0:t.ThreadState == ThreadState.WaitSleepJoin|}) { }", "t.ThreadState == ThreadState.WaitSleepJoin")]
+    [InlineData("while ({|#0:(t.ThreadState & (ThreadState.Stopped | ThreadState.Unstarted)) == 0|}) { }", "(t.ThreadState & (ThreadState.Stopped | ThreadState.Unstarted)) == 0")]
+    [InlineData("while ({|#0:t.IsAlive || all[0].IsAlive|}) { System.Console.Write(1); Thread.Sleep(1); }", "t.IsAlive || all[0].IsAlive")]
+    [InlineData("while ({|#0:t.IsAlive|}) { System.Console.Write(1); Thread.Sleep(1); Thread.Sleep(2); }", "t.IsAlive")]
+    [InlineData("var x = 0; while ({|#0:System.Linq.Enumerable.Any(all, x => x.IsAlive)|}) { }", "System.Linq.Enumerable.Any(all, x => x.IsAlive)")]
     public Task NoFixWhereJoinWouldChangeTheMeaning(string statement, string condition) => Verify.NoFix($$"""
         using System.Threading;
         class C

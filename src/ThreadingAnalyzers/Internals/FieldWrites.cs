@@ -1,0 +1,101 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadingAnalyzers.Internals;
+
+/// <summary>Writes of a field that a <c>readonly</c> field would not allow.</summary>
+internal static class FieldWrites
+{
+    /// <summary>
+    /// The first write of <paramref name="field"/>, in the source of its type (every partial part, nested types included),
+    /// that <c>readonly</c> would not allow: anywhere but the type's own constructors (static ones for a static field) on
+    /// <c>this</c>, or an <c>init</c> accessor. Null when there is none. Code outside the type is not searched: only a
+    /// private field is decided from its type alone.
+    /// </summary>
+    public static FieldWrite? FirstWriteReadonlyForbids(IFieldSymbol field, Compilation compilation, CancellationToken cancellationToken)
+    {
+        foreach (var declaration in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            var tree = declaration.SyntaxTree;
+            var node = declaration.GetSyntax(cancellationToken);
+            SemanticModel? model = null;
+            foreach (var token in node.DescendantTokens())
+            {
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != field.Name || token.Parent is not IdentifierNameSyntax name)
+                {
+                    continue;
+                }
+
+                // The analyzer driver's compilation caches its semantic models, so this is the shared model (RS1030's concern).
+                model ??= compilation.GetSemanticModel(tree);
+                SyntaxNode access = name.Parent is MemberAccessExpressionSyntax member && member.Name == name ? member : name;
+                if (model.GetOperation(access, cancellationToken) is IFieldReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field)
+                    && ValueWrites.IsWritten(reference)
+                    && !IsConstruction(reference, field, model, cancellationToken))
+                {
+                    // The whole statement a reader looks for: the assignment, or the call that takes the field by ref.
+                    var write = reference.Parent is IArgumentOperation { Parent: { } call } ? call : reference.Parent ?? reference;
+                    return new FieldWrite(write.Syntax.GetLocation(), MemberName(model.GetEnclosingSymbol(access.SpanStart, cancellationToken)));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A write that a readonly field allows: in the type's own constructor (directly, not in a lambda), on this object.</summary>
+    private static bool IsConstruction(IFieldReferenceOperation reference, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetEnclosingSymbol(reference.Syntax.SpanStart, cancellationToken) is not IMethodSymbol method
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, field.ContainingType))
+        {
+            return false;
+        }
+
+        if (field.IsStatic)
+        {
+            return method.MethodKind == MethodKind.StaticConstructor;
+        }
+
+        return (method.MethodKind == MethodKind.Constructor || method.IsInitOnly)
+            && reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+    }
+
+    /// <summary>The member a write is in, as a reader names it: "a lambda in Reset", a property for its accessor, "the constructor of C".</summary>
+    private static string MemberName(ISymbol? symbol)
+    {
+        string? function = null;
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } inner)
+        {
+            function ??= inner.MethodKind == MethodKind.LocalFunction ? "local function " + inner.Name : "a lambda";
+            symbol = symbol.ContainingSymbol;
+        }
+
+        var name = symbol switch
+        {
+            IMethodSymbol { AssociatedSymbol: { } property } => property.Name,
+            IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor => "the constructor of " + constructor.ContainingType.Name,
+            null => "other code",
+            _ => symbol.Name,
+        };
+        return function is null ? name : function + " in " + name;
+    }
+}
+
+/// <summary>A write of a field: where it is, and the member a message names for it.</summary>
+internal sealed class FieldWrite
+{
+    public FieldWrite(Location location, string memberName)
+    {
+        Location = location;
+        MemberName = memberName;
+    }
+
+    public Location Location { get; }
+
+    public string MemberName { get; }
+}
