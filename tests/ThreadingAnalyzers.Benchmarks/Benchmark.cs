@@ -8,6 +8,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ThreadingAnalyzers.Benchmarks;
@@ -23,6 +24,9 @@ public sealed record BenchmarkOptions(bool Quick, CorpusSize Size, int WarmUps, 
     /// allocations of all rules together; seconds, not minutes.
     /// </summary>
     public static BenchmarkOptions QuickMode { get; } = new(true, CorpusSize.Quick, 1, 5, 2, 7, PerRuleAllocations: false);
+
+    /// <summary><c>--corpus DIR</c>: a folder of real code (the size is the folder's), three measured builds, five edits per document.</summary>
+    public static BenchmarkOptions Folder { get; } = new(false, CorpusSize.Full, 1, 3, 1, 5, PerRuleAllocations: true);
 }
 
 /// <summary>
@@ -41,11 +45,11 @@ public static class Benchmark
         progress.WriteLine($"Corpus: {corpus.GeneratedFiles:N0} generated files, {corpus.GeneratedLines:N0} lines, {corpus.SampleFiles} sample files; "
             + $"references: {corpus.ReferencesDescription}; built in {stopwatch.Elapsed.TotalSeconds:N1} s");
 
-        var build = await MeasureBuildAsync(corpus, analyzers, options, exceptions, progress, cancellationToken).ConfigureAwait(false);
+        var build = await MeasureBuildAsync(corpus.Compilation, analyzers, options, exceptions, progress, cancellationToken).ConfigureAwait(false);
         var editor = new List<EditorCost>();
         foreach (var (label, file) in new[] { ("starts threads", corpus.ThreadFile), ("no threads", corpus.PlainFile) })
         {
-            var cost = await MeasureEditorAsync(corpus, file, label, analyzers, options, exceptions, cancellationToken).ConfigureAwait(false);
+            var cost = await MeasureEditorAsync(corpus.Compilation, file, Corpus.EditOneLine, label, analyzers, options, exceptions, cancellationToken).ConfigureAwait(false);
             progress.WriteLine($"Editor: {cost.File} measured");
             editor.Add(cost);
         }
@@ -53,8 +57,9 @@ public static class Benchmark
         return new BenchmarkReport(options, corpus, build, editor, exceptions.ToList());
     }
 
-    private static async Task<BuildCost> MeasureBuildAsync(
-        Corpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers, BenchmarkOptions options, ConcurrentQueue<string> exceptions, TextWriter progress, CancellationToken cancellationToken)
+    /// <summary>The compiler's time on <paramref name="source"/> against the analyzers' on copies of it, run after run.</summary>
+    internal static async Task<BuildCost> MeasureBuildAsync(
+        CSharpCompilation source, ImmutableArray<DiagnosticAnalyzer> analyzers, BenchmarkOptions options, ConcurrentQueue<string> exceptions, TextWriter progress, CancellationToken cancellationToken)
     {
         var compileTimes = new List<TimeSpan>();
         var passTimes = new List<TimeSpan>();
@@ -65,7 +70,7 @@ public static class Benchmark
 
         for (var run = 0; run < options.WarmUps + options.Runs; run++)
         {
-            var compilation = corpus.Compilation.Clone();
+            var compilation = source.Clone();
             Settle();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var stopwatch = Stopwatch.StartNew();
@@ -74,7 +79,7 @@ public static class Benchmark
             var compilerAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             compilerErrors = diagnostics.Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToImmutableArray();
 
-            var withAnalyzers = corpus.Compilation.Clone().WithAnalyzers(analyzers, AnalysisOptions(exceptions, logExecutionTime: true));
+            var withAnalyzers = source.Clone().WithAnalyzers(analyzers, AnalysisOptions(exceptions, logExecutionTime: true));
             Settle();
             stopwatch.Restart();
             found = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
@@ -112,15 +117,15 @@ public static class Benchmark
         // tree of every method for any analyzer with operation actions (shared with every other such analyzer, the
         // SDK's own included), so a second baseline adds an empty operation action.
         var bindOnly = ImmutableArray.Create<DiagnosticAnalyzer>(new BindEverythingAnalyzer());
-        var baseline = await AllocatedByPassAsync(corpus, bindOnly, exceptions, cancellationToken).ConfigureAwait(false);
-        var operationTrees = await AllocatedByPassAsync(corpus, bindOnly.Add(new OperationTreesAnalyzer()), exceptions, cancellationToken).ConfigureAwait(false) - baseline;
+        var baseline = await AllocatedByPassAsync(source, bindOnly, exceptions, cancellationToken).ConfigureAwait(false);
+        var operationTrees = await AllocatedByPassAsync(source, bindOnly.Add(new OperationTreesAnalyzer()), exceptions, cancellationToken).ConfigureAwait(false) - baseline;
         var ruleAllocations = new Dictionary<DiagnosticAnalyzer, long?>();
         foreach (var analyzer in analyzers)
         {
-            ruleAllocations[analyzer] = !options.PerRuleAllocations ? null : await AllocatedByPassAsync(corpus, bindOnly.Add(analyzer), exceptions, cancellationToken).ConfigureAwait(false) - baseline;
+            ruleAllocations[analyzer] = !options.PerRuleAllocations ? null : await AllocatedByPassAsync(source, bindOnly.Add(analyzer), exceptions, cancellationToken).ConfigureAwait(false) - baseline;
         }
 
-        var allAllocated = await AllocatedByPassAsync(corpus, bindOnly.AddRange(analyzers), exceptions, cancellationToken).ConfigureAwait(false) - baseline;
+        var allAllocated = await AllocatedByPassAsync(source, bindOnly.AddRange(analyzers), exceptions, cancellationToken).ConfigureAwait(false) - baseline;
         progress.WriteLine("Allocations measured");
 
         var compile = Statistics.Median(compileTimes);
@@ -142,8 +147,8 @@ public static class Benchmark
     /// actions pay for work the compiler would otherwise do (merging the declarations of every file to resolve types
     /// by name), which grows with the size of the project.
     /// </summary>
-    private static async Task<EditorCost> MeasureEditorAsync(
-        Corpus corpus, SyntaxTree file, string label, ImmutableArray<DiagnosticAnalyzer> analyzers, BenchmarkOptions options, ConcurrentQueue<string> exceptions, CancellationToken cancellationToken)
+    internal static async Task<EditorCost> MeasureEditorAsync(
+        CSharpCompilation source, SyntaxTree file, Func<SyntaxTree, int, SyntaxTree> edit, string label, ImmutableArray<DiagnosticAnalyzer> analyzers, BenchmarkOptions options, ConcurrentQueue<string> exceptions, CancellationToken cancellationToken)
     {
         var compilerTimes = new List<TimeSpan>();
         var analyzerTimes = new List<TimeSpan>();
@@ -152,9 +157,9 @@ public static class Benchmark
         var diagnosticCount = 0;
         for (var run = 0; run < options.EditorWarmUps + options.EditorRuns; run++)
         {
-            var edited = Corpus.EditOneLine(file, run + 1);
+            var edited = edit(file, run + 1);
 
-            var compilation = corpus.Compilation.ReplaceSyntaxTree(file, edited);
+            var compilation = source.ReplaceSyntaxTree(file, edited);
             var model = compilation.GetSemanticModel(edited);
             Settle();
             var stopwatch = Stopwatch.StartNew();
@@ -168,7 +173,7 @@ public static class Benchmark
             var wallTime = stopwatch.Elapsed;
             var analyzerTime = await ExecutionTimeAsync(withAnalyzers, analyzers, cancellationToken).ConfigureAwait(false);
 
-            var fresh = corpus.Compilation.ReplaceSyntaxTree(file, edited);
+            var fresh = source.ReplaceSyntaxTree(file, edited);
             var coldAnalyzers = fresh.WithAnalyzers(analyzers, AnalysisOptions(exceptions, logExecutionTime: true));
             Settle();
             await coldAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(fresh.GetSemanticModel(edited), null, cancellationToken).ConfigureAwait(false);
@@ -202,12 +207,12 @@ public static class Benchmark
     /// What one pass allocates. Under the server GC's dynamic heap count (DATAS, on by default since .NET 9) the runtime's
     /// total can drop when a heap is retired (dotnet/runtime#131069), so a pass whose count went backwards is run again.
     /// </summary>
-    private static async Task<long> AllocatedByPassAsync(Corpus corpus, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, CancellationToken cancellationToken)
+    private static async Task<long> AllocatedByPassAsync(CSharpCompilation source, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<string> exceptions, CancellationToken cancellationToken)
     {
         long allocated = -1;
         for (var attempt = 0; attempt < 3 && allocated < 0; attempt++)
         {
-            var withAnalyzers = corpus.Compilation.Clone().WithAnalyzers(analyzers, AnalysisOptions(exceptions, logExecutionTime: false));
+            var withAnalyzers = source.Clone().WithAnalyzers(analyzers, AnalysisOptions(exceptions, logExecutionTime: false));
             Settle();
             var before = GC.GetTotalAllocatedBytes(precise: true);
             await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);

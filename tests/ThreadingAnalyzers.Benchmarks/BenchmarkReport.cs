@@ -148,32 +148,12 @@ public sealed class BenchmarkReport
         writer.WriteLine("Build cost");
         writer.WriteLine(Invariant($"  Compiler, Compilation.GetDiagnostics(): {Ms(Build.Compile)} ms, {Mb(Build.CompilerAllocatedBytes)} MB allocated, {Build.CompilerErrors.Length} errors ({sampleErrors} in samples)"));
         writer.WriteLine();
-        writer.WriteLine("  | Rule | Analyzer | Time (ms) | % of compile | Allocated (MB) | Diagnostics |");
-        writer.WriteLine("  |---|---|---:|---:|---:|---:|");
-        foreach (var rule in Build.Rules)
-        {
-            writer.WriteLine(Invariant($"  | {rule.Rules} | {rule.Analyzer} | {Ms(rule.Time)} | {Build.Percent(rule.Time):N2}% | {Mb(rule.AllocatedBytes)} | {rule.Diagnostics} |"));
-        }
-
-        writer.WriteLine(Invariant($"  | All THR | {Build.Rules.Count} analyzers | {Ms(Build.TotalRuleTime)} | {Build.Percent(Build.TotalRuleTime):N2}% | {Mb(Build.AllRulesAllocatedBytes)} | {Build.Rules.Sum(rule => rule.Diagnostics)} |"));
-        writer.WriteLine();
-        writer.WriteLine("  Time: Roslyn's per-analyzer execution time. Allocated: what a pass with the rule allocates beyond a pass that only binds.");
-        writer.WriteLine(Invariant($"  Of that, the driver's IOperation trees, built once for all analyzers with operation actions (the SDK's included): {Mb(Build.OperationTreesAllocatedBytes)} MB."));
+        WriteRuleTable(writer, Build);
         writer.WriteLine(Invariant($"  Analysis pass wall time (driver compiles again, then runs every THR analyzer): {Ms(Build.AnalysisPass)} ms"));
         writer.WriteLine();
         writer.WriteLine("Editor cost (one-line edit, new compilation, THR diagnostics of that document)");
         writer.WriteLine();
-        writer.WriteLine("  | File | Kind | Compiler (ms) | THR (ms) | Ratio | Driver wall (ms) | Wall ratio | THR first, cold (ms) | Cold ratio |");
-        writer.WriteLine("  |---|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var editor in Editor)
-        {
-            writer.WriteLine(Invariant($"  | {editor.File} | {editor.Kind} | {Ms(editor.Compiler)} | {Ms(editor.Analyzers)} | {editor.Ratio:N3} | {Ms(editor.Wall)} | {editor.WallRatio:N2} | {Ms(editor.ColdAnalyzers)} | {editor.ColdRatio:N3} |"));
-        }
-
-        writer.WriteLine();
-        writer.WriteLine("  Compiler: SemanticModel.GetDiagnostics(). THR: the rules' execution time in GetAnalyzerSemanticDiagnosticsAsync on the same");
-        writer.WriteLine("  compilation afterwards (Ratio = THR / Compiler). Driver wall: that call's wall time, driver included. Cold: the rules");
-        writer.WriteLine("  run first on a fresh compilation: whatever they ask first pays the one-time declaration merge the compiler needs too.");
+        WriteEditorTable(writer, Editor);
         writer.WriteLine();
         writer.WriteLine(Invariant($"Targets: all THR <= {Limits.TargetTotalPercent}% and each rule <= {Limits.TargetRulePercent}% of compile time; editor ratio <= {Limits.TargetEditorRatio}."));
         writer.WriteLine(Invariant($"Limits (fail): all THR > {Limits.MaxTotalPercent}% of compile time, editor ratio > {Limits.MaxEditorRatio}."));
@@ -190,9 +170,41 @@ public sealed class BenchmarkReport
         writer.WriteLine(Failures.Count == 0 ? "Result: pass" : "Result: FAIL");
     }
 
-    private static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString(time.TotalMilliseconds < 100 ? "N2" : "N0", CultureInfo.InvariantCulture);
+    /// <summary>The per-rule table and its notes, shared with <c>--corpus</c>'s report.</summary>
+    internal static void WriteRuleTable(TextWriter writer, BuildCost build)
+    {
+        writer.WriteLine("  | Rule | Analyzer | Time (ms) | % of compile | Allocated (MB) | Diagnostics |");
+        writer.WriteLine("  |---|---|---:|---:|---:|---:|");
+        foreach (var rule in build.Rules)
+        {
+            writer.WriteLine(Invariant($"  | {rule.Rules} | {rule.Analyzer} | {Ms(rule.Time)} | {build.Percent(rule.Time):N2}% | {Mb(rule.AllocatedBytes)} | {rule.Diagnostics} |"));
+        }
 
-    private static string Mb(long? bytes) => bytes is { } value ? (value / (1024.0 * 1024.0)).ToString("N1", CultureInfo.InvariantCulture) : "-";
+        writer.WriteLine(Invariant($"  | All THR | {build.Rules.Count} analyzers | {Ms(build.TotalRuleTime)} | {build.Percent(build.TotalRuleTime):N2}% | {Mb(build.AllRulesAllocatedBytes)} | {build.Rules.Sum(rule => rule.Diagnostics)} |"));
+        writer.WriteLine();
+        writer.WriteLine("  Time: Roslyn's per-analyzer execution time. Allocated: what a pass with the rule allocates beyond a pass that only binds.");
+        writer.WriteLine(Invariant($"  Of that, the driver's IOperation trees, built once for all analyzers with operation actions (the SDK's included): {Mb(build.OperationTreesAllocatedBytes)} MB."));
+    }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The editor table and its notes, shared with <c>--corpus</c>'s report.</summary>
+    internal static void WriteEditorTable(TextWriter writer, IEnumerable<EditorCost> editors)
+    {
+        writer.WriteLine("  | File | Kind | Compiler (ms) | THR (ms) | Ratio | Driver wall (ms) | Wall ratio | THR first, cold (ms) | Cold ratio |");
+        writer.WriteLine("  |---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var editor in editors)
+        {
+            writer.WriteLine(Invariant($"  | {editor.File} | {editor.Kind} | {Ms(editor.Compiler)} | {Ms(editor.Analyzers)} | {editor.Ratio:N3} | {Ms(editor.Wall)} | {editor.WallRatio:N2} | {Ms(editor.ColdAnalyzers)} | {editor.ColdRatio:N3} |"));
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("  Compiler: SemanticModel.GetDiagnostics(). THR: the rules' execution time in GetAnalyzerSemanticDiagnosticsAsync on the same");
+        writer.WriteLine("  compilation afterwards (Ratio = THR / Compiler). Driver wall: that call's wall time, driver included. Cold: the rules");
+        writer.WriteLine("  run first on a fresh compilation: whatever they ask first pays the one-time declaration merge the compiler needs too.");
+    }
+
+    internal static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString(time.TotalMilliseconds < 100 ? "N2" : "N0", CultureInfo.InvariantCulture);
+
+    internal static string Mb(long? bytes) => bytes is { } value ? (value / (1024.0 * 1024.0)).ToString("N1", CultureInfo.InvariantCulture) : "-";
+
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

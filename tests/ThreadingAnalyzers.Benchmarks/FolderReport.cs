@@ -70,8 +70,11 @@ public static class FolderReport
         return exceptions.IsEmpty ? 0 : 1;
     }
 
-    /// <summary>Every .cs file below <paramref name="directory"/> but bin/ and obj/, against the framework reference assemblies.</summary>
-    public static CSharpCompilation Compile(string directory)
+    /// <summary>
+    /// Every .cs file below <paramref name="directory"/> but bin/ and obj/, against the framework reference assemblies.
+    /// <paramref name="concurrentBuild"/> false binds on one thread, as the benchmark's compilations do.
+    /// </summary>
+    public static CSharpCompilation Compile(string directory, bool concurrentBuild = true)
     {
         var trees = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories)
             .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
@@ -79,6 +82,6 @@ public static class FolderReport
             .Select(file => CSharpSyntaxTree.ParseText(File.ReadAllText(file), Corpus.ParseOptions, path: file))
             .ToList();
         var (references, _) = FrameworkReferences.Load();
-        return CSharpCompilation.Create("Folder", trees, references, Corpus.CompilationOptions.WithConcurrentBuild(true));
+        return CSharpCompilation.Create("Folder", trees, references, Corpus.CompilationOptions.WithConcurrentBuild(concurrentBuild));
     }
 }

@@ -7,8 +7,8 @@ using System.Threading.Tasks;
 namespace ThreadingAnalyzers.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes] | --list DIR [THR0xx,...]]</c>.
-/// Exit code 0 when every limit holds, 1 when one is exceeded, 2 on bad arguments.
+/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations]]</c>.
+/// Exit code 0 when every limit holds, 1 when one is exceeded (with --corpus: when an analyzer threw), 2 on bad arguments.
 /// </summary>
 public static class Program
 {
@@ -30,9 +30,25 @@ public static class Program
             return await FolderReport.RunAsync(Path.GetFullPath(args[1]), rules, Console.Out).ConfigureAwait(false);
         }
 
+        if (args.Length >= 2 && args[0] == "--corpus" && args.Skip(2).All(arg => arg is "--total-allocations"))
+        {
+            var directory = Path.GetFullPath(args[1]);
+            if (!Directory.Exists(directory))
+            {
+                Console.Error.WriteLine($"no such folder: {directory}");
+                return 2;
+            }
+
+            // Each rule's allocations take a full analysis pass of the folder per rule: on a large project, minutes.
+            var folderOptions = args.Contains("--total-allocations") ? BenchmarkOptions.Folder with { PerRuleAllocations = false } : BenchmarkOptions.Folder;
+            var folder = await FolderBenchmark.RunAsync(directory, folderOptions, Console.Out).ConfigureAwait(false);
+            folder.Write(Console.Out);
+            return folder.AnalyzerExceptions.Count == 0 ? 0 : 1;
+        }
+
         if (args.Any(arg => arg is not "--quick"))
         {
-            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes] | --list DIR [THR0xx,...]]");
+            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations]]");
             return 2;
         }
 

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -63,6 +64,12 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
     private static readonly LegacyMember ApartmentStateRead = new("Thread.ApartmentState", "Thread.GetApartmentState", FixKind.GetApartmentState);
     private static readonly LegacyMember CurrentManagedThreadId = new("Thread.CurrentThread.ManagedThreadId", "Environment.CurrentManagedThreadId", FixKind.CurrentManagedThreadId);
 
+    /// <summary>
+    /// A use of a legacy member has the member's name in its syntax: a block whose text holds none of these names
+    /// uses none, and most blocks hold none.
+    /// </summary>
+    private static readonly SourceWords LegacyWords = new(LegacyMethods.Keys.Concat(new[] { ApartmentStateName, ManagedThreadIdName }).ToArray());
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR003);
 
     public override void Initialize(AnalysisContext context)
@@ -76,9 +83,15 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
             // A row whose replacement this target framework lacks is not reported: there is nothing better to use.
             // Found on first use, from an action, when the compiler has resolved the types (see ThreadingTypes).
             var available = new Lazy<ImmutableHashSet<string>>(() => AvailableReplacements(types));
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, types, available), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeMethodReference(c, types, available), OperationKind.MethodReference);
-            start.RegisterOperationAction(c => AnalyzePropertyReference(c, types, available), OperationKind.PropertyReference);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                if (LegacyWords.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)
+                {
+                    block.RegisterOperationAction(c => AnalyzeInvocation(c, types, available), OperationKind.Invocation);
+                    block.RegisterOperationAction(c => AnalyzeMethodReference(c, types, available), OperationKind.MethodReference);
+                    block.RegisterOperationAction(c => AnalyzePropertyReference(c, types, available), OperationKind.PropertyReference);
+                }
+            });
         });
     }
 

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -12,6 +13,9 @@ namespace ThreadingAnalyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR008IgnoredJoinResultAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>A call to Join has the word in its syntax: a block without it calls none.</summary>
+    private static readonly SourceWords JoinWord = new("Join");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR008);
 
     public override void Initialize(AnalysisContext context)
@@ -22,7 +26,13 @@ public sealed class THR008IgnoredJoinResultAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                if (JoinWord.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)
+                {
+                    block.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+                }
+            });
         });
     }
 

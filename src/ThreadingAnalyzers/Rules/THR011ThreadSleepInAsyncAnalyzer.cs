@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -18,6 +19,9 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
     /// <summary>The function's one CancellationToken parameter, as the code names it, for <c>Task.Delay(x, token)</c>.</summary>
     internal const string TokenProperty = "THR011.Token";
 
+    /// <summary>A call to Sleep has the word in its syntax: a block without it calls none.</summary>
+    private static readonly SourceWords SleepWord = new("Sleep");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR011);
 
     public override void Initialize(AnalysisContext context)
@@ -28,7 +32,13 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                if (SleepWord.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)
+                {
+                    block.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+                }
+            });
         });
     }
 

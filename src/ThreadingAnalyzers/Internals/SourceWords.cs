@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ThreadingAnalyzers.Internals;
+
+/// <summary>
+/// Where a tree's text holds one of a rule's words as a whole identifier (<c>Join</c>, not <c>Joined</c>), found once per
+/// tree. A call to a method, or a use of a property, has the member's name written inside its syntax; a code block
+/// whose text holds none of the names a rule reacts to has nothing for it, and the rule registers no operation action
+/// there. Most blocks of real code mention no threading member: they then cost one binary search instead of a
+/// callback for every invocation. Text only: an identifier spelled with a Unicode escape (<c>Sl\u0065ep</c>) is not
+/// seen, and a word in a comment or a string makes its block a candidate that the rule then finds empty.
+/// </summary>
+internal sealed class SourceWords
+{
+    private readonly string[] _words;
+    private readonly ConditionalWeakTable<SyntaxTree, int[]> _positions = new();
+    private readonly ConditionalWeakTable<SyntaxTree, int[]>.CreateValueCallback _find;
+
+    public SourceWords(params string[] words)
+    {
+        _words = words;
+        _find = Find;
+    }
+
+    /// <summary>Whether one of the words starts inside <paramref name="span"/> of <paramref name="tree"/>.</summary>
+    public bool Mentions(SyntaxTree tree, TextSpan span)
+    {
+        var positions = _positions.GetValue(tree, _find);
+        var index = Array.BinarySearch(positions, span.Start);
+        if (index < 0)
+        {
+            index = ~index;
+        }
+
+        return index < positions.Length && positions[index] < span.End;
+    }
+
+    /// <summary>Whether one of the words is in the text of any of <paramref name="blocks"/> (an operation block start's blocks).</summary>
+    public bool MentionedIn(IEnumerable<IOperation> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            if (block.Syntax is { SyntaxTree: { } tree, Span: var span } && Mentions(tree, span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private int[] Find(SyntaxTree tree)
+    {
+        var text = tree.GetText().ToString();
+        var found = new List<int>();
+        foreach (var word in _words)
+        {
+            for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+            {
+                var end = index + word.Length;
+                if ((index == 0 || !SyntaxFacts.IsIdentifierPartCharacter(text[index - 1]))
+                    && (end == text.Length || !SyntaxFacts.IsIdentifierPartCharacter(text[end])))
+                {
+                    found.Add(index);
+                }
+            }
+        }
+
+        found.Sort();
+        return found.ToArray();
+    }
+}
