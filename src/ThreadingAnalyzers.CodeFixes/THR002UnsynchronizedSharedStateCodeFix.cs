@@ -45,7 +45,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (IsInterlockedCandidate(diagnostic) && InterlockedReplacement(node) is not null)
+            if (IsInterlockedCandidate(diagnostic) && InterlockedUpdate.Replacement(node) is not null)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create("Use Interlocked", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), UseInterlockedKey, ct), UseInterlockedKey),
@@ -70,16 +70,30 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
         var root = editor.OriginalRoot;
         if (key == UseInterlockedKey)
         {
+            if (editor.SemanticModel.Compilation.GetTypeByMetadataName(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)
+            {
+                return document;
+            }
+
+            var sites = new List<(INamedTypeSymbol Type, int Position)>();
             foreach (var diagnostic in diagnostics)
             {
                 var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (IsInterlockedCandidate(diagnostic) && InterlockedReplacement(node) is { } replacement)
+                if (IsInterlockedCandidate(diagnostic) && InterlockedUpdate.Replacement(node) is { } replacement)
                 {
-                    editor.ReplaceNode(node, replacement.WithTriviaFrom(node));
+                    editor.ReplaceNode(node, replacement);
+                    sites.Add((interlocked, node.SpanStart));
                 }
             }
 
-            return await CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            // A using only where it makes the name bind and clashes with nothing (Imports.Missing), as THR016's fix does.
+            var changed = editor.GetChangedRoot();
+            foreach (var import in Imports.Missing(editor.SemanticModel, sites))
+            {
+                changed = Imports.Add(changed, import);
+            }
+
+            return await CleanUpAsync(document.WithSyntaxRoot(changed), cancellationToken).ConfigureAwait(false);
         }
 
         var model = editor.SemanticModel;
@@ -165,59 +179,6 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
     private static bool IsInterlockedCandidate(Diagnostic diagnostic) =>
         diagnostic.Properties.TryGetValue(THR002UnsynchronizedSharedStateAnalyzer.FixKindProperty, out var kind)
         && kind == THR002UnsynchronizedSharedStateAnalyzer.InterlockedFix;
-
-    /// <summary><c>Interlocked.Increment(ref x)</c>, <c>Decrement</c>, or <c>Add(ref x, ±n)</c> for the write at <paramref name="node"/>.</summary>
-    private static ExpressionSyntax? InterlockedReplacement(SyntaxNode node)
-    {
-        ExpressionSyntax target;
-        string method;
-        ExpressionSyntax? amount = null;
-        switch (node)
-        {
-            case PostfixUnaryExpressionSyntax postfix:
-                target = postfix.Operand;
-                method = postfix.IsKind(SyntaxKind.PostIncrementExpression) ? "Increment" : "Decrement";
-                break;
-            case PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression):
-                target = prefix.Operand;
-                method = prefix.IsKind(SyntaxKind.PreIncrementExpression) ? "Increment" : "Decrement";
-                break;
-            case AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.AddAssignmentExpression):
-                target = assignment.Left;
-                method = "Add";
-                amount = assignment.Right.WithoutTrivia();
-                break;
-            case AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.SubtractAssignmentExpression):
-                target = assignment.Left;
-                method = "Add";
-                amount = Negate(assignment.Right.WithoutTrivia());
-                break;
-            default:
-                return null;
-        }
-
-        var interlocked = SyntaxFactory.ParseTypeName("System.Threading.Interlocked")
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        var arguments = new List<ArgumentSyntax>
-        {
-            SyntaxFactory.Argument(target.WithoutTrivia()).WithRefKindKeyword(SyntaxFactory.Token(SyntaxKind.RefKeyword)),
-        };
-        if (amount is not null)
-        {
-            arguments.Add(SyntaxFactory.Argument(amount));
-        }
-
-        return SyntaxFactory.InvocationExpression(
-            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, SyntaxFactory.IdentifierName(method)),
-            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
-    }
-
-    private static ExpressionSyntax Negate(ExpressionSyntax amount) => amount switch
-    {
-        LiteralExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax
-            => SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, amount),
-        _ => SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, SyntaxFactory.ParenthesizedExpression(amount)),
-    };
 
     /// <summary>
     /// The statement to wrap: an expression statement whose expression is the write, or the expression body of a
