@@ -5,19 +5,22 @@ Console.WriteLine("THR016 sample: counting on four threads.");
 var legacy = new VolatileCounter();
 var modern = new InterlockedCounter();
 var locked = new LockedCounter();
-Parallel.For(0, 4, _ =>
-{
-    for (var i = 0; i < 100_000; i++)
-    {
-        legacy.Hit();
-        modern.Hit();
-        locked.Hit();
-    }
-});
+Hammer(legacy.Hit);
+Hammer(modern.Hit);
+Hammer(locked.Hit);
 
 Console.WriteLine($"hazard: {legacy.Hits} of 400000 hits counted");
 Console.WriteLine($"fixed: {modern.Hits} of 400000 hits counted");
 Console.WriteLine($"not flagged (every write holds one lock): {locked.Hits} of 400000 hits counted");
+
+// Four threads call hit 100000 times each.
+static void Hammer(Action hit) => Parallel.For(0, 4, _ =>
+{
+    for (var i = 0; i < 100_000; i++)
+    {
+        hit();
+    }
+});
 
 // Hazard: the volatile field is read, incremented and written back in separate steps.
 class VolatileCounter
