@@ -119,7 +119,7 @@ public sealed class THR015LazyInitPublishedEarlyAnalyzer : DiagnosticAnalyzer
             var instance = operation switch
             {
                 IInvocationOperation invocation => invocation.Instance,
-                IMemberReferenceOperation member when Written.IsWrite(member) => member.Instance,
+                IMemberReferenceOperation member when ValueWrites.IsWritten(member) => member.Instance,
                 _ => null,
             };
             if (instance is not null && SymbolEqualityComparer.Default.Equals(EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(instance)), built))

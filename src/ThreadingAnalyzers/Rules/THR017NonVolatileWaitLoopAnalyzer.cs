@@ -87,7 +87,7 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
                 IPropertyReferenceOperation property when SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, type) => (ISymbol)property.Property,
                 _ => null,
             };
-            if (target is not null && Written.IsWrite(reference) && c.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor })
+            if (target is not null && ValueWrites.IsWritten(reference) && c.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor })
             {
                 writes.Add((reference, target, c.ContainingSymbol));
             }
@@ -157,7 +157,7 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
         {
             if (operation is ILocalReferenceOperation or IParameterReferenceOperation
                 && SymbolEqualityComparer.Default.Equals(EntryPoints.ReferencedSymbol(operation), variable)
-                && Written.IsWrite(operation)
+                && ValueWrites.IsWritten(operation)
                 && ConcurrentLambda(operation, bodies) is var writing
                 && writing != waiting && (waiting ?? writing) is not null)
             {
