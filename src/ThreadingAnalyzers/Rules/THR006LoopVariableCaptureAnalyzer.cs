@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -113,7 +114,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
                 IParameterReferenceOperation { Parameter.RefKind: RefKind.None } parameter => parameter.Parameter,
                 _ => null,
             };
-            if (variable is null || Contains(found, variable) || IsWritten(operation) || DeclaredWithin(variable, lambda.Syntax))
+            if (variable is null || Contains(found, variable) || ValueWrites.IsWritten(operation) || DeclaredWithin(variable, lambda.Syntax))
             {
                 continue;
             }
@@ -168,7 +169,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
     {
         foreach (var operation in loop.Descendants())
         {
-            if (IsReferenceTo(operation, variable) && IsWritten(operation) && !(RunWindow.EnclosingFunction(operation) is { } function && loop.Syntax.Span.Contains(function.Syntax.Span)))
+            if (IsReferenceTo(operation, variable) && ValueWrites.IsWritten(operation) && !(RunWindow.EnclosingFunction(operation) is { } function && loop.Syntax.Span.Contains(function.Syntax.Span)))
             {
                 return true;
             }
@@ -181,7 +182,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
     {
         foreach (var operation in lambda.Body.Descendants())
         {
-            if (IsReferenceTo(operation, variable) && IsWritten(operation))
+            if (IsReferenceTo(operation, variable) && ValueWrites.IsWritten(operation))
             {
                 return true;
             }
@@ -196,25 +197,6 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
         IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, variable),
         _ => false,
     };
-
-    /// <summary>Assigned, incremented, deconstructed into, or passed by <c>ref</c> / <c>out</c>.</summary>
-    private static bool IsWritten(IOperation reference)
-    {
-        var parent = reference.Parent;
-        if (parent is ITupleOperation tuple)
-        {
-            // (i, j) = (j, i): the tuple is the target of a deconstruction.
-            return tuple.Parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Target == tuple;
-        }
-
-        return parent switch
-        {
-            IAssignmentOperation assignment => assignment.Target == reference,
-            IIncrementOrDecrementOperation => true,
-            IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
-            _ => false,
-        };
-    }
 
     /// <summary>A thread runs only once started: <c>new Thread(...).Start()</c>, or a <c>Start()</c> on a Thread inside the loop.</summary>
     private static bool IsStartedIn(IOperation creation, ILoopOperation loop)
