@@ -41,12 +41,13 @@ sealed class Bank
         }
     }
 
-    // Fixed: the same order as Transfer.
+    // Also reported: the same order as Transfer, so Flush's opposite order can deadlock with it too. Taking the locks
+    // in this order in Flush as well is the fix.
     public void Report()
     {
         lock (_accounts)
         {
-            lock (_audit)
+            lock (_audit)                            // expect: THR014
             {
                 Console.WriteLine($"balance {_balance}, entries {_entries}");
             }

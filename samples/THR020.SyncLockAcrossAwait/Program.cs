@@ -15,6 +15,7 @@ sealed class Store
     private readonly object _gate = new object();
     private readonly SemaphoreSlim _sem = new SemaphoreSlim(1, 1);
     private readonly List<string> _items = new List<string>();
+    private readonly List<string> _drafts = new List<string>();
 
     public int Count => _items.Count;
 
@@ -25,7 +26,7 @@ sealed class Store
         try
         {
             Monitor.Enter(_gate, ref lockTaken); // expect: THR020
-            _items.Add(item);
+            _drafts.Add(item);
             await Task.Yield();
         }
         catch (SynchronizationLockException)
