@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using ThreadingAnalyzers.Concurrency;
 
 namespace ThreadingAnalyzers.CodeFixes;
 
@@ -28,7 +29,7 @@ internal static class LockGates
         // C# 13 locks a Lock with Lock.EnterScope; a compiler that does not know C# 13 still locks it as an object.
         var languageVersion = ((CSharpParseOptions)type.SyntaxTree.Options).LanguageVersion;
         useLockType = useLockType
-            && model.Compilation.GetTypeByMetadataName("System.Threading.Lock") is not null
+            && ThreadingTypes.From(model.Compilation).Resolve("System.Threading.Lock") is not null
             && ((int)languageVersion >= 1300 || languageVersion == LanguageVersion.Latest.MapSpecifiedToEffectiveVersion());
         TypeSyntax fieldType = useLockType
             ? SyntaxFactory.ParseTypeName("System.Threading.Lock").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)

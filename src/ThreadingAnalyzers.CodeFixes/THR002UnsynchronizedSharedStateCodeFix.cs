@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Rules;
+using ThreadingAnalyzers.Concurrency;
 
 namespace ThreadingAnalyzers.CodeFixes;
 
@@ -70,7 +71,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
         var root = editor.OriginalRoot;
         if (key == UseInterlockedKey)
         {
-            if (editor.SemanticModel.Compilation.GetTypeByMetadataName(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)
+            if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)
             {
                 return document;
             }
@@ -229,7 +230,7 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
     /// <summary>The type's one private readonly lock object (of the needed static-ness, or a static one for instance code).</summary>
     private static string? ExistingGate(INamedTypeSymbol type, bool isStatic, Compilation compilation)
     {
-        var lockType = compilation.GetTypeByMetadataName("System.Threading.Lock");
+        var lockType = ThreadingTypes.From(compilation).Resolve("System.Threading.Lock");
         var gates = type.GetMembers().OfType<IFieldSymbol>()
             .Where(f => f.DeclaredAccessibility == Accessibility.Private && f.IsReadOnly && !f.IsImplicitlyDeclared
                 && (f.Type.SpecialType == SpecialType.System_Object || SymbolEqualityComparer.Default.Equals(f.Type, lockType))

@@ -5,13 +5,13 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Rules;
+using ThreadingAnalyzers.Concurrency;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 using FixKind = ThreadingAnalyzers.Rules.THR003LegacyThreadApiAnalyzer.FixKind;
 
@@ -194,7 +194,7 @@ public sealed class THR003LegacyThreadApiCodeFix : DocumentCodeFix
         /// <summary><c>Thread.VolatileRead(address: ref x)</c> becomes <c>Volatile.Read(ref x)</c>: the callee changes, the arguments stay.</summary>
         private void ReplaceCallee(SyntaxNode node, string typeName, string memberName)
         {
-            if (Model.Compilation.GetTypeByMetadataName(typeName) is not { } type)
+            if (ThreadingTypes.From(Model.Compilation).Resolve(typeName) is not { } type)
             {
                 return;
             }
@@ -220,7 +220,7 @@ public sealed class THR003LegacyThreadApiCodeFix : DocumentCodeFix
         /// <summary><c>Thread.GetDomain()</c> becomes <c>AppDomain.CurrentDomain</c>: the whole expression is replaced.</summary>
         private void ReplaceWithStaticMember(SyntaxNode node, string typeName, string memberName)
         {
-            if (Model.Compilation.GetTypeByMetadataName(typeName) is { } type)
+            if (ThreadingTypes.From(Model.Compilation).Resolve(typeName) is { } type)
             {
                 _namedTypes.Add((type, node.SpanStart));
                 _editor.ReplaceNode(node, (current, _) => QualifiedMember(type, memberName).WithTriviaFrom(current));

@@ -7,7 +7,6 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -272,7 +271,7 @@ public sealed class THR004CpuBoundDedicatedThreadCodeFix : DocumentCodeFix
         var unbound = root.GetAnnotatedNodes(PoolTypeAnnotation).Any(node =>
             node is MemberAccessExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var type } }
             && model.LookupNamespacesAndTypes(node.SpanStart, name: type.Identifier.ValueText).IsEmpty);
-        if (!unbound || model.Compilation.GetTypeByMetadataName(TasksNamespace + ".Task") is not { } task
+        if (!unbound || ThreadingTypes.From(model.Compilation).Resolve(TasksNamespace + ".Task") is not { } task
             || model.Compilation.GetCompilationNamespace(task.ContainingNamespace) is not { } tasks
             || !Imports.CanImport(model, tasks))
         {

@@ -5,13 +5,13 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Rules;
+using ThreadingAnalyzers.Concurrency;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ThreadingAnalyzers.CodeFixes;
@@ -38,7 +38,7 @@ public sealed class THR011ThreadSleepInAsyncCodeFix : DocumentCodeFix
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        if (editor.SemanticModel.Compilation.GetTypeByMetadataName(TaskTypeName) is not { } task)
+        if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(TaskTypeName) is not { } task)
         {
             return document;
         }

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
 using ThreadingAnalyzers.Rules;
+using ThreadingAnalyzers.Concurrency;
 
 namespace ThreadingAnalyzers.CodeFixes;
 
@@ -54,7 +55,7 @@ public sealed class THR016NonAtomicVolatileUpdateCodeFix : CodeFixProvider
     private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        if (editor.SemanticModel.Compilation.GetTypeByMetadataName(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)
+        if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)
         {
             return document;
         }

@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Rules;
+using ThreadingAnalyzers.Concurrency;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ThreadingAnalyzers.CodeFixes;
@@ -54,7 +55,7 @@ public sealed class THR017NonVolatileWaitLoopCodeFix : CodeFixProvider
     private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        if (editor.SemanticModel.Compilation.GetTypeByMetadataName(VolatileTypeName) is not { } volatileType)
+        if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(VolatileTypeName) is not { } volatileType)
         {
             return document;
         }

@@ -338,7 +338,7 @@ internal static class EntryPointText
             && (before == 2 || !IsIdentifierPart(text[before - 3]));
     }
 
-    /// <summary>Whether one of <paramref name="positions"/> (from <see cref="Positions"/>) lies in <paramref name="span"/>.</summary>
+    /// <summary>Whether one of <paramref name="positions"/> (from <see cref="Positions(SyntaxTree)"/>) lies in <paramref name="span"/>.</summary>
     public static bool Mentions(int[] positions, TextSpan span)
     {
         var first = FirstAtOrAfter(positions, span.Start);
@@ -392,7 +392,7 @@ internal sealed class EntryPointPlaces
     }
 
     /// <summary>
-    /// <see cref="EntryPointText.Positions"/> of <paramref name="tree"/>, a tree of the type's source, kept from the
+    /// <see cref="EntryPointText.Positions(SyntaxTree)"/> of <paramref name="tree"/>, a tree of the type's source, kept from the
     /// lookup at the type's start (each member's walk for entry points would look them up again).
     /// </summary>
     public int[] WordsIn(SyntaxTree tree)

@@ -125,7 +125,7 @@ internal static class EntryPoints
     /// </summary>
     public static List<EntryPoint> Find(IOperation root, ThreadingTypes types) => Find(root, types, EntryPointText.Positions(root.Syntax.SyntaxTree, types.Options));
 
-    /// <summary><see cref="Find(IOperation, ThreadingTypes)"/> with the <see cref="EntryPointText.Positions"/> of the root's tree already at hand.</summary>
+    /// <summary><see cref="Find(IOperation, ThreadingTypes)"/> with the <see cref="EntryPointText.Positions(SyntaxTree)"/> of the root's tree already at hand.</summary>
     public static List<EntryPoint> Find(IOperation root, ThreadingTypes types, int[] words)
     {
         var entries = new List<EntryPoint>();

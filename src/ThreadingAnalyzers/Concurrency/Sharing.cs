@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -41,7 +40,7 @@ internal sealed class Sharing
 
     /// <summary>
     /// The entry points of <paramref name="root"/>, the body of <paramref name="owner"/>, with what their bodies touch;
-    /// <paramref name="words"/> are the <see cref="EntryPointText.Positions"/> of the root's tree;
+    /// <paramref name="words"/> are the <see cref="EntryPointText.Positions(SyntaxTree)"/> of the root's tree;
     /// <paramref name="otherMembersStart"/> when other members of the type start concurrent code (see <see cref="ConflictAcross"/>).
     /// </summary>
     public static Sharing Analyze(IOperation root, ISymbol owner, int[] words, ThreadingTypes types, Reach reach, CancellationToken cancellationToken, bool otherMembersStart = false)

@@ -30,7 +30,10 @@ internal sealed class ThreadingTypes
     private ThreadingTypes(Compilation compilation)
     {
         Compilation = compilation;
+        // The one place that looks types up by metadata name; everything else asks Resolve (src/BannedSymbols.txt).
+#pragma warning disable RS0030
         _lookUp = compilation.GetTypeByMetadataName;
+#pragma warning restore RS0030
     }
 
     public const string ThreadName = "System.Threading.Thread";

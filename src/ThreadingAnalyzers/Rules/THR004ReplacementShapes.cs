@@ -1,12 +1,9 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
-using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 /// <summary>How the replacement calls the thread's body: a parameterless lambda, a method group, or a method group with the Start argument.</summary>

@@ -4,7 +4,6 @@ using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
 
 namespace ThreadingAnalyzers.Rules;
