@@ -27,19 +27,25 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = ThreadingTypes.From(start.Compilation);
-            start.RegisterSymbolAction(c => AnalyzeType(c, types), SymbolKind.NamedType);
+            var types = ThreadingTypes.From(start.Compilation, start.Options);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type && MayLock(type, symbolStart.CancellationToken))
+                    {
+                        // The type is analyzed when it ends: the block action makes the driver build its members' operation
+                        // trees first (shared with every analyzer), so the lock model reads them instead of binding the bodies.
+                        symbolStart.RegisterOperationBlockAction(static _ => { });
+                        symbolStart.RegisterSymbolEndAction(end => AnalyzeType(end, types));
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context, ThreadingTypes types)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !MayLock(type, context.CancellationToken))
-        {
-            return;
-        }
-
         var locks = LockModel.For(context.Compilation).ForType(type);
         var accesses = new List<FieldAccess>();
         using (RecentlyComputed.Open())

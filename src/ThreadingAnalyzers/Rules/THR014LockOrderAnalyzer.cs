@@ -26,7 +26,19 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterSymbolStartAction(
+            symbolStart =>
+            {
+                // The outermost type answers for its nested types: an order in one and the opposite in another is one graph.
+                if (symbolStart.Symbol is INamedTypeSymbol { ContainingType: null, TypeKind: TypeKind.Class or TypeKind.Struct } type
+                    && CountLocks(type, symbolStart.CancellationToken) >= 2)
+                {
+                    // Analyzed when the type ends, after the driver has built its members' operation trees (see THR013).
+                    symbolStart.RegisterOperationBlockAction(static _ => { });
+                    symbolStart.RegisterSymbolEndAction(AnalyzeType);
+                }
+            },
+            SymbolKind.NamedType);
     }
 
     /// <summary>Lock <see cref="Outer"/> is held when <see cref="Inner"/> is taken at <see cref="InnerAcquisition"/>.</summary>
@@ -58,13 +70,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
-        // The outermost type answers for its nested types: an order in one and the opposite in another is one graph.
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.ContainingType is not null || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || CountLocks(type, context.CancellationToken) < 2)
-        {
-            return;
-        }
-
         var locks = LockModel.For(context.Compilation).ForType(type);
         var edges = new List<Edge>();
         var takenByMethod = new LocksTaken(locks);
