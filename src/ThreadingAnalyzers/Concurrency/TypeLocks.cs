@@ -22,6 +22,11 @@ internal sealed class LockedFunction
 
     /// <summary>The member whose declaration holds the function.</summary>
     public IMethodSymbol Member { get; }
+
+    /// <summary>Whether the function does not compile (<see cref="Reach.FindErrors"/>), found once for every rule that asks.</summary>
+    public bool HasErrors => _hasErrors ??= Reach.FindErrors(Function);
+
+    private bool? _hasErrors;
 }
 
 /// <summary>

@@ -52,7 +52,7 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
         {
             foreach (var function in locks.Functions)
             {
-                if (SymbolEqualityComparer.Default.Equals(function.Member.ContainingType, type) && !Reach.FindErrors(function.Function))
+                if (SymbolEqualityComparer.Default.Equals(function.Member.ContainingType, type) && !function.HasErrors)
                 {
                     THR013FieldAccesses.Collect(function, type, locks, types, accesses);
                 }

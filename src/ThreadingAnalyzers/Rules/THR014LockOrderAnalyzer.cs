@@ -78,7 +78,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
         {
             foreach (var function in locks.Functions)
             {
-                if (!Reach.FindErrors(function.Function))
+                if (!function.HasErrors)
                 {
                     CollectEdges(function, locks, takenByMethod, edges);
                 }
