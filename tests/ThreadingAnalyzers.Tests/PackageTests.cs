@@ -287,7 +287,7 @@ public sealed class PackageTests(PackedPackage package, ITestOutputHelper output
 
     private CommandResult Build(string project, params string[] extraArguments) => package.Build(project, extraArguments);
 
-    private static int MarkedLine(string source, string id)
+    internal static int MarkedLine(string source, string id)
     {
         var lines = source.Split('\n');
         return Array.FindIndex(lines, l => l.Contains("// expect: " + id, StringComparison.Ordinal)) + 1;

@@ -7,6 +7,7 @@ namespace ThreadingAnalyzers.Tests;
 
 /// <summary>What a real build writes to its SARIF log for the rules whose reports point at more than one place.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait(TestCategory.Name, TestCategory.EndToEnd)]
 public sealed class SarifTests(PackedPackage package)
 {
     private const string RacingProgram = """
