@@ -12,13 +12,13 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace ThreadingAnalyzers.Benchmarks;
 
 /// <summary>
-/// <c>--list DIR [THR0xx,...]</c>: compiles every .cs file below a folder of real code in memory, the way the
+/// <c>--list DIR [THR0xx,...] [--config FILE]</c>: compiles every .cs file below a folder of real code in memory, the way the
 /// benchmark compiles its corpus (no project resolution, framework references only), and prints each THR
 /// diagnostic with its line of source, so that a rule's reports on real projects can be read one by one.
 /// </summary>
 public static class FolderReport
 {
-    public static async Task<int> RunAsync(string directory, IReadOnlyCollection<string> ruleIds, TextWriter output)
+    public static async Task<int> RunAsync(string directory, IReadOnlyCollection<string> ruleIds, TextWriter output, string? configFile = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -32,7 +32,9 @@ public static class FolderReport
             .ToImmutableArray();
         var exceptions = new ConcurrentQueue<string>();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            configFile is null
+                ? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty)
+                : new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, ConfigFileOptions.Read(configFile)),
             (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception}"),
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: false);
@@ -46,6 +48,12 @@ public static class FolderReport
                      .ThenBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
                      .ThenBy(d => d.Location.SourceSpan.Start))
         {
+            if (!diagnostic.Location.IsInSource)
+            {
+                output.WriteLine($"{diagnostic.Id} (no location): {diagnostic.GetMessage()}");
+                continue;
+            }
+
             var span = diagnostic.Location.GetLineSpan();
             var line = diagnostic.Location.SourceTree?.GetText().Lines[span.StartLinePosition.Line].ToString().Trim();
             output.WriteLine($"{diagnostic.Id} {Path.GetRelativePath(directory, span.Path)}:{span.StartLinePosition.Line + 1}: {diagnostic.GetMessage()}");

@@ -26,8 +26,10 @@ public static class Program
 
         if (args.Length >= 2 && args[0] == "--list")
         {
-            var rules = args.Length > 2 ? args[2].Split(',', StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>();
-            return await FolderReport.RunAsync(Path.GetFullPath(args[1]), rules, Console.Out).ConfigureAwait(false);
+            var configAt = Array.IndexOf(args, "--config");
+            var config = configAt > 0 && configAt + 1 < args.Length ? Path.GetFullPath(args[configAt + 1]) : null;
+            var rules = args.Length > 2 && args[2] != "--config" ? args[2].Split(',', StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>();
+            return await FolderReport.RunAsync(Path.GetFullPath(args[1]), rules, Console.Out, config).ConfigureAwait(false);
         }
 
         if (args.Length >= 2 && args[0] == "--corpus" && args.Skip(2).All(arg => arg is "--total-allocations"))
