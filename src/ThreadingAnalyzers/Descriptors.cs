@@ -114,7 +114,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor THR014 = Rule(
         "THR014",
         "Locks are taken in opposite orders (deadlock)",
-        "'{0}' then '{1}' here; '{1}' then '{0}' in {2} (line {3}): two threads taking one order each can wait for each other forever. Take the two locks in one order everywhere.",
+        "'{0}' then '{1}' here; {2}: threads taking these orders can each hold one lock and wait for the next forever. Take the locks in one order everywhere.",
         Category.Reliability,
         DiagnosticSeverity.Warning,
         "When one path takes lock A and then, while holding it, lock B, and another path takes B and then A, two threads can each hold the first lock of their path and wait for the other's: a deadlock that depends on timing and shows up under load. Nesting counts through method calls: a method called while A is held that takes B orders A before B. Take nested locks in one global order, or avoid holding one lock while taking another.");

@@ -88,33 +88,67 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
         var reported = new HashSet<IOperation>();
         foreach (var edge in edges)
         {
-            foreach (var other in edges)
+            if (ClosingOrders(edge, edges) is { } others && reported.Add(edge.InnerAcquisition))
             {
-                if (!edge.Outer.Equals(other.Inner) || !edge.Inner.Equals(other.Outer) || HaveCommonOuterLock(edge, other)
-                    || !reported.Add(edge.InnerAcquisition))
-                {
-                    continue;
-                }
-
-                var additional = new List<Location>();
-                if (other.OuterAcquisition is { } otherOuter)
-                {
-                    additional.Add(otherOuter.Syntax.GetLocation());
-                }
-
-                additional.Add(other.InnerAcquisition.Syntax.GetLocation());
-                var line = other.InnerAcquisition.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                context.ReportDiagnostic(Diagnostic.Create(
-                    Descriptors.THR014,
-                    edge.InnerAcquisition.Syntax.GetLocation(),
-                    additional,
-                    edge.Outer.Name,
-                    edge.Inner.Name,
-                    other.Member.ContainingType.Name + "." + THR013InconsistentSynchronizationAnalyzer.MemberName(other.Member),
-                    line.ToString(CultureInfo.InvariantCulture)));
-                break;
+                Report(context, edge, others);
             }
         }
+    }
+
+    /// <summary>
+    /// The other orders that close a cycle with <paramref name="edge"/>: one edge back (B then A), or two through a third
+    /// lock (B then C, C then A), none of them under a lock that every order of the cycle holds; null when there is none.
+    /// </summary>
+    private static Edge[]? ClosingOrders(Edge edge, List<Edge> edges)
+    {
+        foreach (var other in edges)
+        {
+            if (edge.Outer.Equals(other.Inner) && edge.Inner.Equals(other.Outer) && !HaveCommonOuterLock(edge, other))
+            {
+                return new[] { other };
+            }
+        }
+
+        foreach (var second in edges)
+        {
+            if (!second.Outer.Equals(edge.Inner) || second.Inner.Equals(edge.Outer) || second.Inner.Equals(edge.Inner)
+                || HaveCommonOuterLock(edge, second))
+            {
+                continue;
+            }
+
+            foreach (var third in edges)
+            {
+                if (third.Outer.Equals(second.Inner) && third.Inner.Equals(edge.Outer)
+                    && !HaveCommonOuterLock(edge, third) && !HaveCommonOuterLock(second, third))
+                {
+                    return new[] { second, third };
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void Report(SymbolAnalysisContext context, Edge edge, Edge[] others)
+    {
+        var additional = new List<Location>();
+        var orders = new List<string>();
+        foreach (var other in others)
+        {
+            if (other.OuterAcquisition is { } otherOuter)
+            {
+                additional.Add(otherOuter.Syntax.GetLocation());
+            }
+
+            additional.Add(other.InnerAcquisition.Syntax.GetLocation());
+            var line = other.InnerAcquisition.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            var member = other.Member.ContainingType.Name + "." + THR013InconsistentSynchronizationAnalyzer.MemberName(other.Member);
+            orders.Add($"'{other.Outer.Name}' then '{other.Inner.Name}' in {member} (line {line.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.THR014, edge.InnerAcquisition.Syntax.GetLocation(), additional, edge.Outer.Name, edge.Inner.Name, string.Join(", and ", orders)));
     }
 
     private static void CollectEdges(LockedFunction function, TypeLocks locks, LocksTaken takenByMethod, List<Edge> edges)

@@ -15,8 +15,8 @@ public class THR014Tests
             public void Flush() { {|#3:lock (_audit) { {|#1:lock (_accounts) { }|} }|} }
         }
         """,
-        Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("_accounts", "_audit", "Bank.Flush", "6"),
-        Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("_audit", "_accounts", "Bank.Transfer", "5"));
+        Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("_accounts", "_audit", "'_audit' then '_accounts' in Bank.Flush (line 6)"),
+        Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("_audit", "_accounts", "'_accounts' then '_audit' in Bank.Transfer (line 5)"));
 
     [Fact]
     public Task NestingThroughACallAndMonitorEnter() => Verify.Diagnostic("""
@@ -35,8 +35,40 @@ public class THR014Tests
             }
         }
         """,
-        Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("s_a", "s_b", "Bank.Two", "11"),
-        Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("s_b", "s_a", "Bank.One", "7"));
+        Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("s_a", "s_b", "'s_b' then 's_a' in Bank.Two (line 11)"),
+        Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("s_b", "s_a", "'s_a' then 's_b' in Bank.One (line 7)"));
+
+    [Fact]
+    public Task CycleThroughThreeLocks() => Verify.Diagnostic("""
+        class Store
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly object _c = new object();
+            public void One() { {|#3:lock (_a) { {|#0:lock (_b) { }|} }|} }
+            public void Two() { {|#4:lock (_b) { {|#1:lock (_c) { }|} }|} }
+            public void Three() { {|#5:lock (_c) { {|#2:lock (_a) { }|} }|} }
+        }
+        """,
+        Verify.Expect("THR014", 0).WithLocation(4).WithLocation(1).WithLocation(5).WithLocation(2)
+            .WithArguments("_a", "_b", "'_b' then '_c' in Store.Two (line 7), and '_c' then '_a' in Store.Three (line 8)"),
+        Verify.Expect("THR014", 1).WithLocation(5).WithLocation(2).WithLocation(3).WithLocation(0)
+            .WithArguments("_b", "_c", "'_c' then '_a' in Store.Three (line 8), and '_a' then '_b' in Store.One (line 6)"),
+        Verify.Expect("THR014", 2).WithLocation(3).WithLocation(0).WithLocation(4).WithLocation(1)
+            .WithArguments("_c", "_a", "'_a' then '_b' in Store.One (line 6), and '_b' then '_c' in Store.Two (line 7)"));
+
+    [Fact]
+    public Task ThreeLocksInOneOrderAreSilent() => Verify.Diagnostic("""
+        class Store
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly object _c = new object();
+            public void One() { lock (_a) { lock (_b) { } } }
+            public void Two() { lock (_b) { lock (_c) { } } }
+            public void Three() { lock (_a) { lock (_c) { } } }
+        }
+        """);
 
     [Theory]
     [InlineData("public void One() { lock (_a) { lock (_b) { } } } public void Two() { lock (_a) { lock (_b) { } } }")]
