@@ -550,4 +550,15 @@ public class THR010Tests
         Verify.Expect("THR010", 2).WithArguments("SyncRoot", PublicPropertyReason),
         Verify.Expect("THR010", 3).WithArguments("_bytes", PrimitiveArrayReason),
         Verify.Expect("THR010", 4).WithArguments("other._bytes", PrimitiveArrayReason));
+
+    [Fact]
+    public Task LockInAGeneratedCodeMemberOfAHandWrittenFileIsNotReported() => Verify.Diagnostic("""
+        public class C
+        {
+            [System.CodeDom.Compiler.GeneratedCode("tool", "1.0")]
+            void Generated() { lock (this) { } }
+
+            void Written() { lock ({|#0:this|}) { } }
+        }
+        """, Verify.Expect("THR010", 0).WithArguments("this", ThisReason));
 }
