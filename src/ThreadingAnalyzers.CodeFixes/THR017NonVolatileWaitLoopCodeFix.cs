@@ -4,7 +4,6 @@ using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,7 +17,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 
 /// <summary>THR017: the read in the waiting loop's condition becomes <c>Volatile.Read(ref x)</c>, which every iteration performs.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR017NonVolatileWaitLoopCodeFix)), Shared]
-public sealed class THR017NonVolatileWaitLoopCodeFix : CodeFixProvider
+public sealed class THR017NonVolatileWaitLoopCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR017.UseVolatileRead";
 
@@ -27,32 +26,15 @@ public sealed class THR017NonVolatileWaitLoopCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR017.Id);
 
     // Each read is replaced in place; one pass per document fixes all of them and adds the using once.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (FindRead(root, diagnostic) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindRead(root, diagnostic) is null)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create("Use Volatile.Read", cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken), EquivalenceKey),
-                diagnostic);
+            yield return new FixOffer("Use Volatile.Read", EquivalenceKey);
         }
     }
 
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(VolatileTypeName) is not { } volatileType)
