@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,43 +22,24 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// method of the same type that nothing else names, whose parameter is used only through casts to one type.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR012ParameterizedThreadStartCastCodeFix)), Shared]
-public sealed class THR012ParameterizedThreadStartCastCodeFix : CodeFixProvider
+public sealed class THR012ParameterizedThreadStartCastCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR012.TypedLambda";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR012.Id);
 
+    protected override bool NeedsSemanticModel => true;
+
     // Each diagnostic changes its own creation, Start and method (a method named once belongs to one diagnostic).
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Plan.Of(root, model!, diagnostic, cancellationToken) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Plan.Of(root, model, diagnostic, context.CancellationToken) is null)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Pass a typed argument through a lambda",
-                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
+            yield return new FixOffer("Pass a typed argument through a lambda", EquivalenceKey);
         }
     }
 
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in diagnostics)

@@ -4,7 +4,6 @@ using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
 using ThreadingAnalyzers.Rules;
@@ -17,42 +16,22 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// <c>Interlocked.Increment(ref _n);</c>), where the analyzer marked that the value stays the same.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR016NonAtomicVolatileUpdateCodeFix)), Shared]
-public sealed class THR016NonAtomicVolatileUpdateCodeFix : CodeFixProvider
+public sealed class THR016NonAtomicVolatileUpdateCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR016.UseInterlocked";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR016.Id);
 
     // Each update is replaced in place; one pass per document fixes all of them and adds the using once.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (FindUpdate(root, diagnostic) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindUpdate(root, diagnostic) is not { } update)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Use Interlocked." + diagnostic.Properties[THR016NonAtomicVolatileUpdateAnalyzer.FixProperty],
-                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
+            yield return new FixOffer("Use Interlocked." + diagnostic.Properties[THR016NonAtomicVolatileUpdateAnalyzer.FixProperty], EquivalenceKey);
         }
     }
 
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)

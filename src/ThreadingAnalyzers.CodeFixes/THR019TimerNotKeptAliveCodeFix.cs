@@ -6,7 +6,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -28,7 +27,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// timers), in field initializers and static lambdas (no instance field in reach).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR019TimerNotKeptAliveCodeFix)), Shared]
-public sealed class THR019TimerNotKeptAliveCodeFix : CodeFixProvider
+public sealed class THR019TimerNotKeptAliveCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR019.KeepInField";
 
@@ -36,37 +35,18 @@ public sealed class THR019TimerNotKeptAliveCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR019.Id);
 
+    protected override bool NeedsSemanticModel => true;
+
     // Timers of one type get fields with different names, and one Dispose gets all of their Dispose calls.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        await FixDocumentAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Site.Of(root, model!, diagnostic, cancellationToken) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Site.Of(root, model, diagnostic, context.CancellationToken) is null)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Keep the timer in a field",
-                    cancellationToken => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
+            yield return new FixOffer("Keep the timer in a field", EquivalenceKey);
         }
     }
 
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var model = editor.SemanticModel;
