@@ -30,10 +30,14 @@ public readonly struct FixOffer
 /// </summary>
 public abstract class DocumentCodeFix : CodeFixProvider
 {
+    /// <remarks>
+    /// <c>dotnet format</c> can ask for Fix All without an equivalence key (when the first diagnostic it meets has no
+    /// action): a fix with one kind of action rewrites all the same, and one with several rewrites nothing for no key.
+    /// </remarks>
     public sealed override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        diagnostics.IsEmpty || context.CodeActionEquivalenceKey is not { } key
+        diagnostics.IsEmpty
             ? null
-            : await FixAsync(document, diagnostics, key, context.CancellationToken).ConfigureAwait(false));
+            : await FixAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? string.Empty, context.CancellationToken).ConfigureAwait(false));
 
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
