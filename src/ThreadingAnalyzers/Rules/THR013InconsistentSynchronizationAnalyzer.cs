@@ -33,10 +33,7 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
                 {
                     if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type && MayLock(type, symbolStart.CancellationToken))
                     {
-                        // The type is analyzed when it ends: the block action makes the driver build its members' operation
-                        // trees first (shared with every analyzer), so the lock model reads them instead of binding the bodies.
-                        symbolStart.RegisterOperationBlockAction(static _ => { });
-                        symbolStart.RegisterSymbolEndAction(end => AnalyzeType(end, types));
+                        LockingTypes.AnalyzeAtEnd(symbolStart, end => AnalyzeType(end, types));
                     }
                 },
                 SymbolKind.NamedType);
@@ -264,20 +261,17 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
 
     /// <summary>
     /// Whether a declaration of the type can take a lock at all: a <c>lock</c>, a call whose name acquires, or a
-    /// Synchronized attribute. Compared on tokens before any operation is built.
+    /// Synchronized attribute. Compared on tokens (those at the words of <see cref="LockingTypes"/>) before any operation is built.
     /// </summary>
     private static bool MayLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
     {
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        foreach (var token in LockingTypes.LockTokens(type, cancellationToken))
         {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            if (token.IsKind(SyntaxKind.LockKeyword)
+                || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized" or "Wait" or "WaitOne" or "WaitAsync"
+                    or "EnterWriteLock" or "EnterUpgradeableReadLock" or "EnterScope"))
             {
-                if (token.IsKind(SyntaxKind.LockKeyword)
-                    || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized" or "Wait" or "WaitOne" or "WaitAsync"
-                        or "EnterWriteLock" or "EnterUpgradeableReadLock" or "EnterScope"))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
