@@ -26,7 +26,14 @@ internal sealed class LockedFunction
     /// <summary>Whether the function does not compile (<see cref="Reach.FindErrors"/>), found once for every rule that asks.</summary>
     public bool HasErrors => _hasErrors ??= Reach.FindErrors(Function);
 
+    /// <summary>
+    /// The function's lock sections, found once for the lock model and every rule that asks (each would otherwise walk
+    /// the function again: the per-thread cache of <see cref="LockSections.Of"/> keeps only the last few).
+    /// </summary>
+    public LockSections Sections => _sections ??= LockSections.Of(Function);
+
     private bool? _hasErrors;
+    private LockSections? _sections;
 }
 
 /// <summary>
@@ -233,7 +240,9 @@ internal sealed class TypeLocks
             var sameThis = call.ReceiverIsThis || method.MethodKind == MethodKind.LocalFunction;
             if (!atCall.TryGetValue(call, out var direct))
             {
-                var inFunction = LockModel.HeldInFunction(call.Operation, call.Caller);
+                var inFunction = ReferenceEquals(call.Caller, caller.Function)
+                    ? LockModel.HeldInFunction(call.Operation, call.Caller, caller.Sections)
+                    : LockModel.HeldInFunction(call.Operation, call.Caller);
                 direct = new HeldLock[inFunction.Length];
                 for (var index = 0; index < direct.Length; index++)
                 {

@@ -166,7 +166,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
             }
 
             onEntry ??= locks.HeldOnEntry(function);
-            var held = LockModel.HeldInFunction(operation, function.Function).AddRange(onEntry.Value);
+            var held = LockModel.HeldInFunction(operation, function.Function, function.Sections).AddRange(onEntry.Value);
             if (!HasNamedLock(held))
             {
                 continue;
