@@ -66,7 +66,7 @@ internal static class AccessWalk
     {
         foreach (var function in functions)
         {
-            if (Reach.FindErrors(function))
+            if (BrokenCode.In(function))
             {
                 return true;
             }

@@ -62,7 +62,7 @@ internal static class CpuBoundClassifier
 
         foreach (var current in functions)
         {
-            if (current.Syntax.ContainsDiagnostics)
+            if (BrokenCode.InText(current))
             {
                 return BodyWork.Unknown;
             }

@@ -193,27 +193,8 @@ internal sealed class Reach
     /// each to the shared table costs more (a lock, contended by the other analysis threads) than the walk.
     /// </summary>
     public bool HasErrors(IOperation function) =>
-        IsPartOfAMethod(function) ? FindErrors(function)
-        : _hasErrors.TryGetValue(function, out var known) ? known : _hasErrors.GetOrAdd(function, FindErrors(function));
-
-    /// <summary>Whether <paramref name="function"/> or anything in it does not compile, found now (see <see cref="HasErrors"/>).</summary>
-    internal static bool FindErrors(IOperation function)
-    {
-        if (function.Syntax.ContainsDiagnostics)
-        {
-            return true;
-        }
-
-        foreach (var (_, kind) in OperationWalk.DescendantsOf(function).WithKinds())
-        {
-            if (kind == OperationKind.Invalid)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        IsPartOfAMethod(function) ? BrokenCode.In(function)
+        : _hasErrors.TryGetValue(function, out var known) ? known : _hasErrors.GetOrAdd(function, BrokenCode.In(function));
 
     /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation; kept for methods (see <see cref="HasErrors"/>).</summary>
     public ImmutableArray<CallSite> CallsIn(IOperation function) =>

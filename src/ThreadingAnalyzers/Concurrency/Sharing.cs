@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -382,7 +383,7 @@ internal sealed class Sharing
 
         // The body's errors are found by the walk of its own code, which sees every operation but those of the nested
         // functions it skips, and those are looked at after it.
-        if (bodyOperation is null || bodyOperation.Syntax.ContainsDiagnostics)
+        if (bodyOperation is null || BrokenCode.InText(bodyOperation))
         {
             return null;
         }

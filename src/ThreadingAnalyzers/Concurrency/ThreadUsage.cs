@@ -88,6 +88,13 @@ internal static class ThreadUsage
         return result;
     }
 
+    /// <summary>
+    /// A call that starts a thread: <c>Start()</c>, <c>Start(arg)</c>, or <c>UnsafeStart</c>, which starts it just the same
+    /// (without flowing the execution context).
+    /// </summary>
+    public static bool IsStart(IInvocationOperation call, ThreadingTypes types) =>
+        call.TargetMethod.Name is "Start" or "UnsafeStart" && types.IsThread(call.TargetMethod.ContainingType);
+
     public static bool IsThreadCreation(IOperation? operation, ThreadingTypes types) =>
         operation is IObjectCreationOperation creation && types.IsThread(creation.Type);
 
@@ -96,12 +103,7 @@ internal static class ThreadUsage
         switch (member)
         {
             case IInvocationOperation call when types.IsThread(call.TargetMethod.ContainingType):
-                return call.TargetMethod.Name switch
-                {
-                    "Start" or "UnsafeStart" => new ThreadUse(ThreadUseKind.Start),
-                    "Join" => new ThreadUse(ThreadUseKind.Join),
-                    _ => new ThreadUse(ThreadUseKind.Harmless),
-                };
+                return new ThreadUse(IsStart(call, types) ? ThreadUseKind.Start : call.TargetMethod.Name == "Join" ? ThreadUseKind.Join : ThreadUseKind.Harmless);
             case IPropertyReferenceOperation { Property.Name: "IsBackground", Parent: ISimpleAssignmentOperation assignment } property
                 when assignment.Target == property:
                 return new ThreadUse(BackgroundValue(assignment.Value));

@@ -24,8 +24,8 @@ internal sealed class LockedFunction
     /// <summary>The member whose declaration holds the function.</summary>
     public IMethodSymbol Member { get; }
 
-    /// <summary>Whether the function does not compile (<see cref="Reach.FindErrors"/>), found once for every rule that asks.</summary>
-    public bool HasErrors => _hasErrors ??= Reach.FindErrors(Function);
+    /// <summary>Whether the function does not compile (<see cref="BrokenCode.In"/>), found once for every rule that asks.</summary>
+    public bool HasErrors => _hasErrors ??= BrokenCode.In(Function);
 
     private bool? _hasErrors;
 }

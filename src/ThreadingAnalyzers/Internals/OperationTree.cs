@@ -45,6 +45,17 @@ internal static class OperationTree
         return operation;
     }
 
+    /// <summary>The outermost of the conversions and parentheses around <paramref name="operation"/>; itself when there are none.</summary>
+    public static IOperation Outermost(IOperation operation)
+    {
+        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
     /// <summary>The operand under implicit conversions only: a cast the code writes is kept.</summary>
     public static IOperation WithoutImplicitConversions(IOperation operation)
     {
@@ -72,12 +83,7 @@ internal static class OperationTree
     /// <summary>The local that <paramref name="value"/> (through conversions) initializes or is assigned to; null when it is not stored in one.</summary>
     public static ILocalSymbol? StoringLocal(IOperation value)
     {
-        var current = value;
-        while (current.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            current = current.Parent;
-        }
-
+        var current = Outermost(value);
         return current.Parent switch
         {
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,

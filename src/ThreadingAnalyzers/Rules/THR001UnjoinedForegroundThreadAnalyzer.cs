@@ -45,7 +45,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeStart(OperationAnalysisContext context, ThreadingTypes types)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!IsThreadStart(invocation, types) || IsInCodeWithSyntaxErrors(invocation))
+        if (!ThreadUsage.IsStart(invocation, types) || BrokenCode.InText(OperationTree.Root(invocation)))
         {
             return;
         }
@@ -86,7 +86,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             }
 
             var use = ThreadUsage.Classify(reference, types);
-            if (use.Kind == ThreadUseKind.Start && IsInCodeWithSyntaxErrors(reference))
+            if (use.Kind == ThreadUseKind.Start && BrokenCode.InText(OperationTree.Root(reference)))
             {
                 use = new ThreadUse(ThreadUseKind.Harmless);
             }
@@ -129,9 +129,6 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             }
         });
     }
-
-    internal static bool IsThreadStart(IInvocationOperation invocation, ThreadingTypes types) =>
-        invocation.TargetMethod.Name == "Start" && types.IsThread(invocation.TargetMethod.ContainingType);
 
     /// <summary>
     /// The local's value at the Start() call is the one of the last assignment before it in the source: that
@@ -253,9 +250,6 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             IMethodReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol),
             _ => false,
         });
-
-    /// <summary>Half-typed code gets silence: the parser's recovery is no ground for a warning.</summary>
-    private static bool IsInCodeWithSyntaxErrors(IOperation operation) => OperationTree.Root(operation).Syntax.ContainsDiagnostics;
 
     private static bool IsProcessExitHandler(IOperation function) =>
         function.Parent is IDelegateCreationOperation { Parent: IEventAssignmentOperation { Adds: true } assignment }

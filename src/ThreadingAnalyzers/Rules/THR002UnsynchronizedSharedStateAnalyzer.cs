@@ -69,7 +69,7 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                 }
 
                 var root = OperationTree.Root(operation);
-                if (root != seen && !root.Syntax.ContainsDiagnostics)
+                if (root != seen && !BrokenCode.InText(root))
                 {
                     seen = root;
                     lock (gate)

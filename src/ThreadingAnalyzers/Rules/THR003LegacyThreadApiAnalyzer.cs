@@ -194,7 +194,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
     private static void Report(OperationAnalysisContext context, IOperation site, LegacyMember legacy, bool fixable)
     {
         // Half-typed code (a missing token, an unresolved argument) gets no diagnostic until it compiles.
-        if (site.Syntax.ContainsDiagnostics || site.DescendantsAndSelf().Any(static o => o is IInvalidOperation) || IsInInvalidOperation(site))
+        if (BrokenCode.In(site) || IsInInvalidOperation(site))
         {
             return;
         }

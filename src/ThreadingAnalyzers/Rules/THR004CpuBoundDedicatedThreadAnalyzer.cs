@@ -126,7 +126,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>The body is seen, no maxStackSize is asked for, and the body is a finite CPU-bound computation.</summary>
     private static bool RunsFiniteCpuBoundWork(IObjectCreationOperation creation, ThreadingTypes types, CancellationToken cancellationToken)
     {
-        if (creation.Syntax.ContainsDiagnostics || OperationTree.Root(creation).Syntax.ContainsDiagnostics
+        if (BrokenCode.InText(OperationTree.Root(creation))
             || creation.Arguments.Any(a => a.Parameter?.Name == "maxStackSize")
             || EntryPoints.TryGet(creation, types) is not { Kind: EntryPointKind.Thread, Bodies.Length: 1 } entry)
         {
@@ -172,7 +172,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The field that the creation is assigned to (or initializes), if any.</summary>
-    private static IFieldSymbol? HeldInField(IObjectCreationOperation creation) => THR004ReplacementShapes.Outermost(creation) switch
+    private static IFieldSymbol? HeldInField(IObjectCreationOperation creation) => OperationTree.Outermost(creation) switch
     {
         { Parent: ISimpleAssignmentOperation { Target: IFieldReferenceOperation field } assignment } value when assignment.Value == value => field.Field,
         { Parent: IFieldInitializerOperation { InitializedFields.Length: 1 } initializer } => initializer.InitializedFields[0],
@@ -195,7 +195,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        var outermost = THR004ReplacementShapes.Outermost(creation);
+        var outermost = OperationTree.Outermost(creation);
         var threads = new List<ISymbol>();
         var collections = new List<ILocalSymbol>();
         string name;
@@ -328,7 +328,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>The local array or List&lt;Thread&gt; that a thread is put into: <c>C[i] = t</c> or <c>C.Add(t)</c>.</summary>
     private static ILocalSymbol? StoredIn(IOperation value, ThreadingTypes types)
     {
-        var outermost = THR004ReplacementShapes.Outermost(value);
+        var outermost = OperationTree.Outermost(value);
         return outermost.Parent switch
         {
             ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } } assignment

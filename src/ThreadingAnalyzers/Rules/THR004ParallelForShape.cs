@@ -170,7 +170,7 @@ internal static partial class THR004ReplacementShapes
             IObjectCreationOperation creation, IOperation creationStatement, IBlockOperation loopBody, ILocalSymbol index, IOperation root, ThreadingTypes types)
         {
             var stored = new StoredThread(creation, creationStatement, index);
-            var holder = Outermost(creation).Parent;
+            var holder = OperationTree.Outermost(creation).Parent;
             if (holder is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation directStore } && ArrayElementOf(directStore, index) is { } array)
             {
                 stored.Collection = array;

@@ -78,16 +78,6 @@ internal static partial class THR004ReplacementShapes
         }
     }
 
-    internal static IOperation Outermost(IOperation operation)
-    {
-        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
-    }
-
     internal static IEnumerable<IOperation> References(IOperation root, ISymbol symbol)
     {
         foreach (var operation in root.Descendants())

@@ -55,7 +55,7 @@ internal static partial class THR004ReplacementShapes
 {
     public static TaskRunShape? TryTaskRun(IObjectCreationOperation creation, ThreadingTypes types)
     {
-        if (Outermost(creation).Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+        if (OperationTree.Outermost(creation).Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
             || declarator.Parent is not IVariableDeclarationOperation { Declarators.Length: 1 }
             || declarator.Syntax.Parent?.Parent is not LocalDeclarationStatementSyntax declaration
             || declaration.Modifiers.Count != 0 || declaration.UsingKeyword != default

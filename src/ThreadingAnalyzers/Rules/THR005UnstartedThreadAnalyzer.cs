@@ -56,7 +56,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         // new Thread(...); as a statement: nothing holds the thread, so nothing can ever start it.
         if (ParentThroughConversions(creation) is IExpressionStatementOperation
             && types.IsThread(creation.Type)
-            && !OperationTree.Root(creation).Syntax.ContainsDiagnostics)
+            && !BrokenCode.InText(OperationTree.Root(creation)))
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR005, creation.Syntax.GetLocation(), DiscardedThreadName));
             return;
@@ -72,7 +72,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         var root = OperationTree.Root(declarator);
 
         // Half-typed code (t.Sta, t.) is silent until it compiles: it is usually the Start being written.
-        if (root.Syntax.ContainsDiagnostics)
+        if (BrokenCode.InText(root))
         {
             return;
         }

@@ -51,7 +51,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeLoop(OperationAnalysisContext context, ThreadingTypes types)
     {
         if (context.Operation is not IWhileLoopOperation { Condition: { } condition } loop
-            || loop.Syntax.ContainsDiagnostics
+            || BrokenCode.InText(loop)
             || LoopBody.Of(loop.Body, types) is not { } body)
         {
             return;
@@ -82,7 +82,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
 
         // A thread polling itself never ends the loop: that is no wait for another thread.
         if (threads.Any(static t => t is IPropertyReferenceOperation { Property.Name: "CurrentThread" })
-            || loop.Descendants().Any(static o => o is IInvalidOperation))
+            || BrokenCode.In(loop))
         {
             return;
         }

@@ -49,7 +49,7 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (LockPrimitives.Recognize(invocation) is not { IsAcquire: true, Key: not null } acquire
-            || invocation.Syntax.ContainsDiagnostics)
+            || BrokenCode.InText(invocation))
         {
             return;
         }
@@ -62,8 +62,7 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
         var root = OperationTree.Root(invocation);
         if (release is null
             || LockRegions.IsReleasedInFinally(acquire)
-            || root.Syntax.ContainsDiagnostics // half-typed code anywhere in the body: wait until it compiles
-            || root.Descendants().Any(static o => o is IInvalidOperation))
+            || BrokenCode.In(root)) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }

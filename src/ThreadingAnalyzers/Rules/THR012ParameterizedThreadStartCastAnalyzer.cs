@@ -63,8 +63,8 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
         var starts = StartsWithArgument(creation, types, out var startedWithoutArgument);
         if (starts.Count == 0
             || startedWithoutArgument
-            || OperationTree.Root(creation).Syntax.ContainsDiagnostics // half-typed code anywhere in the method: wait until it compiles
-            || Reach.FindErrors(body)
+            || BrokenCode.InText(OperationTree.Root(creation)) // half-typed code anywhere in the method: wait until it compiles
+            || BrokenCode.In(body)
             || CastTypes(body, parameter) is not { Count: > 0 } castTypes)
         {
             return;
@@ -132,7 +132,7 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
 
     private static void Add(IInvocationOperation call, ThreadingTypes types, List<IInvocationOperation> starts, ref bool startedWithoutArgument)
     {
-        if (call.TargetMethod.Name is not ("Start" or "UnsafeStart") || !types.IsThread(call.TargetMethod.ContainingType))
+        if (!ThreadUsage.IsStart(call, types))
         {
             return;
         }

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using ThreadingAnalyzers.Concurrency;
 using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
@@ -36,7 +35,7 @@ public sealed class THR015LazyInitPublishedEarlyAnalyzer : DiagnosticAnalyzer
         var lockOperation = (ILockOperation)context.Operation;
         if (OuterCheck(lockOperation) is not { } outerField
             || InnerCheck(lockOperation.Body, outerField) is not { } inner
-            || Reach.FindErrors(OperationTree.Root(lockOperation)))
+            || BrokenCode.In(OperationTree.Root(lockOperation)))
         {
             return;
         }

@@ -84,7 +84,7 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
                 foreach (var write in fieldWrites.Where(static w => w.IsUpdate).OrderBy(static w => w.Operation.Syntax.SpanStart))
                 {
                     // Half-typed code anywhere in the member: wait until it compiles.
-                    if (Reach.FindErrors(OperationTree.Root(write.Operation)))
+                    if (BrokenCode.In(OperationTree.Root(write.Operation)))
                     {
                         continue;
                     }

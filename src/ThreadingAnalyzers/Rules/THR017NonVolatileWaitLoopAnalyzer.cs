@@ -178,7 +178,7 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
     {
         var readRoot = OperationTree.Root(read);
         var writeRoot = OperationTree.Root(write);
-        return !Reach.FindErrors(readRoot) && (writeRoot == readRoot || !Reach.FindErrors(writeRoot));
+        return !BrokenCode.In(readRoot) && (writeRoot == readRoot || !BrokenCode.In(writeRoot));
     }
 
     private static IOperation? ConcurrentLambda(IOperation operation, HashSet<IOperation> bodies)
@@ -218,7 +218,7 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
             IForLoopOperation { Before.IsEmpty: true, AtLoopBottom.IsEmpty: true } loop => (loop.Condition, loop.Body),
             _ => (null, null),
         };
-        if (condition is null || !WaitOnlyBody.IsOnlyWaiting(body, types) || operation.Syntax.ContainsDiagnostics)
+        if (condition is null || !WaitOnlyBody.IsOnlyWaiting(body, types) || BrokenCode.InText(operation))
         {
             return null;
         }

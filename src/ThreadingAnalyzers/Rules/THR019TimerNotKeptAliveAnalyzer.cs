@@ -69,7 +69,7 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
         }
 
         var root = OperationTree.Root(creation);
-        if (root.Syntax.ContainsDiagnostics) // half-typed code anywhere in the method: wait until it compiles
+        if (BrokenCode.InText(root)) // half-typed code anywhere in the method: wait until it compiles
         {
             return;
         }

@@ -50,7 +50,7 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         if (LockPrimitives.Recognize(invocation) is not { IsAcquire: true, Key: not null } acquire
             || !IsSynchronousLock(acquire)
-            || invocation.Syntax.ContainsDiagnostics)
+            || BrokenCode.InText(invocation))
         {
             return;
         }
@@ -66,8 +66,7 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
         var calls = LockPrimitives.CallsOf(own);
         if (!calls.Any(call => call.Position > acquire.Position && call.Releases(acquire))
             || FirstSuspensionHeld(acquire, function.Function, calls) is not { } suspension
-            || root.Syntax.ContainsDiagnostics // half-typed code anywhere in the body: wait until it compiles
-            || root.Descendants().Any(static o => o is IInvalidOperation))
+            || BrokenCode.In(root)) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }

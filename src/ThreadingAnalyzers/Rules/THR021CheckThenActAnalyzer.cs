@@ -52,8 +52,8 @@ public sealed class THR021CheckThenActAnalyzer : DiagnosticAnalyzer
                 || !SymbolEqualityComparer.Default.Equals(c.ContainingSymbol.ContainingType, type)
                 || ReceiverKind(invocation.Instance, types, type) is not { } kind
                 || THR021CheckThenActShapes.Match(invocation) is not { } match
-                || OperationTree.Root(invocation).Syntax.ContainsDiagnostics
-                || LockSet.IsHeldAt(invocation, EnclosingFunction.Of(invocation, c.ContainingSymbol).Function ?? OperationTree.Root(invocation), c.ContainingSymbol as IMethodSymbol))
+                || BrokenCode.InText(OperationTree.Root(invocation))
+                || LockSet.IsHeldAt(invocation, OperationTree.OwnFunction(invocation), c.ContainingSymbol as IMethodSymbol))
             {
                 return;
             }
