@@ -34,7 +34,8 @@ public sealed class THR007BusyWaitOnThreadCodeFix : DocumentCodeFix
     // A waiting loop holds no other loop (its body only sleeps), so the rewrites of a document never overlap.
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
-        if (equivalenceKey != EquivalenceKey)
+        // One kind of fix: Fix All without a key (dotnet format's) means this one.
+        if (equivalenceKey.Length != 0 && equivalenceKey != EquivalenceKey)
         {
             return document;
         }

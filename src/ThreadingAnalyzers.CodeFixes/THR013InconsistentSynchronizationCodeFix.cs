@@ -37,7 +37,8 @@ public sealed class THR013InconsistentSynchronizationCodeFix : DocumentCodeFix
     // Two diagnostics may share a statement: one pass per document wraps it once.
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
-        if (equivalenceKey != TakeTheLockKey)
+        // One kind of fix: Fix All without a key (dotnet format's) means this one.
+        if (equivalenceKey.Length != 0 && equivalenceKey != TakeTheLockKey)
         {
             return document;
         }
