@@ -21,7 +21,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// THR002 fixes: "Use Interlocked" for int/long ++, --, += and -= whose value is unused (or is the new value), and
 /// "Protect with lock", which wraps the statement in <c>lock (gate)</c>, reusing the type's one private readonly lock
 /// object or adding one (a <c>System.Threading.Lock</c> where the compilation has it; static for static state).
-/// Fix All adds one gate per type.
+/// Fix All adds one gate per type. A call on a shared <c>Random</c> also gets "Use Random.Shared" (<see cref="RandomSharedRewrite"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR002UnsynchronizedSharedStateCodeFix)), Shared]
 public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
@@ -57,6 +57,14 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
             {
                 context.RegisterCodeFix(
                     CodeAction.Create("Protect with lock", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ProtectWithLockKey, ct), ProtectWithLockKey),
+                    diagnostic);
+            }
+
+            if (node is InvocationExpressionSyntax && await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false) is { } model
+                && RandomSharedRewrite.Receiver(node, model, context.CancellationToken) is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(RandomSharedRewrite.Title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), RandomSharedRewrite.Key, ct), RandomSharedRewrite.Key),
                     diagnostic);
             }
         }
@@ -95,6 +103,12 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
             }
 
             return await CleanUpAsync(document.WithSyntaxRoot(changed), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (key == RandomSharedRewrite.Key)
+        {
+            RandomSharedRewrite.Apply(editor, diagnostics.Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true)), cancellationToken);
+            return await CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         var model = editor.SemanticModel;
