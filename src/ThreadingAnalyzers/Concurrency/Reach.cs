@@ -116,7 +116,14 @@ internal sealed class Reach
     }
 
     /// <summary>The methods of this compilation that <paramref name="body"/> (a lambda, local function or method body) calls, transitively, nearest first.</summary>
-    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default)
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default) =>
+        MethodsCalledFrom(body, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="MethodsCalledFrom(IOperation, CancellationToken)"/>, following only the calls of <paramref name="body"/>'s
+    /// own code that <paramref name="split"/> puts after its first await (null: all of them).
+    /// </summary>
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, AwaitSplit? split, CancellationToken cancellationToken = default)
     {
         var order = new List<IMethodSymbol>();
         var facts = new Dictionary<IMethodSymbol, (IOperation Body, int Depth, bool ThisIsBodyThis, List<CallSite> Callers)>(SymbolEqualityComparer.Default);
@@ -133,6 +140,11 @@ internal sealed class Reach
 
             foreach (var call in CallsIn(function))
             {
+                if (depth == 0 && split is not null && !split.IsAfterFirstAwait(call.Operation))
+                {
+                    continue;
+                }
+
                 var calleeThis = thisIsBodyThis && call.ReceiverIsThis;
                 if (facts.TryGetValue(call.Target, out var known))
                 {
@@ -349,9 +361,17 @@ internal sealed class Reach
         }
     }
 
-    /// <summary>A lambda passed to List&lt;T&gt;.ForEach, Array.ForEach or a System.Linq.Enumerable method runs on the caller's thread.</summary>
+    /// <summary>
+    /// A lambda passed to List&lt;T&gt;.ForEach, Array.ForEach or a System.Linq.Enumerable method runs on the caller's thread;
+    /// an async one only up to its first await (<c>items.Select(async x => ...)</c> starts a task per item), so it does not.
+    /// </summary>
     public static bool RunsSynchronously(IOperation lambda)
     {
+        if (lambda is IAnonymousFunctionOperation { Symbol.IsAsync: true })
+        {
+            return false;
+        }
+
         var current = lambda.Parent;
         while (current is IDelegateCreationOperation or IConversionOperation)
         {
