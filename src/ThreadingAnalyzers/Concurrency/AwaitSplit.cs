@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ThreadingAnalyzers.Concurrency;
@@ -29,7 +30,7 @@ internal sealed class AwaitSplit
     {
         var firstEnd = int.MaxValue;
         List<TextSpan>? loops = null;
-        foreach (var (operation, kind) in Reach.OperationsOf(function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function).WithKinds())
         {
             int end;
             switch (kind)

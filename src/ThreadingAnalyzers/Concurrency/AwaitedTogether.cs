@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -58,7 +59,7 @@ internal static class AwaitedTogether
     /// <summary>The functions that <paramref name="value"/>, a sequence or array of tasks, starts.</summary>
     private static void AddTasks(IOperation value, IOperation near, ImmutableArray<ConcurrentBody>.Builder bodies, ref bool perItem, int depth)
     {
-        var unwrapped = EntryPoints.Unwrap(value);
+        var unwrapped = OperationTree.Unwrap(value);
         if (depth > MaxDepth || unwrapped is null)
         {
             return;
@@ -89,7 +90,7 @@ internal static class AwaitedTogether
                 AddTasks(list, near, bodies, ref perItem, depth + 1);
                 break;
             case ILocalReferenceOperation local:
-                if (EntryPoints.SingleAssignedValue(local) is { } assigned)
+                if (OperationTree.SingleAssignedValue(local) is { } assigned)
                 {
                     AddTasks(assigned, near, bodies, ref perItem, depth + 1);
                 }
@@ -105,8 +106,8 @@ internal static class AwaitedTogether
     /// <summary>The tasks that the code around <paramref name="near"/> adds to <paramref name="list"/> (<c>tasks.Add(F(x))</c>, <c>tasks[i] = F(x)</c>).</summary>
     private static void AddFilledIn(ILocalSymbol list, IOperation near, ImmutableArray<ConcurrentBody>.Builder bodies, ref bool perItem)
     {
-        var starter = RunWindow.EnclosingFunction(near) ?? RunWindow.Root(near);
-        foreach (var operation in Reach.OperationsOf(starter))
+        var starter = OperationTree.OwnFunction(near);
+        foreach (var operation in OperationWalk.OperationsOf(starter))
         {
             IOperation? task = operation switch
             {
@@ -129,7 +130,7 @@ internal static class AwaitedTogether
     }
 
     private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
-        EntryPoints.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        OperationTree.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
     /// <summary>In a loop of the starter, or in a lambda it runs per item (<c>items.ForEach(x => tasks.Add(F(x)))</c>).</summary>
     private static bool IsRepeated(IOperation operation, IOperation starter)
@@ -148,10 +149,10 @@ internal static class AwaitedTogether
     /// <summary>A task that is the call of an async method of this compilation (directly, or through a local holding it).</summary>
     private static void AddTask(IOperation task, ImmutableArray<ConcurrentBody>.Builder bodies)
     {
-        var value = EntryPoints.Unwrap(task);
-        if (value is ILocalReferenceOperation local && EntryPoints.SingleAssignedValue(local) is { } assigned)
+        var value = OperationTree.Unwrap(task);
+        if (value is ILocalReferenceOperation local && OperationTree.SingleAssignedValue(local) is { } assigned)
         {
-            value = EntryPoints.Unwrap(assigned);
+            value = OperationTree.Unwrap(assigned);
         }
 
         if (value is IInvocationOperation call && StartedMethod(call) is { } body)
@@ -182,7 +183,7 @@ internal static class AwaitedTogether
             case { Function: IAnonymousFunctionOperation lambda }:
                 // x => ProcessAsync(x): the body is the one value it returns.
                 return lambda.Body.Operations.Length == 1 && lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }
-                    && EntryPoints.Unwrap(returned) is IInvocationOperation call ? StartedMethod(call) : null;
+                    && OperationTree.Unwrap(returned) is IInvocationOperation call ? StartedMethod(call) : null;
             case { Method: { IsAsync: true } method } group:
                 return new ConcurrentBody(null, method, group.MethodReceiver, fromFirstAwait: true);
             default:
@@ -204,7 +205,7 @@ internal static class AwaitedTogether
         }
 
         var split = AwaitSplit.Of(function);
-        foreach (var (operation, kind) in Reach.OperationsOf(function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function).WithKinds())
         {
             if (kind != OperationKind.Invocation || operation is not IInvocationOperation { TargetMethod.IsAsync: true } call || split.IsAfterFirstAwait(call))
             {
@@ -246,6 +247,6 @@ internal static class AwaitedTogether
     private static bool IsLinq(IMethodSymbol method)
     {
         var type = (method.ReducedFrom ?? method).ContainingType;
-        return type?.Name == "Enumerable" && Reach.IsNamespace(type.ContainingNamespace, Reach.LinqNamespace);
+        return type?.Name == "Enumerable" && Symbols.IsNamespace(type.ContainingNamespace, Symbols.LinqNamespace);
     }
 }

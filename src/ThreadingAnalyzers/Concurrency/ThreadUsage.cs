@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -44,7 +45,7 @@ internal static class ThreadUsage
         switch (parent)
         {
             case ISimpleAssignmentOperation assignment when assignment.Target == reference:
-                return new ThreadUse(ThreadUseKind.Assigned, WithoutConversions(assignment.Value));
+                return new ThreadUse(ThreadUseKind.Assigned, OperationTree.WithoutImplicitConversions(assignment.Value));
             case IInvocationOperation invocation when invocation.Instance == reference:
                 return ClassifyMember(invocation, types);
             case IPropertyReferenceOperation property when property.Instance == reference:
@@ -89,16 +90,6 @@ internal static class ThreadUsage
 
     public static bool IsThreadCreation(IOperation? operation, ThreadingTypes types) =>
         operation is IObjectCreationOperation creation && types.IsThread(creation.Type);
-
-    public static IOperation WithoutConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 
     private static ThreadUse ClassifyMember(IOperation member, ThreadingTypes types)
     {

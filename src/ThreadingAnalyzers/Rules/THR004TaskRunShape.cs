@@ -67,14 +67,14 @@ internal static partial class THR004ReplacementShapes
         }
 
         var thread = declarator.Symbol;
-        var root = RunWindow.Root(creation);
-        var function = RunWindow.EnclosingFunction(declarator);
+        var root = OperationTree.Root(creation);
+        var function = OperationTree.EnclosingNestedFunction(declarator);
         IInvocationOperation? start = null;
         IInvocationOperation? join = null;
         var removed = new List<StatementSyntax>();
         foreach (var reference in References(root, thread))
         {
-            if (RunWindow.EnclosingFunction(reference) != function)
+            if (OperationTree.EnclosingNestedFunction(reference) != function)
             {
                 return null;
             }

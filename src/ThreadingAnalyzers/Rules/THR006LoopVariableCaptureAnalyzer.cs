@@ -169,7 +169,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
     {
         foreach (var operation in loop.Descendants())
         {
-            if (IsReferenceTo(operation, variable) && ValueWrites.IsWritten(operation) && !(RunWindow.EnclosingFunction(operation) is { } function && loop.Syntax.Span.Contains(function.Syntax.Span)))
+            if (IsReferenceTo(operation, variable) && ValueWrites.IsWritten(operation) && !(OperationTree.EnclosingNestedFunction(operation) is { } function && loop.Syntax.Span.Contains(function.Syntax.Span)))
             {
                 return true;
             }

@@ -45,7 +45,7 @@ public sealed class THR008IgnoredJoinResultAnalyzer : DiagnosticAnalyzer
             || invocation.Arguments.Length != 1
             || WaitsForever(invocation.Arguments[0].Value)
             || statement.Descendants().Any(static o => o is IInvalidOperation)
-            || RunWindow.Root(invocation).Syntax.ContainsDiagnostics) // half-typed code anywhere in the body: wait until it compiles
+            || OperationTree.Root(invocation).Syntax.ContainsDiagnostics) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }

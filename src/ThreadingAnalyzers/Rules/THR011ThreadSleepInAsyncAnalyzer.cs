@@ -54,7 +54,7 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         var function = EnclosingFunction.Of(invocation, context.ContainingSymbol);
         if (!function.IsAsync
             || invocation.Descendants().Any(static o => o is IInvalidOperation)
-            || RunWindow.Root(invocation).Syntax.ContainsDiagnostics) // half-typed code anywhere in the body: wait until it compiles
+            || OperationTree.Root(invocation).Syntax.ContainsDiagnostics) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -60,7 +61,7 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var root = RunWindow.Root(invocation);
+        var root = OperationTree.Root(invocation);
         var own = function.Function ?? root;
         var calls = LockPrimitives.CallsOf(own);
         if (!calls.Any(call => call.Position > acquire.Position && call.Releases(acquire))
@@ -115,10 +116,10 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
                 first = region;
             }
 
-            foreach (var operation in Reach.OperationsOf(region))
+            foreach (var operation in OperationWalk.OperationsOf(region))
             {
                 // Lambdas that run synchronously are walked as the function's code; an await in one is its own.
-                if (IsSuspension(operation) && IsFirst(operation) && RunWindow.EnclosingFunction(operation) == function)
+                if (IsSuspension(operation) && IsFirst(operation) && OperationTree.EnclosingNestedFunction(operation) == function)
                 {
                     first = operation;
                 }
