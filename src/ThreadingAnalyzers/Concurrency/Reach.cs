@@ -306,6 +306,9 @@ internal sealed class Reach
     /// A member of a type the code base configures as thread-safe (<c>threading_analyzers.thread_safe_types</c>) is not
     /// followed: its own synchronization is the type's business, which the configuration vouches for.
     /// </remarks>
+    /// <summary>Whether <paramref name="method"/> (a constructor, say) is declared in this compilation's source with a body to follow.</summary>
+    public bool IsSourceMethod(IMethodSymbol method) => IsSource(method);
+
     private bool IsSource(ISymbol symbol) =>
         symbol.MetadataToken == 0 && !symbol.DeclaringSyntaxReferences.IsEmpty && !symbol.IsAbstract && !symbol.IsExtern
         && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly)

@@ -86,7 +86,8 @@ internal sealed class Sharing
                 }
 
                 (prepared ??= new List<(EntryPoint Entry, BodyScope Body)>()).Add((entry, bodyScope));
-                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken);
+                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken)
+                    || CreatedObjects.AnyIn(bodyScope.Function.Function, bodyScope.Split, reach);
             }
         }
 
@@ -454,6 +455,9 @@ internal sealed class Sharing
             accesses.AddRange(AccessTemplate.AccessesOfReached(reached, bodySymbol, @this, pathLocked, types, reach));
         }
 
+        var functions = new List<IOperation>(lockedFunctions.Count) { bodyOperation };
+        functions.AddRange(lockedFunctions.Keys.Where(function => function != bodyOperation));
+        accesses.AddRange(CreatedObjects.AccessesOf(functions, body.Split, bodySymbol, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked, types, reach, cancellationToken));
         return accesses.ToImmutable();
     }
 

@@ -252,4 +252,35 @@ public class THR002AwaitedTogetherTests
         Verify.Expect("THR002", 2).WithLocation(1).WithArguments("_runs", "incremented", "Parallel.ForEach", "16", "that code runs more than once at a time"),
         Verify.Expect("THR002", 3).WithLocation(1).WithArguments("_seen", "modified by List<int>.Add", "Parallel.ForEach", "16", "that code runs more than once at a time"),
         Verify.Expect("THR002", 0).WithLocation(1).WithArguments("s_cache", CacheWrite, "Parallel.ForEach", "16", "that code runs more than once at a time"));
+
+    [Fact]
+    public Task ConstructorOfAPerIterationObjectFillsAStaticRegistry() => Verify.Diagnostic("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        class Session
+        {
+            private static readonly List<Session> s_open = new List<Session>();
+            private static readonly object s_gate = new object();
+            private static int s_created;
+            private static int s_counted;
+            private readonly int _id;
+            private string _name;
+            public Session(int id)
+            {
+                _id = id;
+                _name = id.ToString();
+                {|#0:s_open.Add(this)|};
+                lock (s_gate) { s_counted++; }
+                Count();
+            }
+            private static void Count() { {|#1:s_created++|}; }
+        }
+        class Driver
+        {
+            void M(int[] items) => {|#2:Parallel.ForEach(items, x => new Session(x))|};
+            void Locked(int[] items) => Parallel.ForEach(items, x => { lock (this) { new Session(x); } });
+        }
+        """,
+        Verify.Expect("THR002", 0).WithLocation(2).WithArguments("s_open", "modified by List<Session>.Add", "Parallel.ForEach", "23", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(2).WithArguments("s_created", "incremented", "Parallel.ForEach", "23", "that code runs more than once at a time"));
 }
