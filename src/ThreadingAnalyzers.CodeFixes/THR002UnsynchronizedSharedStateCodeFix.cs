@@ -20,7 +20,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// THR002 fixes: "Use Interlocked" for int/long ++, --, += and -= whose value is unused (or is the new value), and
 /// "Protect with lock", which wraps the statement in <c>lock (gate)</c>, reusing the type's one private readonly lock
 /// object or adding one (a <c>System.Threading.Lock</c> where the compilation has it; static for static state).
-/// Fix All adds one gate per type.
+/// Fix All adds one gate per type. A call on a shared <c>Random</c> also gets "Use Random.Shared" (<see cref="RandomSharedRewrite"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR002UnsynchronizedSharedStateCodeFix)), Shared]
 public sealed class THR002UnsynchronizedSharedStateCodeFix : DocumentCodeFix
@@ -44,7 +44,15 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : DocumentCodeFix
         {
             yield return new FixOffer("Protect with lock", ProtectWithLockKey);
         }
+
+        if (node is InvocationExpressionSyntax && model is not null && RandomSharedRewrite.Receiver(node, model, cancellationToken) is not null)
+        {
+            yield return new FixOffer(RandomSharedRewrite.Title, RandomSharedRewrite.Key);
+        }
     }
+
+    /// <summary>"Use Random.Shared" asks whether the compilation's Random has the property.</summary>
+    protected override bool NeedsSemanticModel => true;
 
     // Fix All adds one gate per type: the statements of a document are wrapped in one pass.
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
@@ -63,6 +71,10 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : DocumentCodeFix
                 return await CleanUpAsync(updated, cancellationToken).ConfigureAwait(false);
             case ProtectWithLockKey:
                 return await ProtectWithLockAsync(document, diagnostics, cancellationToken).ConfigureAwait(false);
+            case RandomSharedRewrite.Key:
+                var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+                RandomSharedRewrite.Apply(editor, diagnostics.Select(d => editor.OriginalRoot.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true)), cancellationToken);
+                return await CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
             default:
                 return document;
         }

@@ -34,6 +34,12 @@ internal enum EntryPointKind
     /// <summary>The delegate of a TPL Dataflow <c>ActionBlock</c>, <c>TransformBlock</c> or <c>TransformManyBlock</c>.</summary>
     DataflowBlock,
 
+    /// <summary><c>Task.WhenAll</c> of async functions started per item (see <see cref="AwaitedTogether"/>): each runs concurrently from its first <c>await</c> on.</summary>
+    WhenAll,
+
+    /// <summary><c>Task.WaitAll</c> of async functions started per item: as <see cref="WhenAll"/>, and every body has finished when it returns.</summary>
+    WaitAll,
+
     /// <summary>A method the code base names in <c>threading_analyzers.concurrent_entry_points</c>: its delegate arguments run concurrently.</summary>
     Configured,
 }
@@ -41,12 +47,19 @@ internal enum EntryPointKind
 /// <summary>One delegate that an entry point runs on another thread: a lambda, or a method group.</summary>
 internal sealed class ConcurrentBody
 {
-    public ConcurrentBody(IOperation? function, IMethodSymbol? method, IOperation? methodReceiver)
+    public ConcurrentBody(IOperation? function, IMethodSymbol? method, IOperation? methodReceiver, bool fromFirstAwait = false)
     {
         Function = function;
         Method = method;
         MethodReceiver = methodReceiver;
+        FromFirstAwait = fromFirstAwait;
     }
+
+    /// <summary>
+    /// An async function that its caller starts and does not await at once: its code up to its first <c>await</c> runs on
+    /// the caller, one item after another; only what comes after runs concurrently (see <see cref="AwaitSplit"/>).
+    /// </summary>
+    public bool FromFirstAwait { get; }
 
     /// <summary>The lambda or anonymous method (<see cref="IAnonymousFunctionOperation"/>); null for a method group.</summary>
     public IOperation? Function { get; }
@@ -88,7 +101,7 @@ internal sealed class EntryPoint
     internal RunWindow? Window { get; set; }
 
     /// <summary>Synchronous entry points: every body has finished when the call returns.</summary>
-    public bool IsSynchronous => Kind is EntryPointKind.ParallelFor or EntryPointKind.ParallelForEach or EntryPointKind.ParallelInvoke or EntryPointKind.PlinqForAll;
+    public bool IsSynchronous => Kind is EntryPointKind.ParallelFor or EntryPointKind.ParallelForEach or EntryPointKind.ParallelInvoke or EntryPointKind.PlinqForAll or EntryPointKind.WaitAll;
 }
 
 /// <summary>Recognizes the concurrent entry points of RULES.md ("Runs concurrently") and their bodies.</summary>
@@ -167,7 +180,7 @@ internal static class EntryPoints
     /// <summary>
     /// Whether a call or creation can be an entry point by its text: one of the words stands before its arguments
     /// (<c>Task.Run</c>, <c>Parallel.</c>, <c>ForAll</c>, <c>new Thread</c>, <c>new(</c>, ...). Calls that only hold
-    /// entry points in their arguments (<c>tasks.Add(Task.Run(...))</c>, <c>Task.WhenAll(...)</c>) are not asked for
+    /// entry points in their arguments (<c>tasks.Add(Task.Run(...))</c>, <c>Console.WriteLine(...)</c>) are not asked for
     /// their symbols. A call of another shape (a query clause, a collection initializer's Add) is asked.
     /// </summary>
     private static bool NamesAWord(SyntaxNode syntax, int[] words)
@@ -283,6 +296,8 @@ internal static class EntryPoints
                 return Create(EntryPointKind.ParallelInvoke, "Parallel.Invoke", invocation, InvokeActions(invocation.Arguments), false);
             case "ForAll" when Symbols.IsType(method.ContainingType, types.ParallelEnumerable):
                 return Create(EntryPointKind.PlinqForAll, "PLINQ ForAll", invocation, AllDelegates(invocation.Arguments), true);
+            case "WhenAll" or "WaitAll" when Symbols.IsType(method.ContainingType, types.Task):
+                return AwaitedTogether.From(invocation, types);
             case "ContinueWith" when Symbols.IsType(method.ContainingType, types.Task) || Symbols.IsType(method.ContainingType.OriginalDefinition, types.TaskOfT):
                 // A scheduler such as FromCurrentSynchronizationContext() may run the continuation on the caller's thread.
                 return UsesNonDefaultScheduler(invocation) || EntryPointOptions.RunsSynchronously(invocation)

@@ -116,7 +116,14 @@ internal sealed class Reach
     }
 
     /// <summary>The methods of this compilation that <paramref name="body"/> (a lambda, local function or method body) calls, transitively, nearest first.</summary>
-    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default)
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default) =>
+        MethodsCalledFrom(body, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="MethodsCalledFrom(IOperation, CancellationToken)"/>, following only the calls of <paramref name="body"/>'s
+    /// own code that <paramref name="split"/> puts after its first await (null: all of them).
+    /// </summary>
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, AwaitSplit? split, CancellationToken cancellationToken = default)
     {
         var order = new List<IMethodSymbol>();
         var facts = new Dictionary<IMethodSymbol, (IOperation Body, int Depth, bool ThisIsBodyThis, List<CallSite> Callers)>(SymbolEqualityComparer.Default);
@@ -133,6 +140,11 @@ internal sealed class Reach
 
             foreach (var call in CallsIn(function))
             {
+                if (depth == 0 && split is not null && !split.IsAfterFirstAwait(call.Operation))
+                {
+                    continue;
+                }
+
                 var calleeThis = thisIsBodyThis && call.ReceiverIsThis;
                 if (facts.TryGetValue(call.Target, out var known))
                 {
@@ -275,6 +287,9 @@ internal sealed class Reach
     /// A member of a type the code base configures as thread-safe (<c>threading_analyzers.thread_safe_types</c>) is not
     /// followed: its own synchronization is the type's business, which the configuration vouches for.
     /// </remarks>
+    /// <summary>Whether <paramref name="method"/> (a constructor, say) is declared in this compilation's source with a body to follow.</summary>
+    public bool IsSourceMethod(IMethodSymbol method) => IsSource(method);
+
     private bool IsSource(ISymbol symbol) =>
         symbol.MetadataToken == 0 && !symbol.DeclaringSyntaxReferences.IsEmpty && !symbol.IsAbstract && !symbol.IsExtern
         && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly)

@@ -126,9 +126,17 @@ internal static class OperationWalk
         }
     }
 
-    /// <summary>A lambda passed to List&lt;T&gt;.ForEach, Array.ForEach or a System.Linq.Enumerable method runs on the caller's thread.</summary>
+    /// <summary>
+    /// A lambda passed to List&lt;T&gt;.ForEach, Array.ForEach or a System.Linq.Enumerable method runs on the caller's thread;
+    /// an async one only up to its first await (<c>items.Select(async x => ...)</c> starts a task per item), so it does not.
+    /// </summary>
     public static bool RunsSynchronously(IOperation lambda)
     {
+        if (lambda is IAnonymousFunctionOperation { Symbol.IsAsync: true })
+        {
+            return false;
+        }
+
         var current = lambda.Parent;
         while (current is IDelegateCreationOperation or IConversionOperation)
         {
