@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -152,7 +153,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
     private static void CollectEdges(LockedFunction function, TypeLocks locks, LocksTaken takenByMethod, List<Edge> edges)
     {
         ImmutableArray<HeldLock>? onEntry = null;
-        foreach (var (operation, kind) in Reach.OperationsOf(function.Function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
         {
             if (kind is not (OperationKind.Lock or OperationKind.Invocation))
             {
@@ -235,7 +236,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
                 return taken;
             }
 
-            foreach (var (operation, kind) in Reach.OperationsOf(function.Function).WithKinds())
+            foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
             {
                 // A lock the callee takes only on some branch may be one its caller never reaches (the caller's
                 // arguments decide it): only the locks every call takes count.
@@ -278,7 +279,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
         {
             ILockOperation lockOperation => LockIdentity.Of(lockOperation.LockedValue),
             IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", IsStatic: true, ContainingType.Name: "Monitor" } } enter when enter.Arguments.Length > 0
-                && Reach.IsNamespace(enter.TargetMethod.ContainingType.ContainingNamespace, Reach.ThreadingNamespace) => LockIdentity.Of(enter.Arguments[0].Value),
+                && Symbols.IsNamespace(enter.TargetMethod.ContainingType.ContainingNamespace, Symbols.ThreadingNamespace) => LockIdentity.Of(enter.Arguments[0].Value),
             _ => LockIdentity.Unknown,
         };
         return IsNamed(identity) ? (identity, operation) : null;
