@@ -17,7 +17,8 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>The message argument for <c>new Thread(...).Start()</c>, which has no name.</summary>
     internal const string InlineThreadName = "new Thread(...)";
 
-    private static readonly SourceWords StartWord = new("Start");
+    /// <summary>The names of the calls that start a thread (<see cref="ThreadUsage"/>).</summary>
+    private static readonly SourceWords StartWord = new("Start", "UnsafeStart");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR001);
 
@@ -31,7 +32,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationBlockStartAction(block =>
             {
-                // A call to Start writes its name: blocks without the word have no thread to start.
+                // A call to Start or UnsafeStart writes its name: blocks without one have no thread to start.
                 if (StartWord.MentionedIn(block.OperationBlocks))
                 {
                     block.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
