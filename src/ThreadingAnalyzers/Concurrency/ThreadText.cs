@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -28,20 +27,6 @@ internal static class ThreadText
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
             if (MayName(reference.SyntaxTree, compilation))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether <paramref name="blocks"/> (an operation block start's blocks) are in a file that can name Thread.</summary>
-    public static bool MayName(IEnumerable<IOperation> blocks, Compilation compilation)
-    {
-        foreach (var block in blocks)
-        {
-            if (block.Syntax.SyntaxTree is { } tree && MayName(tree, compilation))
             {
                 return true;
             }

@@ -17,9 +17,6 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>The message argument for <c>new Thread(...).Start()</c>, which has no name.</summary>
     internal const string InlineThreadName = "new Thread(...)";
 
-    /// <summary>The names of the calls that start a thread (<see cref="ThreadUsage"/>).</summary>
-    private static readonly SourceWords StartWord = new("Start", "UnsafeStart");
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR001);
 
     public override void Initialize(AnalysisContext context)
@@ -30,14 +27,9 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                // A call to Start or UnsafeStart writes its name: blocks without one have no thread to start.
-                if (StartWord.MentionedIn(block.OperationBlocks))
-                {
-                    block.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
-                }
-            });
+            // Compilation-wide: a block start action with a Start word gate cost more than the callback per invocation it
+            // saved (see docs/performance.md).
+            start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {

@@ -31,14 +31,8 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                // A Thread made in a file that cannot name the type is never held in a Thread local nor discarded as new Thread(...).
-                if (ThreadText.MayName(block.OperationBlocks, block.Compilation))
-                {
-                    block.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
-                }
-            });
+            // Compilation-wide: object creations are rarer than code blocks, so a per-block gate costs more than it saves.
+            start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
