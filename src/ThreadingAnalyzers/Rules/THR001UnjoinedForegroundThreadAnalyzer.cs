@@ -32,7 +32,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                 symbolStart =>
                 {
                     // Only types that declare a private Thread field need the per-type facts.
-                    if (((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
+                    if (ThreadUsage.PrivateThreadFields((INamedTypeSymbol)symbolStart.Symbol, types).Any())
                     {
                         AnalyzeFieldsOfType(symbolStart, types);
                     }
@@ -79,8 +79,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         {
             var reference = (IFieldReferenceOperation)operationContext.Operation;
             var field = reference.Field;
-            if (field.DeclaredAccessibility != Accessibility.Private || !types.IsThread(field.Type)
-                || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type))
+            if (!ThreadUsage.IsPrivateThreadFieldOf(field, type, types))
             {
                 return;
             }
