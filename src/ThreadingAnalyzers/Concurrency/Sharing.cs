@@ -316,7 +316,7 @@ internal sealed class Sharing
     /// <summary>Runs repeated by a loop get a new variable when it is declared inside the loop (also the object a loop variable holds).</summary>
     private static bool IsSameVariableInEveryRun(BodyRun run, SharedTarget target)
     {
-        var loop = run.Window.RepeatingLoop;
+        var loop = (IOperation?)run.Window.RepeatingLoop ?? run.Window.PerItemFunction;
         if (run.Entry.BodiesRunManyTimes || loop is null)
         {
             return true;

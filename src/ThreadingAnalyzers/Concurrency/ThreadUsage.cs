@@ -40,6 +40,9 @@ internal readonly struct ThreadUse
 /// <summary>Classifies references to locals and fields of type <c>Thread</c>, for the rules about starting and joining threads.</summary>
 internal static class ThreadUsage
 {
+    /// <summary>The names <see cref="IsStart"/> accepts, for the text filters of the rules that look for a start.</summary>
+    public static readonly string[] StartNames = { "Start", "UnsafeStart" };
+
     /// <summary>Classifies a local or field reference whose type is <c>Thread</c>.</summary>
     public static ThreadUse Classify(IOperation reference, ThreadingTypes types)
     {

@@ -34,9 +34,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
                 if (symbolStart.Symbol is INamedTypeSymbol { ContainingType: null, TypeKind: TypeKind.Class or TypeKind.Struct } type
                     && CountLocks(type, symbolStart.CancellationToken) >= 2)
                 {
-                    // Analyzed when the type ends, after the driver has built its members' operation trees (see THR013).
-                    symbolStart.RegisterOperationBlockAction(static _ => { });
-                    symbolStart.RegisterSymbolEndAction(AnalyzeType);
+                    LockingTypes.AnalyzeAtEnd(symbolStart, AnalyzeType);
                 }
             },
             SymbolKind.NamedType);
@@ -169,7 +167,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
             }
 
             onEntry ??= locks.HeldOnEntry(function);
-            var held = LockModel.HeldInFunction(operation, function.Function).AddRange(onEntry.Value);
+            var held = LockModel.HeldInFunction(operation, function.Function, function.Sections).AddRange(onEntry.Value);
             if (!HasNamedLock(held))
             {
                 continue;
@@ -317,14 +315,11 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
     private static int CountLocks(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
     {
         var count = 0;
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        foreach (var token in LockingTypes.LockTokens(type, cancellationToken))
         {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            if (token.IsKind(SyntaxKind.LockKeyword) || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized"))
             {
-                if (token.IsKind(SyntaxKind.LockKeyword) || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized"))
-                {
-                    count++;
-                }
+                count++;
             }
         }
 
