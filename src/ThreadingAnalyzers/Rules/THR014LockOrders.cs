@@ -80,7 +80,7 @@ internal sealed class LockedCall
     {
         foreach (var (inner, acquisition) in taken.Of(Call.TargetMethod))
         {
-            if (!LockOrders.IsGlobal(inner))
+            if (!LockOrders.IsGlobal(inner) || LockModel.Holds(Held, inner))
             {
                 continue;
             }
@@ -141,6 +141,12 @@ internal static class LockOrders
             var inners = direct is { } one ? new List<(LockIdentity, IOperation)> { one } : taken.Of(((IInvocationOperation)operation).TargetMethod);
             foreach (var (inner, acquisition) in inners)
             {
+                // A monitor the thread already holds is entered again without waiting: no order, whatever else is held.
+                if (LockModel.Holds(held, inner))
+                {
+                    continue;
+                }
+
                 foreach (var outer in held)
                 {
                     if (IsNamed(outer.Identity) && !outer.IsReadLock && !outer.Identity.Equals(inner))
@@ -206,11 +212,15 @@ internal static class LockOrders
         return false;
     }
 
-    /// <summary>A call to a method with a body in this compilation, not on <c>this</c> of the type: it may take another type's locks.</summary>
+    /// <summary>
+    /// A call to a method with a body in this compilation, not on <c>this</c> of the type: it may take another type's
+    /// locks. An overridable method may run an override that takes none: only a method that nothing overrides counts.
+    /// </summary>
     private static bool IsCallInto(IOperation operation, IAssemblySymbol assembly) =>
         operation is IInvocationOperation { TargetMethod: { IsAbstract: false } target }
         && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, assembly)
-        && target.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet;
+        && target.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet
+        && (!(target.IsVirtual || target.IsOverride) || target.IsSealed || target.ContainingType.IsSealed);
 
     private static bool HasLock(ImmutableArray<HeldLock> held, bool global)
     {

@@ -81,6 +81,8 @@ public class THR014Tests
     [InlineData("public void One() { lock (_a) { System.Threading.Tasks.Task.Run(() => { lock (_b) { } }); } } public void Two() { lock (_b) { lock (_a) { } } }")]
     [InlineData("public void One(object x) { lock (_a) { lock (x) { } } } public void Two(object x) { lock (x) { lock (_a) { } } }")]
     [InlineData("public void One() { lock (_a) { lock (_a) { } } }")]
+    // Re-entered: Connect holds both locks when Disconnect takes them again, so Disconnect's order waits for nothing.
+    [InlineData("public void Connect() { lock (_a) { lock (_b) { Disconnect(); } } } public void Disconnect() { lock (_a) { lock (_b) { } } }")]
     [InlineData("public void One() { lock (_a) { Get(false); } } public void Two() { lock (_b) { Get(true); } } void Get(bool first) { if (first) { lock (_a) { } return; } lock (_b) { } }")]
     public Task SilentOnLookAlikes(string members) => Verify.Diagnostic($$"""
         class Node
@@ -136,6 +138,38 @@ public class THR014Tests
         """,
         Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("s_accounts", "s_audit", "'s_audit' then 's_accounts' in Audit.Flush (line 6)"),
         Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("s_audit", "s_accounts", "'s_accounts' then 's_audit' in Accounts.Transfer (line 12)"));
+
+    [Fact]
+    public Task CycleThroughAParameterAndASealedOverride() => Verify.Diagnostic("""
+        abstract class Sink { public abstract void Write(); }
+        sealed class Audit : Sink
+        {
+            private static readonly object s_audit = new object();
+            public override void Write() { {|#0:lock (s_audit) { }|} }
+            public static void Flush(Ledger ledger) { {|#3:lock (s_audit) { ledger.Touch(); }|} }
+        }
+        class Ledger
+        {
+            private static readonly object s_ledger = new object();
+            public void Post(Audit audit) { {|#2:lock (s_ledger) { audit.Write(); }|} }
+            public void Touch() { {|#1:lock (s_ledger) { }|} }
+        }
+        """,
+        Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("s_ledger", "s_audit", "'s_audit' then 's_ledger' in Audit.Flush (line 12)"),
+        Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("s_audit", "s_ledger", "'s_ledger' then 's_audit' in Ledger.Post (line 5)"));
+
+    [Fact]
+    public Task ReenteredLocksStillOrderTheOthers() => Verify.Diagnostic("""
+        class Device
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            public void Connect() { {|#2:lock (_b) { {|#0:lock (_a) { Disconnect(); }|} }|} }
+            public void Disconnect() { {|#3:lock (_a) { {|#1:lock (_b) { }|} }|} }
+        }
+        """,
+        Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("_b", "_a", "'_a' then '_b' in Device.Disconnect (line 6)"),
+        Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("_a", "_b", "'_b' then '_a' in Device.Connect (line 5)"));
 
     [Fact]
     public Task CycleThroughFourLocks() => Verify.Diagnostic("""
@@ -235,6 +269,9 @@ public class THR014Tests
     // A TryEnter with a timeout gives up: it cannot wait forever.
     [InlineData("class One { public void Run() { lock (G.A) { if (System.Threading.Monitor.TryEnter(G.B, 100)) { System.Threading.Monitor.Exit(G.B); } } } } class Two { public void Run() { lock (G.B) { lock (G.A) { } } } }")]
     [InlineData("class One { public void Run() { lock (G.A) { if (System.Threading.Monitor.TryEnter(G.B)) { System.Threading.Monitor.Exit(G.B); } } } } class Two { public void Run() { lock (G.B) { lock (G.A) { } } } }")]
+    // An overridable method may run as an override that takes no lock.
+    [InlineData("class One { public void Run(Two two) { lock (G.A) { two.TakeB(); } } } class Two { public virtual void TakeB() { lock (G.B) { } } public void Run() { lock (G.B) { lock (G.A) { } } } }")]
+    [InlineData("class One { public void Run(ITwo two) { lock (G.A) { two.TakeB(); } } } interface ITwo { void TakeB(); } class Two : ITwo { public void TakeB() { lock (G.B) { } } public void Run() { lock (G.B) { lock (G.A) { } } } }")]
     // A lambda that runs elsewhere holds nothing of its creator.
     [InlineData("class One { public void Run() { lock (G.A) { System.Threading.Tasks.Task.Run(() => Two.TakeB()); } } } class Two { public static void TakeB() { lock (G.B) { } } public void Run() { lock (G.B) { lock (G.A) { } } } }")]
     public Task SilentOnLookAlikesAcrossTypes(string types) => Verify.Diagnostic($$"""
