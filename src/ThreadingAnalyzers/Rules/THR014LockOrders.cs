@@ -75,7 +75,10 @@ internal sealed class LockedCall
 
     public ImmutableArray<HeldLock> Held { get; }
 
-    /// <summary>The orders the call makes: each program-wide lock held here, then each program-wide lock the callee takes.</summary>
+    /// <summary>
+    /// The orders the call makes: each program-wide monitor held here, then each program-wide lock the callee takes
+    /// (only monitors are taken as inner locks, so only a monitor held can close a cycle).
+    /// </summary>
     public void AddOrders(LocksTaken taken, List<LockOrder> orders)
     {
         foreach (var (inner, acquisition) in taken.Of(Call.TargetMethod))
@@ -87,7 +90,7 @@ internal sealed class LockedCall
 
             foreach (var outer in Held)
             {
-                if (LockOrders.IsGlobal(outer.Identity) && !outer.IsReadLock && !outer.Identity.Equals(inner))
+                if (outer.IsMonitor && LockOrders.IsGlobal(outer.Identity) && !outer.Identity.Equals(inner))
                 {
                     orders.Add(new LockOrder(outer.Identity, inner, outer.Acquisition, acquisition, Member, Held, Call));
                 }
@@ -226,7 +229,7 @@ internal static class LockOrders
     {
         foreach (var item in held)
         {
-            if (!item.IsReadLock && (global ? IsGlobal(item.Identity) : IsNamed(item.Identity)))
+            if (!item.IsReadLock && (global ? item.IsMonitor && IsGlobal(item.Identity) : IsNamed(item.Identity)))
             {
                 return true;
             }
