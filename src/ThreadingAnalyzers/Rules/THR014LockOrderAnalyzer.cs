@@ -124,6 +124,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
         {
             foreach (var call in program.Calls)
             {
+                context.CancellationToken.ThrowIfCancellationRequested();
                 call.AddOrders(taken, orders);
             }
         }
@@ -133,6 +134,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
         var cycles = new LockCycles(orders);
         foreach (var order in orders)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             var key = KeyOf(order.InnerAcquisition);
             if (!program.Reported.ContainsKey(key) && cycles.Closing(order) is { } others && program.Reported.TryAdd(key, true))
             {

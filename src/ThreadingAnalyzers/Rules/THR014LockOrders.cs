@@ -167,10 +167,28 @@ internal static class LockOrders
 
     /// <summary>
     /// A lock that is one object wherever it is taken: a static field or property, <c>typeof</c>. An instance's lock
-    /// reached through two objects may be two locks, and a false deadlock costs more than a missed one.
+    /// reached through two objects may be two locks, and a false deadlock costs more than a missed one; so may a
+    /// generic type's static (one per type argument) or <c>typeof</c> of a type parameter.
     /// </summary>
-    public static bool IsGlobal(LockIdentity identity) =>
-        identity.Kind == LockIdentityKind.TypeOf || (identity.Kind == LockIdentityKind.Member && identity.Symbol!.IsStatic);
+    public static bool IsGlobal(LockIdentity identity) => identity.Kind switch
+    {
+        LockIdentityKind.TypeOf => identity.Symbol is INamedTypeSymbol type && !IsGeneric(type),
+        LockIdentityKind.Member => identity.Symbol!.IsStatic && !IsGeneric(identity.Symbol.ContainingType),
+        _ => false,
+    };
+
+    private static bool IsGeneric(INamedTypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsGenericType)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     internal static bool IsCallOnThis(IOperation operation) =>
         operation is IInvocationOperation { Instance: null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } };

@@ -272,6 +272,8 @@ public class THR014Tests
     // An overridable method may run as an override that takes no lock.
     [InlineData("class One { public void Run(Two two) { lock (G.A) { two.TakeB(); } } } class Two { public virtual void TakeB() { lock (G.B) { } } public void Run() { lock (G.B) { lock (G.A) { } } } }")]
     [InlineData("class One { public void Run(ITwo two) { lock (G.A) { two.TakeB(); } } } interface ITwo { void TakeB(); } class Two : ITwo { public void TakeB() { lock (G.B) { } } public void Run() { lock (G.B) { lock (G.A) { } } } }")]
+    // A generic type's static is one object per type argument.
+    [InlineData("static class Cache<T> { public static readonly object Gate = new object(); } class One { public void Run() { lock (G.A) { lock (Cache<int>.Gate) { } } } } class Two { public void Run() { lock (Cache<string>.Gate) { lock (G.A) { } } } }")]
     // A lambda that runs elsewhere holds nothing of its creator.
     [InlineData("class One { public void Run() { lock (G.A) { System.Threading.Tasks.Task.Run(() => Two.TakeB()); } } } class Two { public static void TakeB() { lock (G.B) { } } public void Run() { lock (G.B) { lock (G.A) { } } } }")]
     public Task SilentOnLookAlikesAcrossTypes(string types) => Verify.Diagnostic($$"""
