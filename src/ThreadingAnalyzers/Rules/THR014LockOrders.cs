@@ -126,13 +126,15 @@ internal static class LockOrders
 
             onEntry ??= locks.HeldOnEntry(function);
             var held = LockModel.HeldInFunction(operation, function.Function).AddRange(onEntry.Value);
+            if (direct is null && HasLock(held, global: true) && IsCallInto(operation, assembly))
+            {
+                // The type's own orders follow its methods only; the calls they make to other types are followed
+                // when every type is known.
+                calls.Add(new LockedCall((IInvocationOperation)operation, function.Member, held));
+            }
+
             if (direct is null && !inType)
             {
-                if (HasLock(held, global: true))
-                {
-                    calls.Add(new LockedCall((IInvocationOperation)operation, function.Member, held));
-                }
-
                 continue;
             }
 
@@ -237,7 +239,7 @@ internal static class LockOrders
     /// A call to a method with a body in this compilation, not on <c>this</c> of the type: it may take another type's
     /// locks. An overridable method may run an override that takes none: only a method that nothing overrides counts.
     /// </summary>
-    private static bool IsCallInto(IOperation operation, IAssemblySymbol assembly) =>
+    internal static bool IsCallInto(IOperation operation, IAssemblySymbol assembly) =>
         operation is IInvocationOperation { TargetMethod: { IsAbstract: false } target }
         && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, assembly)
         && target.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet

@@ -6,8 +6,9 @@ using ThreadingAnalyzers.Concurrency;
 namespace ThreadingAnalyzers.Rules;
 
 /// <summary>
-/// The locks each method takes, directly or in the methods it calls on <c>this</c> (and, across types, the static
-/// methods it calls), a few calls deep; found once per method. Only the locks every call takes count.
+/// The locks each method takes, directly or in the methods it calls on <c>this</c> (across types, in any method of
+/// the compilation it calls that nothing overrides), a few calls deep; found once per method. Only the locks every
+/// call takes count.
 /// </summary>
 internal sealed class LocksTaken
 {
@@ -16,15 +17,17 @@ internal sealed class LocksTaken
     private readonly Dictionary<IMethodSymbol, LockedFunction> _functions = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, List<(LockIdentity, IOperation)>> _known = new(SymbolEqualityComparer.Default);
     private readonly LockModel? _model;
+    private readonly IAssemblySymbol? _assembly;
     private readonly HashSet<INamedTypeSymbol>? _typesAdded;
 
     /// <summary>The methods of one type (and its nested types), for the orders a type makes on its own.</summary>
     public LocksTaken(TypeLocks locks) => Add(locks);
 
-    /// <summary>The methods of every type of the compilation, found as they are asked for.</summary>
-    public LocksTaken(LockModel model)
+    /// <summary>The methods of every type of <paramref name="assembly"/>, found as they are asked for.</summary>
+    public LocksTaken(LockModel model, IAssemblySymbol assembly)
     {
         _model = model;
+        _assembly = assembly;
         _typesAdded = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
     }
 
@@ -60,10 +63,11 @@ internal sealed class LocksTaken
             {
                 taken.Add(direct);
             }
-            else if (kind == OperationKind.Invocation && LockOrders.IsCallOnThis(operation))
+            else if (kind == OperationKind.Invocation
+                && (LockOrders.IsCallOnThis(operation) || (_assembly is not null && LockOrders.IsCallInto(operation, _assembly))))
             {
                 // Across types, an instance method's own locks are of whatever object it runs on; the caller keeps
-                // only the program-wide ones, so following this calls and static calls stays exact.
+                // only the program-wide ones, so following calls on any object stays exact.
                 taken.AddRange(Of(((IInvocationOperation)operation).TargetMethod.OriginalDefinition, depth - 1));
             }
         }

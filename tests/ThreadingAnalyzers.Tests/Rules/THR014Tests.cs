@@ -172,6 +172,31 @@ public class THR014Tests
         Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("_a", "_b", "'_b' then '_a' in Device.Connect (line 5)"));
 
     [Fact]
+    public Task CycleThroughAPublicHelperAndFieldsOfOtherTypes() => Verify.Diagnostic("""
+        class Ledger
+        {
+            private static readonly object s_ledger = new object();
+            private readonly Audit _audit = new Audit();
+            public void Post() { {|#2:lock (s_ledger) { Log(); }|} }
+            public void Log() { _audit.Record(); }
+            public static void Touch() { {|#1:lock (s_ledger) { }|} }
+        }
+        class Audit
+        {
+            private readonly Journal _journal = new Journal();
+            public void Record() { _journal.Write(); }
+        }
+        class Journal
+        {
+            private static readonly object s_journal = new object();
+            public void Write() { {|#0:lock (s_journal) { }|} }
+            public static void Flush() { {|#3:lock (s_journal) { Ledger.Touch(); }|} }
+        }
+        """,
+        Verify.Expect("THR014").WithLocation(3).WithLocation(1).WithArguments("s_ledger", "s_journal", "'s_journal' then 's_ledger' in Journal.Flush (line 7)"),
+        Verify.Expect("THR014", 1).WithLocation(2).WithLocation(0).WithArguments("s_journal", "s_ledger", "'s_ledger' then 's_journal' in Ledger.Post (line 17)"));
+
+    [Fact]
     public Task CycleThroughFourLocks() => Verify.Diagnostic("""
         class Store
         {
