@@ -6,7 +6,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,7 +18,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 
 /// <summary>THR001 fixes: "Join the thread" and "Make it a background thread".</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR001UnjoinedForegroundThreadCodeFix)), Shared]
-public sealed class THR001UnjoinedForegroundThreadCodeFix : CodeFixProvider
+public sealed class THR001UnjoinedForegroundThreadCodeFix : DocumentCodeFix
 {
     public const string JoinKey = "THR001.Join";
     public const string BackgroundKey = "THR001.Background";
@@ -28,60 +27,37 @@ public sealed class THR001UnjoinedForegroundThreadCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR001.Id);
 
-    // The fixes insert statements next to each other and introduce locals: one editor per document keeps them apart.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+    protected override bool NeedsSemanticModel => true;
+
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var editor = await DocumentEditor.CreateAsync(document, context.CancellationToken).ConfigureAwait(false);
+        if (Plan(root, model!, diagnostic, JoinKey, new EditSession(), cancellationToken) is not null)
+        {
+            yield return new FixOffer("Join the thread", JoinKey);
+        }
+
+        if (Plan(root, model!, diagnostic, BackgroundKey, new EditSession(), cancellationToken) is not null)
+        {
+            yield return new FixOffer("Make it a background thread", BackgroundKey);
+        }
+    }
+
+    // The fixes insert statements next to each other and introduce locals: one editor per document keeps them apart.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var session = new EditSession();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
-            Plan(editor.OriginalRoot, editor.SemanticModel, diagnostic, context.CodeActionEquivalenceKey, session, context.CancellationToken)?.Invoke(editor);
+            Plan(editor.OriginalRoot, editor.SemanticModel, diagnostic, equivalenceKey, session, cancellationToken)?.Invoke(editor);
         }
 
         session.InsertPending(editor);
         return editor.GetChangedDocument();
-    });
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            Register(context, root, model, diagnostic, "Join the thread", JoinKey);
-            Register(context, root, model, diagnostic, "Make it a background thread", BackgroundKey);
-        }
-    }
-
-    private static void Register(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, string title, string key)
-    {
-        if (Plan(root, model, diagnostic, key, new EditSession(), context.CancellationToken) is null)
-        {
-            return;
-        }
-
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                title,
-                async cancellationToken =>
-                {
-                    var editor = await DocumentEditor.CreateAsync(context.Document, cancellationToken).ConfigureAwait(false);
-                    var session = new EditSession();
-                    Plan(editor.OriginalRoot, editor.SemanticModel, diagnostic, key, session, cancellationToken)?.Invoke(editor);
-                    session.InsertPending(editor);
-                    return editor.GetChangedDocument();
-                },
-                key),
-            diagnostic);
     }
 
     /// <summary>The edit for one diagnostic, or null when the fix cannot be sure of compiling code.</summary>
-    private static Action<DocumentEditor>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, string? key, EditSession session, CancellationToken cancellationToken)
+    private static Action<DocumentEditor>? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, string key, EditSession session, CancellationToken cancellationToken)
     {
         var start = InvocationName.FromNameSpan(root, diagnostic.Location.SourceSpan);
         if (start?.Expression is not MemberAccessExpressionSyntax { Expression: var receiver })

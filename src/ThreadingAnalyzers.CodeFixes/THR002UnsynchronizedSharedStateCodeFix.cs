@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,10 +20,10 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// THR002 fixes: "Use Interlocked" for int/long ++, --, += and -= whose value is unused (or is the new value), and
 /// "Protect with lock", which wraps the statement in <c>lock (gate)</c>, reusing the type's one private readonly lock
 /// object or adding one (a <c>System.Threading.Lock</c> where the compilation has it; static for static state).
-/// Fix All adds one gate per type.
+/// Fix All adds one gate per type. A call on a shared <c>Random</c> also gets "Use Random.Shared" (<see cref="RandomSharedRewrite"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR002UnsynchronizedSharedStateCodeFix)), Shared]
-public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
+public sealed class THR002UnsynchronizedSharedStateCodeFix : DocumentCodeFix
 {
     internal const string UseInterlockedKey = "THR002.UseInterlocked";
     internal const string ProtectWithLockKey = "THR002.ProtectWithLock";
@@ -33,70 +32,58 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("THR002");
 
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (InterlockedSite(root, diagnostic) is not null)
         {
-            return;
+            yield return new FixOffer("Use Interlocked", UseInterlockedKey);
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (LockableStatement(node) is not null && node.FirstAncestorOrSelf<TypeDeclarationSyntax>() is ClassDeclarationSyntax or RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)SyntaxKind.StructKeyword })
         {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (IsInterlockedCandidate(diagnostic) && InterlockedUpdate.Replacement(node) is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Use Interlocked", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), UseInterlockedKey, ct), UseInterlockedKey),
-                    diagnostic);
-            }
+            yield return new FixOffer("Protect with lock", ProtectWithLockKey);
+        }
 
-            if (LockableStatement(node) is not null && node.FirstAncestorOrSelf<TypeDeclarationSyntax>() is ClassDeclarationSyntax or RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)SyntaxKind.StructKeyword })
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Protect with lock", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ProtectWithLockKey, ct), ProtectWithLockKey),
-                    diagnostic);
-            }
+        if (node is InvocationExpressionSyntax && model is not null && RandomSharedRewrite.Receiver(node, model, cancellationToken) is not null)
+        {
+            yield return new FixOffer(RandomSharedRewrite.Title, RandomSharedRewrite.Key);
         }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
-        context.CodeActionEquivalenceKey is { } key ? await FixAsync(document, diagnostics, key, context.CancellationToken).ConfigureAwait(false) : document;
+    /// <summary>"Use Random.Shared" asks whether the compilation's Random has the property.</summary>
+    protected override bool NeedsSemanticModel => true;
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+    // Fix All adds one gate per type: the statements of a document are wrapped in one pass.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+    {
+        switch (equivalenceKey)
+        {
+            case UseInterlockedKey:
+                // A using only where it makes the name bind and clashes with nothing, as THR016's fix does.
+                var updated = await ReplaceAndImport.ApplyAsync(
+                    document,
+                    InterlockedUpdate.InterlockedTypeName,
+                    diagnostics,
+                    InterlockedSite,
+                    static (update, _) => InterlockedUpdate.Replacement(update) ?? update,
+                    cancellationToken).ConfigureAwait(false);
+                return await CleanUpAsync(updated, cancellationToken).ConfigureAwait(false);
+            case ProtectWithLockKey:
+                return await ProtectWithLockAsync(document, diagnostics, cancellationToken).ConfigureAwait(false);
+            case RandomSharedRewrite.Key:
+                var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+                RandomSharedRewrite.Apply(editor, diagnostics.Select(d => editor.OriginalRoot.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true)), cancellationToken);
+                return await CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            default:
+                return document;
+        }
+    }
+
+    private static async Task<Document> ProtectWithLockAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
-        if (key == UseInterlockedKey)
-        {
-            if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)
-            {
-                return document;
-            }
-
-            var sites = new List<(INamedTypeSymbol Type, int Position)>();
-            foreach (var diagnostic in diagnostics)
-            {
-                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (IsInterlockedCandidate(diagnostic) && InterlockedUpdate.Replacement(node) is { } replacement)
-                {
-                    editor.ReplaceNode(node, replacement);
-                    sites.Add((interlocked, node.SpanStart));
-                }
-            }
-
-            // A using only where it makes the name bind and clashes with nothing (Imports.Missing), as THR016's fix does.
-            var changed = editor.GetChangedRoot();
-            foreach (var import in Imports.Missing(editor.SemanticModel, sites))
-            {
-                changed = Imports.Add(changed, import);
-            }
-
-            return await CleanUpAsync(document.WithSyntaxRoot(changed), cancellationToken).ConfigureAwait(false);
-        }
-
         var model = editor.SemanticModel;
         var gates = new Dictionary<(TypeDeclarationSyntax Type, bool IsStatic), string>();
         var newGates = new Dictionary<TypeDeclarationSyntax, List<SyntaxNode>>();
@@ -177,9 +164,14 @@ public sealed class THR002UnsynchronizedSharedStateCodeFix : CodeFixProvider
         return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsInterlockedCandidate(Diagnostic diagnostic) =>
+    /// <summary>The update of a diagnostic that the analyzer marked for Interlocked, when it has one of InterlockedUpdate's forms.</summary>
+    private static SyntaxNode? InterlockedSite(SyntaxNode root, Diagnostic diagnostic) =>
         diagnostic.Properties.TryGetValue(THR002UnsynchronizedSharedStateAnalyzer.FixKindProperty, out var kind)
-        && kind == THR002UnsynchronizedSharedStateAnalyzer.InterlockedFix;
+        && kind == THR002UnsynchronizedSharedStateAnalyzer.InterlockedFix
+        && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is var node
+        && InterlockedUpdate.Replacement(node) is not null
+            ? node
+            : null;
 
     /// <summary>
     /// The statement to wrap: an expression statement whose expression is the write, or the expression body of a

@@ -46,13 +46,7 @@ public sealed class THR003LegacyThreadApiCodeFix : DocumentCodeFix
             }
         }
 
-        var root = editor.GetChangedRoot();
-        foreach (var import in rewrite.MissingImports())
-        {
-            root = Imports.Add(root, import);
-        }
-
-        return document.WithSyntaxRoot(root);
+        return document.WithSyntaxRoot(rewrite.AddMissingImports(editor.GetChangedRoot()));
     }
 
     /// <summary>The node a fixable diagnostic points at, when it has the shape the rewrite expects.</summary>
@@ -188,8 +182,8 @@ public sealed class THR003LegacyThreadApiCodeFix : DocumentCodeFix
             }
         }
 
-        /// <summary>The namespaces to import so that the new names bind without qualification, when importing them is safe.</summary>
-        public IEnumerable<string> MissingImports() => Imports.Missing(Model, _namedTypes);
+        /// <summary>Imports the namespaces that make the new names bind without qualification, where importing them is safe.</summary>
+        public SyntaxNode AddMissingImports(SyntaxNode root) => Imports.AddMissing(root, Model, _namedTypes);
 
         /// <summary><c>Thread.VolatileRead(address: ref x)</c> becomes <c>Volatile.Read(ref x)</c>: the callee changes, the arguments stay.</summary>
         private void ReplaceCallee(SyntaxNode node, string typeName, string memberName)

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,40 +20,25 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// gets no fix: where its thread should start (a constructor, a Start method) is the type's design.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR005UnstartedThreadCodeFix)), Shared]
-public sealed class THR005UnstartedThreadCodeFix : CodeFixProvider
+public sealed class THR005UnstartedThreadCodeFix : DocumentCodeFix
 {
     internal const string StartKey = "THR005.Start";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("THR005");
 
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        var title = Discarded(root, diagnostic) is not null ? "Start the new thread"
+            : Insertion(root, diagnostic) is var (_, name) ? $"Start '{name.ValueText}'"
+            : null;
+        if (title is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var title = Discarded(root, diagnostic) is not null ? "Start the new thread"
-                : Insertion(root, diagnostic) is var (_, name) ? $"Start '{name.ValueText}'"
-                : null;
-            if (title is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), StartKey),
-                    diagnostic);
-            }
+            yield return new FixOffer(title, StartKey);
         }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
-        await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false);
-
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    // Several threads may start after one anchor statement: one pass per document inserts them in order.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var starts = new Dictionary<SyntaxNode, List<SyntaxNode>>();

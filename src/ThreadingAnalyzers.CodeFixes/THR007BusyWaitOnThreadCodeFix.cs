@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,53 +17,64 @@ namespace ThreadingAnalyzers.CodeFixes;
 
 /// <summary>THR007: replaces a loop that polls IsAlive/ThreadState with a Join() of each polled thread.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR007BusyWaitOnThreadCodeFix)), Shared]
-public sealed class THR007BusyWaitOnThreadCodeFix : CodeFixProvider
+public sealed class THR007BusyWaitOnThreadCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR007.Join";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR007.Id);
 
-    // A waiting loop holds no other loop (its body only sleeps), so the rewrites never overlap.
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (FindSite(root, diagnostic) is { } site && Replacement(site, diagnostic) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindSite(root, diagnostic) is not { } site)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            var kind = diagnostic.Properties[THR007BusyWaitOnThreadAnalyzer.FixProperty];
-            var replacement = kind switch
-            {
-                THR007BusyWaitOnThreadAnalyzer.JoinIntervalFix => JoinWithInterval(site),
-                THR007BusyWaitOnThreadAnalyzer.JoinEachFix => JoinEach(site.Loop),
-                _ => null,
-            };
-            if (replacement is null && kind != THR007BusyWaitOnThreadAnalyzer.JoinFix)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Join the thread instead of polling it",
-                    cancellationToken => replacement is null
-                        ? ReplaceWithJoinAsync(document, site, cancellationToken)
-                        : Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(site.Loop, replacement.WithTriviaFrom(site.Loop).WithAdditionalAnnotations(Formatter.Annotation)))),
-                    EquivalenceKey),
-                diagnostic);
+            yield return new FixOffer("Join the thread instead of polling it", EquivalenceKey);
         }
     }
+
+    // A waiting loop holds no other loop (its body only sleeps), so the rewrites of a document never overlap.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+    {
+        // One kind of fix: Fix All without a key (dotnet format's) means this one.
+        if (equivalenceKey.Length != 0 && equivalenceKey != EquivalenceKey)
+        {
+            return document;
+        }
+
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var loops = new HashSet<StatementSyntax>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (FindSite(editor.OriginalRoot, diagnostic) is not { } site || Replacement(site, diagnostic) is not { } replacement || !loops.Add(site.Loop))
+            {
+                continue;
+            }
+
+            if (replacement == site.Loop)
+            {
+                ReplaceWithJoin(editor, site);
+            }
+            else
+            {
+                editor.ReplaceNode(site.Loop, replacement.WithTriviaFrom(site.Loop).WithAdditionalAnnotations(Formatter.Annotation));
+            }
+        }
+
+        return editor.GetChangedDocument();
+    }
+
+    /// <summary>
+    /// What the loop becomes for the kind of fix the analyzer named: a <c>Join(interval)</c> loop, a <c>foreach</c> of
+    /// joins, or the loop itself where a join of each polled thread takes its place; null where the shape is not the
+    /// one expected.
+    /// </summary>
+    private static StatementSyntax? Replacement((StatementSyntax Loop, ImmutableArray<ExpressionSyntax> Threads) site, Diagnostic diagnostic) =>
+        diagnostic.Properties[THR007BusyWaitOnThreadAnalyzer.FixProperty] switch
+        {
+            THR007BusyWaitOnThreadAnalyzer.JoinIntervalFix => JoinWithInterval(site),
+            THR007BusyWaitOnThreadAnalyzer.JoinEachFix => JoinEach(site.Loop),
+            THR007BusyWaitOnThreadAnalyzer.JoinFix => site.Loop,
+            _ => null,
+        };
 
     /// <summary>The loop and the polled thread expressions, when the analyzer found the rewrite safe.</summary>
     private static (StatementSyntax Loop, ImmutableArray<ExpressionSyntax> Threads)? FindSite(SyntaxNode root, Diagnostic diagnostic)
@@ -144,10 +154,9 @@ public sealed class THR007BusyWaitOnThreadCodeFix : CodeFixProvider
             ExpressionStatement(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(name.WithoutTrivia()), IdentifierName("Join")))));
     }
 
-    private static async Task<Document> ReplaceWithJoinAsync(
-        Document document, (StatementSyntax Loop, ImmutableArray<ExpressionSyntax> Threads) site, CancellationToken cancellationToken)
+    /// <summary>A <c>Join()</c> of each polled thread in place of the loop, one statement a line.</summary>
+    private static void ReplaceWithJoin(DocumentEditor editor, (StatementSyntax Loop, ImmutableArray<ExpressionSyntax> Threads) site)
     {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var loop = site.Loop;
         var joins = site.Threads
             .Select(thread => thread.WithoutTrivia())
@@ -183,7 +192,5 @@ public sealed class THR007BusyWaitOnThreadCodeFix : CodeFixProvider
             // An embedded statement (`if (x) while (...) ...`) takes one statement: a block of the joins, laid out by the formatter.
             editor.ReplaceNode(loop, Block(joins).WithTriviaFrom(loop).WithAdditionalAnnotations(Formatter.Annotation));
         }
-
-        return editor.GetChangedDocument();
     }
 }

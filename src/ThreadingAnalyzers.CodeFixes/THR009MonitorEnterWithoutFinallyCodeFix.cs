@@ -6,7 +6,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
@@ -20,7 +19,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// <c>acquire; ...; release;</c> into <c>acquire; try { ... } finally { release; }</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR009MonitorEnterWithoutFinallyCodeFix)), Shared]
-public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
+public sealed class THR009MonitorEnterWithoutFinallyCodeFix : DocumentCodeFix
 {
     internal const string EquivalenceKey = "THR009.UseLock";
 
@@ -28,39 +27,22 @@ public sealed class THR009MonitorEnterWithoutFinallyCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR009.Id);
 
-    // Pairs can nest (Enter(a); Enter(b); ... Exit(b); Exit(a);): one document pass rewrites them one after another.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (FindPair(root, diagnostic) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindPair(root, diagnostic) is null)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            var isLock = IsLockFix(diagnostic);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    isLock ? "Use a lock statement" : "Release in a finally",
-                    cancellationToken => RewriteAsync(document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    isLock ? EquivalenceKey : TryFinallyEquivalenceKey),
-                diagnostic);
+            yield return IsLockFix(diagnostic)
+                ? new FixOffer("Use a lock statement", EquivalenceKey)
+                : new FixOffer("Release in a finally", TryFinallyEquivalenceKey);
         }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    // Pairs can nest (Enter(a); Enter(b); ... Exit(b); Exit(a);): one document pass rewrites them one after another.
+    // Any key but the lock's, an empty one too, rewrites the try/finally pairs.
+    protected override Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
-        var isLock = context.CodeActionEquivalenceKey == EquivalenceKey;
-        return await RewriteAsync(document, diagnostics.Where(d => IsLockFix(d) == isLock).ToImmutableArray(), context.CancellationToken).ConfigureAwait(false);
+        var isLock = equivalenceKey == EquivalenceKey;
+        return RewriteAsync(document, diagnostics.Where(d => IsLockFix(d) == isLock).ToImmutableArray(), cancellationToken);
     }
 
     private static bool IsLockFix(Diagnostic diagnostic) =>

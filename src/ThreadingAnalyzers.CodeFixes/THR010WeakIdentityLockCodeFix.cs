@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -26,7 +25,7 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// passes the same object to Monitor (Wait/Pulse need the object that is locked).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR010WeakIdentityLockCodeFix)), Shared]
-public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
+public sealed class THR010WeakIdentityLockCodeFix : DocumentCodeFix
 {
     internal const string UsePrivateGateKey = "THR010.UsePrivateGate";
 
@@ -35,32 +34,18 @@ public sealed class THR010WeakIdentityLockCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("THR010");
 
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+    protected override bool NeedsSemanticModel => true;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Plan(root, diagnostic, model!, cancellationToken) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Plan(root, diagnostic, model, context.CancellationToken) is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Lock on a private gate", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), UsePrivateGateKey),
-                    diagnostic);
-            }
+            yield return new FixOffer("Lock on a private gate", UsePrivateGateKey);
         }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
-        await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false);
-
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    // The locks of a type on one object share one new gate: one pass per document adds each gate once.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;

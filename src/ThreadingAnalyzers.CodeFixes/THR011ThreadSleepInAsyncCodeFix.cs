@@ -8,10 +8,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Rules;
-using ThreadingAnalyzers.Concurrency;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ThreadingAnalyzers.CodeFixes;
@@ -35,33 +33,18 @@ public sealed class THR011ThreadSleepInAsyncCodeFix : DocumentCodeFix
         }
     }
 
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
-    {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(TaskTypeName) is not { } task)
-        {
-            return document;
-        }
-
-        var sites = new List<(INamedTypeSymbol Type, int Position)>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (FindSleep(editor.OriginalRoot, diagnostic) is { } sleep)
+    protected override Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken) =>
+        ReplaceAndImport.ApplyAsync(
+            document,
+            TaskTypeName,
+            diagnostics,
+            FindSleep,
+            static (sleep, diagnostic) =>
             {
                 diagnostic.Properties.TryGetValue(THR011ThreadSleepInAsyncAnalyzer.TokenProperty, out var token);
-                editor.ReplaceNode(sleep, (current, _) => AwaitDelay((InvocationExpressionSyntax)current, token));
-                sites.Add((task, sleep.SpanStart));
-            }
-        }
-
-        var root = editor.GetChangedRoot();
-        foreach (var import in Imports.Missing(editor.SemanticModel, sites))
-        {
-            root = Imports.Add(root, import);
-        }
-
-        return document.WithSyntaxRoot(root);
-    }
+                return AwaitDelay((InvocationExpressionSyntax)sleep, token);
+            },
+            cancellationToken);
 
     /// <summary>The <c>Thread.Sleep(...)</c> call of a diagnostic that the analyzer marked fixable.</summary>
     private static InvocationExpressionSyntax? FindSleep(SyntaxNode root, Diagnostic diagnostic) =>

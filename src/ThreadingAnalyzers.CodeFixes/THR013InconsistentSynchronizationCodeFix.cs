@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,38 +20,29 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// the access). Fix All wraps each statement once.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR013InconsistentSynchronizationCodeFix)), Shared]
-public sealed class THR013InconsistentSynchronizationCodeFix : CodeFixProvider
+public sealed class THR013InconsistentSynchronizationCodeFix : DocumentCodeFix
 {
     internal const string TakeTheLockKey = "THR013.TakeTheLock";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("THR013");
 
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (Gate(diagnostic) is { } gate && StatementOf(root, diagnostic) is not null)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Gate(diagnostic) is { } gate && StatementOf(root, diagnostic) is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create($"Take the lock '{gate}'", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), TakeTheLockKey),
-                    diagnostic);
-            }
+            yield return new FixOffer($"Take the lock '{gate}'", TakeTheLockKey);
         }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics) =>
-        context.CodeActionEquivalenceKey == TakeTheLockKey ? await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false) : document;
-
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    // Two diagnostics may share a statement: one pass per document wraps it once.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
     {
+        // One kind of fix: Fix All without a key (dotnet format's) means this one.
+        if (equivalenceKey.Length != 0 && equivalenceKey != TakeTheLockKey)
+        {
+            return document;
+        }
+
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var wrapped = new HashSet<SyntaxNode>();
         foreach (var diagnostic in diagnostics)

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,45 +20,28 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// <c>_x = x; x.Init();</c> moves the store last), and "Make the flag volatile".
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR015LazyInitPublishedEarlyCodeFix)), Shared]
-public sealed class THR015LazyInitPublishedEarlyCodeFix : CodeFixProvider
+public sealed class THR015LazyInitPublishedEarlyCodeFix : DocumentCodeFix
 {
     internal const string BuildInLocalKey = "THR015.BuildInLocal";
     internal const string MakeVolatileKey = "THR015.MakeVolatile";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR015.Id);
 
-    // Several diagnostics may name one field: one pass per document makes each field volatile once.
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-        context.CodeActionEquivalenceKey is { } key ? await FixDocumentAsync(document, diagnostics, key, context.CancellationToken).ConfigureAwait(false) : document);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        var kind = diagnostic.Properties.TryGetValue(THR015LazyInitPublishedEarlyAnalyzer.FixProperty, out var value) ? value : null;
+        if (kind == THR015LazyInitPublishedEarlyAnalyzer.BuildInLocal && Publication(root, diagnostic) is not null)
         {
-            return;
+            yield return new FixOffer("Build in a local, then assign", BuildInLocalKey);
         }
-
-        foreach (var diagnostic in context.Diagnostics)
+        else if (kind == THR015LazyInitPublishedEarlyAnalyzer.MakeVolatile)
         {
-            var document = context.Document;
-            var kind = diagnostic.Properties.TryGetValue(THR015LazyInitPublishedEarlyAnalyzer.FixProperty, out var value) ? value : null;
-            if (kind == THR015LazyInitPublishedEarlyAnalyzer.BuildInLocal && Publication(root, diagnostic) is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Build in a local, then assign", ct => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), BuildInLocalKey, ct), BuildInLocalKey),
-                    diagnostic);
-            }
-            else if (kind == THR015LazyInitPublishedEarlyAnalyzer.MakeVolatile)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Make the flag volatile", ct => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), MakeVolatileKey, ct), MakeVolatileKey),
-                    diagnostic);
-            }
+            yield return new FixOffer("Make the flag volatile", MakeVolatileKey);
         }
     }
 
-    private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+    // Several diagnostics may name one field: one pass per document makes each field volatile once.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var model = editor.SemanticModel;

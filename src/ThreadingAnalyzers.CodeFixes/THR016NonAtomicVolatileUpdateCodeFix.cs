@@ -5,9 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.Editing;
 using ThreadingAnalyzers.Rules;
-using ThreadingAnalyzers.Concurrency;
 
 namespace ThreadingAnalyzers.CodeFixes;
 
@@ -31,32 +29,14 @@ public sealed class THR016NonAtomicVolatileUpdateCodeFix : DocumentCodeFix
         }
     }
 
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
-    {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(InterlockedUpdate.InterlockedTypeName) is not { } interlocked)
-        {
-            return document;
-        }
-
-        var sites = new List<(INamedTypeSymbol Type, int Position)>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (FindUpdate(editor.OriginalRoot, diagnostic) is { } update && InterlockedUpdate.Replacement(update) is { } call)
-            {
-                editor.ReplaceNode(update, call);
-                sites.Add((interlocked, update.SpanStart));
-            }
-        }
-
-        var root = editor.GetChangedRoot();
-        foreach (var import in Imports.Missing(editor.SemanticModel, sites))
-        {
-            root = Imports.Add(root, import);
-        }
-
-        return document.WithSyntaxRoot(root);
-    }
+    protected override Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken) =>
+        ReplaceAndImport.ApplyAsync(
+            document,
+            InterlockedUpdate.InterlockedTypeName,
+            diagnostics,
+            FindUpdate,
+            static (update, _) => InterlockedUpdate.Replacement(update) ?? update,
+            cancellationToken);
 
     /// <summary>The update expression of a diagnostic that the analyzer marked fixable.</summary>
     private static SyntaxNode? FindUpdate(SyntaxNode root, Diagnostic diagnostic) =>

@@ -7,10 +7,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 using ThreadingAnalyzers.Rules;
-using ThreadingAnalyzers.Concurrency;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ThreadingAnalyzers.CodeFixes;
@@ -34,36 +32,15 @@ public sealed class THR017NonVolatileWaitLoopCodeFix : DocumentCodeFix
         }
     }
 
-    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
-    {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        if (ThreadingTypes.From(editor.SemanticModel.Compilation).Resolve(VolatileTypeName) is not { } volatileType)
-        {
-            return document;
-        }
+    protected override Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken) =>
+        ReplaceAndImport.ApplyAsync(document, VolatileTypeName, diagnostics, FindRead, static (read, _) => VolatileRead((ExpressionSyntax)read), cancellationToken);
 
-        var sites = new List<(INamedTypeSymbol Type, int Position)>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (FindRead(editor.OriginalRoot, diagnostic) is { } read)
-            {
-                var call = InvocationExpression(
-                        ParseExpression("global::" + VolatileTypeName + ".Read").WithAdditionalAnnotations(Simplifier.Annotation),
-                        ArgumentList(SingletonSeparatedList(Argument(read.WithoutTrivia()).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)))))
-                    .WithTriviaFrom(read);
-                editor.ReplaceNode(read, call);
-                sites.Add((volatileType, read.SpanStart));
-            }
-        }
-
-        var root = editor.GetChangedRoot();
-        foreach (var import in Imports.Missing(editor.SemanticModel, sites))
-        {
-            root = Imports.Add(root, import);
-        }
-
-        return document.WithSyntaxRoot(root);
-    }
+    /// <summary><c>Volatile.Read(ref x)</c>, the type written in full for the cleanup to shorten.</summary>
+    private static ExpressionSyntax VolatileRead(ExpressionSyntax read) =>
+        InvocationExpression(
+                ParseExpression("global::" + VolatileTypeName + ".Read").WithAdditionalAnnotations(Simplifier.Annotation),
+                ArgumentList(SingletonSeparatedList(Argument(read.WithoutTrivia()).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)))))
+            .WithTriviaFrom(read);
 
     /// <summary>The read of a diagnostic that the analyzer marked fixable: a name, or a member access of one.</summary>
     private static ExpressionSyntax? FindRead(SyntaxNode root, Diagnostic diagnostic) =>

@@ -1,12 +1,14 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using ThreadingAnalyzers.Rules;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
@@ -19,43 +21,50 @@ namespace ThreadingAnalyzers.CodeFixes;
 /// The analyzer offers a fix only for the shapes where the rewrite changes nothing but atomicity.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(THR021CheckThenActCodeFix)), Shared]
-public sealed class THR021CheckThenActCodeFix : CodeFixProvider
+public sealed class THR021CheckThenActCodeFix : DocumentCodeFix
 {
     internal const string TryAddKey = "THR021.TryAdd";
     internal const string GetOrAddKey = "THR021.GetOrAdd";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.THR021.Id);
 
-    // Each fix replaces its own if statement, and two flagged ifs never nest: the fixes are independent.
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<FixOffer> Offers(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (FindSite(root, diagnostic) is { } site)
         {
-            return;
+            yield return new FixOffer($"Use {site.Fix}", site.Key);
         }
+    }
 
-        foreach (var diagnostic in context.Diagnostics)
+    // Each fix replaces its own if statement, and two flagged ifs never nest: one pass per document fixes all of them.
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var ifs = new HashSet<IfStatementSyntax>();
+        foreach (var diagnostic in diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(THR021CheckThenActAnalyzer.FixProperty, out var fix)
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax check
-                || check.FirstAncestorOrSelf<IfStatementSyntax>() is not { } ifStatement
-                || Rewrite(ifStatement, check, fix) is not { } replacement)
+            if (FindSite(editor.OriginalRoot, diagnostic) is { } site && site.Key == equivalenceKey && ifs.Add(site.If))
             {
-                continue;
+                editor.ReplaceNode(site.If, site.Replacement);
             }
-
-            var key = fix == THR021CheckThenActAnalyzer.GetOrAddFix ? GetOrAddKey : TryAddKey;
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Use {fix}",
-                    _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(ifStatement, replacement))),
-                    key),
-                diagnostic);
         }
+
+        return editor.GetChangedDocument();
+    }
+
+    /// <summary>The if statement of a fixable diagnostic, what replaces it, and the kind of fix with its equivalence key.</summary>
+    private static (IfStatementSyntax If, StatementSyntax Replacement, string Fix, string Key)? FindSite(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(THR021CheckThenActAnalyzer.FixProperty, out var fix)
+            || fix is null
+            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax check
+            || check.FirstAncestorOrSelf<IfStatementSyntax>() is not { } ifStatement
+            || Rewrite(ifStatement, check, fix) is not { } replacement)
+        {
+            return null;
+        }
+
+        return (ifStatement, replacement, fix, fix == THR021CheckThenActAnalyzer.GetOrAddFix ? GetOrAddKey : TryAddKey);
     }
 
     private static StatementSyntax? Rewrite(IfStatementSyntax ifStatement, InvocationExpressionSyntax check, string? fix)

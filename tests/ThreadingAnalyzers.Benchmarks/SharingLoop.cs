@@ -8,6 +8,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Benchmarks;
 
@@ -47,7 +48,7 @@ public static class SharingLoop
                 foreach (var (node, owner) in Blocks(declaration, model, type))
                 {
                     if (model.GetOperation(node) is { } block && places.MayStartConcurrentCode(block.Syntax)
-                        && RunWindow.Root(block) is { } root && !root.Syntax.ContainsDiagnostics)
+                        && OperationTree.Root(block) is { } root && !root.Syntax.ContainsDiagnostics)
                     {
                         roots.Add((root, owner, places));
                     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -102,7 +103,7 @@ internal static class AccessClassifier
     private static AccessKind RefParameterUse(IOperation calleeBody, IParameterSymbol parameter, ThreadingTypes types)
     {
         var synchronized = false;
-        foreach (var operation in Reach.OperationsOf(calleeBody))
+        foreach (var operation in OperationWalk.OperationsOf(calleeBody))
         {
             if (operation is not IParameterReferenceOperation reference || reference.Parameter.Ordinal != parameter.Ordinal
                 || !SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol.OriginalDefinition, parameter.ContainingSymbol.OriginalDefinition))
@@ -150,7 +151,7 @@ internal static class AccessClassifier
         && (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Interlocked)
             || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.Volatile)
             || SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.ImmutableInterlocked)
-            || Reach.IsNamespace(invocation.TargetMethod.ContainingNamespace, Reach.ThreadingNamespace));
+            || Symbols.IsNamespace(invocation.TargetMethod.ContainingNamespace, Symbols.ThreadingNamespace));
 
     private static bool Reads(IOperation value, ISymbol symbol)
     {
@@ -160,7 +161,7 @@ internal static class AccessClassifier
             return true;
         }
 
-        foreach (var operation in Reach.DescendantsOf(value))
+        foreach (var operation in OperationWalk.DescendantsOf(value))
         {
             if (References(operation, symbol))
             {
@@ -188,7 +189,7 @@ internal static class AccessClassifier
 
     private static bool IsConstant(IOperation value)
     {
-        var unwrapped = EntryPoints.Unwrap(value);
+        var unwrapped = OperationTree.Unwrap(value);
         return value.ConstantValue.HasValue || unwrapped is IDefaultValueOperation || unwrapped?.ConstantValue.HasValue == true;
     }
 

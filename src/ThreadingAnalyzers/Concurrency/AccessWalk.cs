@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -26,7 +27,7 @@ internal static class AccessWalk
         var accesses = walked.Accesses;
         try
         {
-            foreach (var (operation, kind) in Reach.OperationsOf(scope.Function, checkSkipped ? walked.Skipped : null).WithKinds())
+            foreach (var (operation, kind) in OperationWalk.OperationsOf(scope.Function, checkSkipped ? walked.Skipped : null).WithKinds())
             {
                 AccessOf(operation, kind, scope, pathLocked, types, withCalls ? walked.Calls : null, accesses, walked, ref sawInvalid);
             }
@@ -65,7 +66,7 @@ internal static class AccessWalk
     {
         foreach (var function in functions)
         {
-            if (Reach.FindErrors(function))
+            if (BrokenCode.In(function))
             {
                 return true;
             }
@@ -205,7 +206,7 @@ internal static class AccessWalk
     public static object? RootOf(IOperation? instance, FunctionScope scope, out bool throughThis)
     {
         throughThis = false;
-        switch (EntryPoints.Unwrap(instance))
+        switch (OperationTree.Unwrap(instance))
         {
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
                 throughThis = true;

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -23,13 +24,13 @@ internal static class AssertedLock
         {
             if (statement is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Assert", Arguments.Length: > 0 } assert }
                 && assert.TargetMethod.ContainingType?.Name is "Debug" or "Trace"
-                && EntryPoints.Unwrap(assert.Arguments[0].Value) is IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } isEntered
+                && OperationTree.Unwrap(assert.Arguments[0].Value) is IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } isEntered
                 && isEntered.TargetMethod.ContainingType?.Name == "Monitor")
             {
-                return EntryPoints.Unwrap(isEntered.Arguments[0].Value) switch
+                return OperationTree.Unwrap(isEntered.Arguments[0].Value) switch
                 {
                     IInstanceReferenceOperation instance => instance.Type,
-                    var locked => EntryPoints.ReferencedSymbol(locked),
+                    var locked => OperationTree.ReferencedSymbol(locked),
                 };
             }
         }

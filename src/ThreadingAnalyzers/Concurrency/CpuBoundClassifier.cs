@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -61,12 +62,12 @@ internal static class CpuBoundClassifier
 
         foreach (var current in functions)
         {
-            if (current.Syntax.ContainsDiagnostics)
+            if (BrokenCode.InText(current))
             {
                 return BodyWork.Unknown;
             }
 
-            foreach (var operation in Reach.OperationsOf(current))
+            foreach (var operation in OperationWalk.OperationsOf(current))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var work = ClassifyOperation(operation, reach, types, cancellationToken);
@@ -206,7 +207,7 @@ internal static class CpuBoundClassifier
 
                 break;
             case IForEachLoopOperation forEach:
-                return EntryPoints.Unwrap(forEach.Collection) is IInvocationOperation { TargetMethod.Name: "GetConsumingEnumerable" };
+                return OperationTree.Unwrap(forEach.Collection) is IInvocationOperation { TargetMethod.Name: "GetConsumingEnumerable" };
             default:
                 return false;
         }
@@ -301,7 +302,7 @@ internal static class CpuBoundClassifier
         return false;
     }
 
-    private static ISymbol? ReferencedSymbol(IOperation target) => EntryPoints.Unwrap(target) switch
+    private static ISymbol? ReferencedSymbol(IOperation target) => OperationTree.Unwrap(target) switch
     {
         IFieldReferenceOperation field => field.Field.OriginalDefinition,
         ILocalReferenceOperation local => local.Local,

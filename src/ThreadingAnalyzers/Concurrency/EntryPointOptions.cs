@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -11,7 +12,7 @@ namespace ThreadingAnalyzers.Concurrency;
 internal static class EntryPointOptions
 {
     internal static bool IsDataflowBlock(ITypeSymbol type, ThreadingTypes types) =>
-        EntryPoints.IsType(type, types.ActionBlock) || EntryPoints.IsType(type, types.TransformBlock) || EntryPoints.IsType(type, types.TransformManyBlock);
+        Symbols.IsType(type, types.ActionBlock) || Symbols.IsType(type, types.TransformBlock) || Symbols.IsType(type, types.TransformManyBlock);
 
     /// <summary>
     /// A Dataflow block runs its delegate on several items at once when its options set MaxDegreeOfParallelism above 1 or
@@ -22,10 +23,10 @@ internal static class EntryPointOptions
     {
         foreach (var argument in creation.Arguments)
         {
-            var value = EntryPoints.Unwrap(argument.Value);
-            if (value is ILocalReferenceOperation local && EntryPoints.SingleAssignedValue(local) is { } assigned)
+            var value = OperationTree.Unwrap(argument.Value);
+            if (value is ILocalReferenceOperation local && OperationTree.SingleAssignedValue(local) is { } assigned)
             {
-                value = EntryPoints.Unwrap(assigned);
+                value = OperationTree.Unwrap(assigned);
             }
 
             if (value is not IObjectCreationOperation { Initializer: { } initializer })
@@ -37,7 +38,7 @@ internal static class EntryPointOptions
             {
                 if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "MaxDegreeOfParallelism" } } assignment)
                 {
-                    var degree = EntryPoints.Unwrap(assignment.Value)!;
+                    var degree = OperationTree.Unwrap(assignment.Value)!;
                     return degree.ConstantValue is not { HasValue: true, Value: int constant } || constant is > 1 or -1;
                 }
             }
@@ -55,27 +56,27 @@ internal static class EntryPointOptions
     internal static EntryPoint? FromSubscription(IEventAssignmentOperation subscription, ThreadingTypes types)
     {
         if (subscription.EventReference is not IEventReferenceOperation { Event.Name: "Elapsed" } reference
-            || !EntryPoints.IsType(reference.Event.ContainingType, types.TimersTimer))
+            || !Symbols.IsType(reference.Event.ContainingType, types.TimersTimer))
         {
             return null;
         }
 
-        var function = RunWindow.EnclosingFunction(subscription) ?? RunWindow.Root(subscription);
+        var function = OperationTree.OwnFunction(subscription);
         bool? autoReset = null;
         var created = false;
         foreach (var operation in function.Descendants())
         {
             switch (operation)
             {
-                case IObjectCreationOperation creation when EntryPoints.IsType(creation.Type, types.TimersTimer):
+                case IObjectCreationOperation creation when Symbols.IsType(creation.Type, types.TimersTimer):
                     created = true;
                     break;
                 case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "SynchronizingObject" } target } assignment
-                    when EntryPoints.IsType(target.Property.ContainingType, types.TimersTimer) && !(EntryPoints.Unwrap(assignment.Value)?.ConstantValue is { HasValue: true, Value: null }):
+                    when Symbols.IsType(target.Property.ContainingType, types.TimersTimer) && !(OperationTree.Unwrap(assignment.Value)?.ConstantValue is { HasValue: true, Value: null }):
                     return null;
                 case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "AutoReset" } target } assignment
-                    when EntryPoints.IsType(target.Property.ContainingType, types.TimersTimer):
-                    autoReset = EntryPoints.Unwrap(assignment.Value)?.ConstantValue is not { HasValue: true, Value: false };
+                    when Symbols.IsType(target.Property.ContainingType, types.TimersTimer):
+                    autoReset = OperationTree.Unwrap(assignment.Value)?.ConstantValue is not { HasValue: true, Value: false };
                     break;
             }
         }
@@ -90,7 +91,7 @@ internal static class EntryPointOptions
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter?.Type.Name == "TaskContinuationOptions" && !argument.IsImplicit
-                && EntryPoints.Unwrap(argument.Value)?.ConstantValue is { HasValue: true, Value: int options } && (options & 0x80000) != 0)
+                && OperationTree.Unwrap(argument.Value)?.ConstantValue is { HasValue: true, Value: int options } && (options & 0x80000) != 0)
             {
                 return true;
             }

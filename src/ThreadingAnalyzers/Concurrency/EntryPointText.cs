@@ -30,6 +30,7 @@ internal static class EntryPointText
         ("new(", true, false, false), ("new (", true, false, false), ("new Task", true, true, false),
         ("ContinueWith", true, true, false), ("Elapsed", true, true, false), ("ActionBlock", true, true, false),
         ("TransformBlock", true, true, false), ("TransformManyBlock", true, true, false),
+        ("WhenAll", true, true, false), ("WaitAll", true, true, false),
     };
 
     /// <summary>
@@ -411,7 +412,7 @@ internal sealed class EntryPointPlaces
     /// <summary>
     /// Whether the text of <paramref name="block"/>, code of the type, holds one of the type's places: <c>Task.Run</c>,
     /// <c>StartNew</c>, <c>QueueUserWorkItem</c>, <c>Parallel.</c>, <c>ForAll</c>, <c>new Thread(</c>, <c>new Timer(</c>,
-    /// <c>new Task</c>, <c>ContinueWith</c>, <c>Elapsed</c>, a Dataflow block's name, or a target-typed <c>new(...)</c>
+    /// <c>new Task</c>, <c>ContinueWith</c>, <c>Elapsed</c>, a Dataflow block's name, <c>WhenAll</c>, <c>WaitAll</c>, or a target-typed <c>new(...)</c>
     /// given a lambda or declared as a Thread, Timer or Task.
     /// </summary>
     public bool MayStartConcurrentCode(SyntaxNode block)

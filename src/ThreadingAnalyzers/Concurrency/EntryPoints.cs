@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -33,6 +34,12 @@ internal enum EntryPointKind
     /// <summary>The delegate of a TPL Dataflow <c>ActionBlock</c>, <c>TransformBlock</c> or <c>TransformManyBlock</c>.</summary>
     DataflowBlock,
 
+    /// <summary><c>Task.WhenAll</c> of async functions started per item (see <see cref="AwaitedTogether"/>): each runs concurrently from its first <c>await</c> on.</summary>
+    WhenAll,
+
+    /// <summary><c>Task.WaitAll</c> of async functions started per item: as <see cref="WhenAll"/>, and every body has finished when it returns.</summary>
+    WaitAll,
+
     /// <summary>A method the code base names in <c>threading_analyzers.concurrent_entry_points</c>: its delegate arguments run concurrently.</summary>
     Configured,
 }
@@ -40,12 +47,19 @@ internal enum EntryPointKind
 /// <summary>One delegate that an entry point runs on another thread: a lambda, or a method group.</summary>
 internal sealed class ConcurrentBody
 {
-    public ConcurrentBody(IOperation? function, IMethodSymbol? method, IOperation? methodReceiver)
+    public ConcurrentBody(IOperation? function, IMethodSymbol? method, IOperation? methodReceiver, bool fromFirstAwait = false)
     {
         Function = function;
         Method = method;
         MethodReceiver = methodReceiver;
+        FromFirstAwait = fromFirstAwait;
     }
+
+    /// <summary>
+    /// An async function that its caller starts and does not await at once: its code up to its first <c>await</c> runs on
+    /// the caller, one item after another; only what comes after runs concurrently (see <see cref="AwaitSplit"/>).
+    /// </summary>
+    public bool FromFirstAwait { get; }
 
     /// <summary>The lambda or anonymous method (<see cref="IAnonymousFunctionOperation"/>); null for a method group.</summary>
     public IOperation? Function { get; }
@@ -87,7 +101,7 @@ internal sealed class EntryPoint
     internal RunWindow? Window { get; set; }
 
     /// <summary>Synchronous entry points: every body has finished when the call returns.</summary>
-    public bool IsSynchronous => Kind is EntryPointKind.ParallelFor or EntryPointKind.ParallelForEach or EntryPointKind.ParallelInvoke or EntryPointKind.PlinqForAll;
+    public bool IsSynchronous => Kind is EntryPointKind.ParallelFor or EntryPointKind.ParallelForEach or EntryPointKind.ParallelInvoke or EntryPointKind.PlinqForAll or EntryPointKind.WaitAll;
 }
 
 /// <summary>Recognizes the concurrent entry points of RULES.md ("Runs concurrently") and their bodies.</summary>
@@ -166,7 +180,7 @@ internal static class EntryPoints
     /// <summary>
     /// Whether a call or creation can be an entry point by its text: one of the words stands before its arguments
     /// (<c>Task.Run</c>, <c>Parallel.</c>, <c>ForAll</c>, <c>new Thread</c>, <c>new(</c>, ...). Calls that only hold
-    /// entry points in their arguments (<c>tasks.Add(Task.Run(...))</c>, <c>Task.WhenAll(...)</c>) are not asked for
+    /// entry points in their arguments (<c>tasks.Add(Task.Run(...))</c>, <c>Console.WriteLine(...)</c>) are not asked for
     /// their symbols. A call of another shape (a query clause, a collection initializer's Add) is asked.
     /// </summary>
     private static bool NamesAWord(SyntaxNode syntax, int[] words)
@@ -226,31 +240,22 @@ internal static class EntryPoints
             return a is null && b is null;
         }
 
-        var symbolA = ReferencedSymbol(Unwrap(a));
-        return symbolA is not null && SymbolEqualityComparer.Default.Equals(symbolA, ReferencedSymbol(Unwrap(b)));
+        var symbolA = OperationTree.ReferencedSymbol(OperationTree.Unwrap(a));
+        return symbolA is not null && SymbolEqualityComparer.Default.Equals(symbolA, OperationTree.ReferencedSymbol(OperationTree.Unwrap(b)));
     }
-
-    internal static ISymbol? ReferencedSymbol(IOperation? operation) => operation switch
-    {
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
-        IFieldReferenceOperation field when field.Field.IsStatic || field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => field.Field,
-        IPropertyReferenceOperation property when property.Property.IsStatic || property.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => property.Property,
-        _ => null,
-    };
 
     /// <summary>The body that a delegate-typed value denotes: a lambda, a method group, or a local initialized once with one of them.</summary>
     public static ConcurrentBody? BodyOf(IOperation? value)
     {
-        value = Unwrap(value);
-        if (value is ILocalReferenceOperation local && SingleAssignedValue(local) is { } assigned)
+        value = OperationTree.Unwrap(value);
+        if (value is ILocalReferenceOperation local && OperationTree.SingleAssignedValue(local) is { } assigned)
         {
-            value = Unwrap(assigned);
+            value = OperationTree.Unwrap(assigned);
         }
 
         if (value is IDelegateCreationOperation creation)
         {
-            switch (Unwrap(creation.Target))
+            switch (OperationTree.Unwrap(creation.Target))
             {
                 case IAnonymousFunctionOperation lambda:
                     return new ConcurrentBody(lambda, null, null);
@@ -268,9 +273,9 @@ internal static class EntryPoints
         var method = invocation.TargetMethod;
         switch (method.Name)
         {
-            case "Run" when IsType(method.ContainingType, types.Task):
+            case "Run" when Symbols.IsType(method.ContainingType, types.Task):
                 return Create(EntryPointKind.TaskRun, "Task.Run", invocation, FirstDelegate(invocation.Arguments), false);
-            case "StartNew" when IsType(method.ContainingType, types.TaskFactory) || IsType(method.ContainingType.OriginalDefinition, types.TaskFactoryOfT):
+            case "StartNew" when Symbols.IsType(method.ContainingType, types.TaskFactory) || Symbols.IsType(method.ContainingType.OriginalDefinition, types.TaskFactoryOfT):
                 if (UsesNonDefaultScheduler(invocation))
                 {
                     // A scheduler such as FromCurrentSynchronizationContext() may run the body on the caller's thread.
@@ -279,19 +284,21 @@ internal static class EntryPoints
 
                 var name = invocation.Instance is IPropertyReferenceOperation { Property.Name: "Factory" } ? "Task.Factory.StartNew" : "TaskFactory.StartNew";
                 return Create(EntryPointKind.TaskFactoryStartNew, name, invocation, FirstDelegate(invocation.Arguments), false);
-            case "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when IsType(method.ContainingType, types.ThreadPool):
+            case "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when Symbols.IsType(method.ContainingType, types.ThreadPool):
                 return Create(EntryPointKind.ThreadPool, "ThreadPool." + method.Name, invocation, FirstDelegate(invocation.Arguments), false);
-            case "For" when IsType(method.ContainingType, types.Parallel):
+            case "For" when Symbols.IsType(method.ContainingType, types.Parallel):
                 return Create(EntryPointKind.ParallelFor, "Parallel.For", invocation, AllDelegates(invocation.Arguments), true);
-            case "ForEach" when IsType(method.ContainingType, types.Parallel):
+            case "ForEach" when Symbols.IsType(method.ContainingType, types.Parallel):
                 return Create(EntryPointKind.ParallelForEach, "Parallel.ForEach", invocation, AllDelegates(invocation.Arguments), true);
-            case "ForEachAsync" when IsType(method.ContainingType, types.Parallel):
+            case "ForEachAsync" when Symbols.IsType(method.ContainingType, types.Parallel):
                 return Create(EntryPointKind.ParallelForEach, "Parallel.ForEachAsync", invocation, AllDelegates(invocation.Arguments), true);
-            case "Invoke" when IsType(method.ContainingType, types.Parallel):
+            case "Invoke" when Symbols.IsType(method.ContainingType, types.Parallel):
                 return Create(EntryPointKind.ParallelInvoke, "Parallel.Invoke", invocation, InvokeActions(invocation.Arguments), false);
-            case "ForAll" when IsType(method.ContainingType, types.ParallelEnumerable):
+            case "ForAll" when Symbols.IsType(method.ContainingType, types.ParallelEnumerable):
                 return Create(EntryPointKind.PlinqForAll, "PLINQ ForAll", invocation, AllDelegates(invocation.Arguments), true);
-            case "ContinueWith" when IsType(method.ContainingType, types.Task) || IsType(method.ContainingType.OriginalDefinition, types.TaskOfT):
+            case "WhenAll" or "WaitAll" when Symbols.IsType(method.ContainingType, types.Task):
+                return AwaitedTogether.From(invocation, types);
+            case "ContinueWith" when Symbols.IsType(method.ContainingType, types.Task) || Symbols.IsType(method.ContainingType.OriginalDefinition, types.TaskOfT):
                 // A scheduler such as FromCurrentSynchronizationContext() may run the continuation on the caller's thread.
                 return UsesNonDefaultScheduler(invocation) || EntryPointOptions.RunsSynchronously(invocation)
                     ? null
@@ -327,7 +334,7 @@ internal static class EntryPoints
             return Create(EntryPointKind.Thread, "new Thread", creation, FirstDelegate(creation.Arguments), false);
         }
 
-        if (type.Name == "Timer" && IsType(type, types.Timer))
+        if (type.Name == "Timer" && Symbols.IsType(type, types.Timer))
         {
             var callback = FirstDelegate(creation.Arguments);
             return Create(EntryPointKind.Timer, "new Timer", creation, callback, IsPeriodic(creation) && !PausesItsTimer(callback, creation, types));
@@ -338,7 +345,7 @@ internal static class EntryPoints
             return Create(EntryPointKind.DataflowBlock, "new " + type.Name, creation, FirstDelegate(creation.Arguments), EntryPointOptions.DataflowRunsInParallel(creation));
         }
 
-        if (type.Name == "Task" && (IsType(type, types.Task) || IsType(type.BaseType, types.Task)) && IsStartedOnThePool(creation))
+        if (type.Name == "Task" && (Symbols.IsType(type, types.Task) || Symbols.IsType(type.BaseType, types.Task)) && IsStartedOnThePool(creation))
         {
             return Create(EntryPointKind.TaskStart, "new Task", creation, FirstDelegate(creation.Arguments), false);
         }
@@ -352,7 +359,7 @@ internal static class EntryPoints
     /// </summary>
     private static bool IsStartedOnThePool(IObjectCreationOperation creation)
     {
-        var function = RunWindow.EnclosingFunction(creation) ?? RunWindow.Root(creation);
+        var function = OperationTree.OwnFunction(creation);
         var started = false;
         foreach (var operation in function.Descendants())
         {
@@ -363,7 +370,7 @@ internal static class EntryPoints
             }
 
             if (call.TargetMethod.Name == "RunSynchronously"
-                || (call.Arguments.Length > 0 && Unwrap(call.Arguments[0].Value) is not IPropertyReferenceOperation { Property.Name: "Default" }))
+                || (call.Arguments.Length > 0 && OperationTree.Unwrap(call.Arguments[0].Value) is not IPropertyReferenceOperation { Property.Name: "Default" }))
             {
                 return false;
             }
@@ -398,7 +405,7 @@ internal static class EntryPoints
         {
             // Only a lambda, a method group or a local can have a body (see BodyOf): the others' parameter types, which
             // Parallel.For<TLocal> substitutes, are not asked for.
-            if (Unwrap(argument.Value) is IDelegateCreationOperation or ILocalReferenceOperation
+            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation or ILocalReferenceOperation
                 && argument.Parameter?.Type.TypeKind == TypeKind.Delegate && BodyOf(argument.Value) is { } body)
             {
                 bodies.Add(body);
@@ -414,7 +421,7 @@ internal static class EntryPoints
         var bodies = ImmutableArray.CreateBuilder<ConcurrentBody>();
         foreach (var argument in arguments)
         {
-            if (Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
+            if (OperationTree.Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
             {
                 foreach (var element in initializer.ElementValues)
                 {
@@ -436,7 +443,7 @@ internal static class EntryPoints
         {
             if (argument.Parameter?.Name == "period")
             {
-                var value = Unwrap(argument.Value)!;
+                var value = OperationTree.Unwrap(argument.Value)!;
                 if (value.ConstantValue is { HasValue: true, Value: { } constant })
                 {
                     return System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture) is not (0 or -1 or 0xFFFFFFFF);
@@ -465,7 +472,7 @@ internal static class EntryPoints
 
             foreach (var descendant in operation.Descendants())
             {
-                if (descendant is IInvocationOperation { TargetMethod.Name: "Change" } change && IsType(change.TargetMethod.ContainingType, types.Timer))
+                if (descendant is IInvocationOperation { TargetMethod.Name: "Change" } change && Symbols.IsType(change.TargetMethod.ContainingType, types.Timer))
                 {
                     return true;
                 }
@@ -480,7 +487,7 @@ internal static class EntryPoints
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter?.Type.Name == "TaskScheduler" && !argument.IsImplicit
-                && Unwrap(argument.Value) is not IPropertyReferenceOperation { Property.Name: "Default" })
+                && OperationTree.Unwrap(argument.Value) is not IPropertyReferenceOperation { Property.Name: "Default" })
             {
                 return true;
             }
@@ -488,58 +495,4 @@ internal static class EntryPoints
 
         return false;
     }
-
-    internal static IOperation? SingleAssignedValue(ILocalReferenceOperation reference)
-    {
-        var root = reference;
-        IOperation top = root;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
-
-        IOperation? value = null;
-        foreach (var operation in top.Descendants())
-        {
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
-                    if (declarator.GetVariableInitializer() is { } initializer)
-                    {
-                        if (value is not null)
-                        {
-                            return null;
-                        }
-
-                        value = initializer.Value;
-                    }
-
-                    break;
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
-                    when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
-                    if (value is not null)
-                    {
-                        return null;
-                    }
-
-                    value = assignment.Value;
-                    break;
-            }
-        }
-
-        return value;
-    }
-
-    internal static IOperation? Unwrap(IOperation? operation)
-    {
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-        }
-
-        return operation;
-    }
-
-    internal static bool IsType(ITypeSymbol? type, INamedTypeSymbol? expected) =>
-        type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type, expected);
 }

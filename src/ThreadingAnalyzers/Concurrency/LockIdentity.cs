@@ -1,6 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -67,7 +68,7 @@ internal readonly struct LockIdentity : IEquatable<LockIdentity>
     /// <summary>The identity of the object <paramref name="value"/> denotes (conversions and parentheses looked through).</summary>
     public static LockIdentity Of(IOperation? value)
     {
-        switch (EntryPoints.Unwrap(value))
+        switch (OperationTree.Unwrap(value))
         {
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
                 return new LockIdentity(LockIdentityKind.This, null, isOnThis: true);

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -97,7 +98,7 @@ internal sealed class LockModel
         while (current.Parent is { } parent)
         {
             if (parent.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.LocalFunction
-                || (parent.Kind == OperationKind.AnonymousFunction && !Reach.RunsSynchronously(parent)))
+                || (parent.Kind == OperationKind.AnonymousFunction && !OperationWalk.RunsSynchronously(parent)))
             {
                 return parent;
             }
@@ -156,7 +157,7 @@ internal sealed class LockModel
     }
 
     private static LockIdentity ScopeIdentity(IOperation? resource) =>
-        EntryPoints.Unwrap(resource) is IInvocationOperation { Instance: { } instance } ? LockIdentity.Of(instance) : LockIdentity.Unknown;
+        OperationTree.Unwrap(resource) is IInvocationOperation { Instance: { } instance } ? LockIdentity.Of(instance) : LockIdentity.Unknown;
 
     private static INamedTypeSymbol Outermost(INamedTypeSymbol type)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -177,7 +178,7 @@ internal static class LockPrimitives
     public static List<LockCall> CallsOf(IOperation function)
     {
         var calls = new List<LockCall>();
-        foreach (var (operation, kind) in Reach.OperationsOf(function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function).WithKinds())
         {
             if (kind == OperationKind.Invocation && Recognize((IInvocationOperation)operation) is { } call)
             {
@@ -191,7 +192,7 @@ internal static class LockPrimitives
     /// <summary>Whether <paramref name="region"/> (outside nested functions) releases what <paramref name="acquire"/> took.</summary>
     public static bool ReleasesIn(IOperation region, LockCall acquire)
     {
-        foreach (var (operation, kind) in Reach.OperationsOf(region).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(region).WithKinds())
         {
             if (kind == OperationKind.Invocation && Recognize((IInvocationOperation)operation) is { } call && call.Releases(acquire))
             {
@@ -265,12 +266,12 @@ internal readonly struct LockKey : IEquatable<LockKey>
 
     public static LockKey? Of(IOperation? target)
     {
-        var value = EntryPoints.Unwrap(target);
+        var value = OperationTree.Unwrap(target);
         return value switch
         {
             IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => new LockKey(null, isThis: true, isTypeOf: false),
             ITypeOfOperation typeOf => new LockKey(typeOf.TypeOperand, isThis: false, isTypeOf: true),
-            _ => EntryPoints.ReferencedSymbol(value) is { } symbol ? new LockKey(symbol, isThis: false, isTypeOf: false) : null,
+            _ => OperationTree.ReferencedSymbol(value) is { } symbol ? new LockKey(symbol, isThis: false, isTypeOf: false) : null,
         };
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -68,7 +69,7 @@ internal static class LockRegions
         {
             switch (statement)
             {
-                case IConditionalOperation conditional when EntryPoints.Unwrap(conditional.Condition) == acquire.Invocation:
+                case IConditionalOperation conditional when OperationTree.Unwrap(conditional.Condition) == acquire.Invocation:
                     held.Add(conditional.WhenTrue);
                     return held;
                 case IConditionalOperation { WhenFalse: null } conditional when IsNegated(conditional.Condition, acquire.Invocation) && IsJumpOnly(conditional.WhenTrue):
@@ -206,15 +207,15 @@ internal static class LockRegions
     /// <summary>A constant, null, default, a local or parameter, or a new library object without arguments.</summary>
     private static bool CannotThrow(IOperation value)
     {
-        value = EntryPoints.Unwrap(value)!;
+        value = OperationTree.Unwrap(value)!;
         return value is ILiteralOperation or IDefaultValueOperation or ILocalReferenceOperation or IParameterReferenceOperation
             || value.ConstantValue.HasValue
             || IsEmptyLibraryObject(value);
     }
 
     private static bool IsNegated(IOperation? condition, IOperation operation) =>
-        EntryPoints.Unwrap(condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
-        && EntryPoints.Unwrap(not.Operand) == operation;
+        OperationTree.Unwrap(condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
+        && OperationTree.Unwrap(not.Operand) == operation;
 
     private static bool Contains(IOperation region, IOperation operation)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -98,7 +99,7 @@ internal sealed class LockSections
     private static LockSections Find(IOperation function)
     {
         var sections = new LockSections();
-        foreach (var (operation, kind) in Reach.OperationsOf(function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function).WithKinds())
         {
             if (kind == OperationKind.Invocation && operation is IInvocationOperation invocation)
             {
@@ -131,12 +132,12 @@ internal sealed class LockSections
         }
 
         var locked = method.IsStatic ? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null) : invocation.Instance;
-        var isMonitor = method.IsStatic && method.ContainingType?.Name == "Monitor" && Reach.IsNamespace(method.ContainingType.ContainingNamespace, Reach.ThreadingNamespace);
+        var isMonitor = method.IsStatic && method.ContainingType?.Name == "Monitor" && Symbols.IsNamespace(method.ContainingType.ContainingNamespace, Symbols.ThreadingNamespace);
         var identity = LockIdentity.Of(locked);
         var isReadLock = LockPrimitives.Recognize(invocation) is { } call
             ? call.Mode == LockMode.Read
             : method.Name is "EnterReadLock" or "TryEnterReadLock" or "AcquireReaderLock" or "ExitReadLock" or "ReleaseReaderLock";
-        return new SectionCall(invocation, identity, EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(locked)), isMonitor, isReadLock);
+        return new SectionCall(invocation, identity, OperationTree.ReferencedSymbol(OperationTree.Unwrap(locked)), isMonitor, isReadLock);
     }
 
     private static bool IsAcquire(IInvocationOperation invocation)
@@ -170,7 +171,7 @@ internal sealed class LockSections
     }
 
     private static bool AdmitsMany(IInvocationOperation invocation) =>
-        SemaphoreCount.AdmitsMany(EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(invocation.Instance)));
+        SemaphoreCount.AdmitsMany(OperationTree.ReferencedSymbol(OperationTree.Unwrap(invocation.Instance)));
 
     /// <summary>The call's result decides a branch: <c>if (... != 0) return;</c>, <c>while (... == 1)</c>.</summary>
     private static bool IsTested(IOperation invocation)

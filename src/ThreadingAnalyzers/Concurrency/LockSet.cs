@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -103,7 +104,7 @@ internal static class LockSet
     }
 
     /// <summary>
-    /// For a walk of <paramref name="function"/>'s own code (<see cref="Reach.OperationsOf"/>) that has met all of its
+    /// For a walk of <paramref name="function"/>'s own code (<see cref="OperationWalk.OperationsOf"/>) that has met all of its
     /// <paramref name="invocations"/>: its acquiring and releasing calls are kept for the <see cref="IsHeldAt"/> questions
     /// about it that follow (in the open <see cref="RecentlyComputed"/> scope), so that they do not walk it again.
     /// </summary>
@@ -112,7 +113,7 @@ internal static class LockSet
     /// <summary>A <c>using</c> resource that takes a lock: <c>gate.EnterScope()</c>, <c>await mutex.LockAsync()</c>.</summary>
     internal static bool IsLockScope(IOperation? resource)
     {
-        switch (EntryPoints.Unwrap(resource))
+        switch (OperationTree.Unwrap(resource))
         {
             case IAwaitOperation awaited:
                 return IsLockScope(awaited.Operation);

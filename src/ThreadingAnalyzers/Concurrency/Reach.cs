@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -7,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -116,7 +116,14 @@ internal sealed class Reach
     }
 
     /// <summary>The methods of this compilation that <paramref name="body"/> (a lambda, local function or method body) calls, transitively, nearest first.</summary>
-    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default)
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, CancellationToken cancellationToken = default) =>
+        MethodsCalledFrom(body, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="MethodsCalledFrom(IOperation, CancellationToken)"/>, following only the calls of <paramref name="body"/>'s
+    /// own code that <paramref name="split"/> puts after its first await (null: all of them).
+    /// </summary>
+    public ImmutableArray<ReachedMethod> MethodsCalledFrom(IOperation body, AwaitSplit? split, CancellationToken cancellationToken = default)
     {
         var order = new List<IMethodSymbol>();
         var facts = new Dictionary<IMethodSymbol, (IOperation Body, int Depth, bool ThisIsBodyThis, List<CallSite> Callers)>(SymbolEqualityComparer.Default);
@@ -133,6 +140,11 @@ internal sealed class Reach
 
             foreach (var call in CallsIn(function))
             {
+                if (depth == 0 && split is not null && !split.IsAfterFirstAwait(call.Operation))
+                {
+                    continue;
+                }
+
                 var calleeThis = thisIsBodyThis && call.ReceiverIsThis;
                 if (facts.TryGetValue(call.Target, out var known))
                 {
@@ -180,7 +192,7 @@ internal sealed class Reach
         if (method.MethodKind == MethodKind.LocalFunction && near is not null)
         {
             // A local function's operation is part of its containing method's tree; find it there, not through a new model.
-            return LocalFunctionIn(RunWindow.Root(near), method);
+            return LocalFunctionIn(OperationTree.Root(near), method);
         }
 
         // Looked up first: GetOrAdd with a capturing lambda would allocate on every call.
@@ -193,27 +205,8 @@ internal sealed class Reach
     /// each to the shared table costs more (a lock, contended by the other analysis threads) than the walk.
     /// </summary>
     public bool HasErrors(IOperation function) =>
-        IsPartOfAMethod(function) ? FindErrors(function)
-        : _hasErrors.TryGetValue(function, out var known) ? known : _hasErrors.GetOrAdd(function, FindErrors(function));
-
-    /// <summary>Whether <paramref name="function"/> or anything in it does not compile, found now (see <see cref="HasErrors"/>).</summary>
-    internal static bool FindErrors(IOperation function)
-    {
-        if (function.Syntax.ContainsDiagnostics)
-        {
-            return true;
-        }
-
-        foreach (var (_, kind) in DescendantsOf(function).WithKinds())
-        {
-            if (kind == OperationKind.Invalid)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        IsPartOfAMethod(function) ? BrokenCode.In(function)
+        : _hasErrors.TryGetValue(function, out var known) ? known : _hasErrors.GetOrAdd(function, BrokenCode.In(function));
 
     /// <summary>The direct calls that <paramref name="function"/> makes to methods of this compilation; kept for methods (see <see cref="HasErrors"/>).</summary>
     public ImmutableArray<CallSite> CallsIn(IOperation function) =>
@@ -231,172 +224,10 @@ internal sealed class Reach
 
     private static bool IsPartOfAMethod(IOperation function) => function.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction;
 
-    /// <summary>
-    /// The operations that run as part of <paramref name="function"/> on its thread: nested lambdas are skipped unless they
-    /// are passed to a method that runs them synchronously (List&lt;T&gt;.ForEach, Array.ForEach, LINQ to Objects), and local
-    /// function declarations are skipped (they run where they are called). A struct enumerable over a pooled stack: the
-    /// walks run for every concurrent body and every method it reaches, and an iterator would be allocated for each.
-    /// The nested functions it skips are added to <paramref name="skipped"/> when given.
-    /// </summary>
-    public static FunctionOperations OperationsOf(IOperation function, List<IOperation>? skipped = null) => new(function, skipped, intoNestedFunctions: false);
-
-    /// <summary>
-    /// Every operation below <paramref name="operation"/>, nested lambdas and local functions included, over the same pooled
-    /// stack (<c>Descendants()</c> allocates an iterator and a stack per call).
-    /// </summary>
-    public static FunctionOperations DescendantsOf(IOperation operation) => new(operation, skipped: null, intoNestedFunctions: true);
-
-    /// <summary>What <see cref="OperationsOf"/> and <see cref="DescendantsOf"/> return; use it in a <c>foreach</c>.</summary>
-    public readonly struct FunctionOperations
-    {
-        private readonly IOperation _function;
-        private readonly List<IOperation>? _skipped;
-        private readonly bool _intoNestedFunctions;
-
-        public FunctionOperations(IOperation function, List<IOperation>? skipped, bool intoNestedFunctions)
-        {
-            _function = function;
-            _skipped = skipped;
-            _intoNestedFunctions = intoNestedFunctions;
-        }
-
-        public Enumerator GetEnumerator() => new(_function, _skipped, _intoNestedFunctions);
-
-        /// <summary>The same walk, each operation with its kind, which the walk has already asked for (an interface call per operation).</summary>
-        public WithKindsEnumerable WithKinds() => new(this);
-
-        /// <summary>What <see cref="WithKinds"/> returns; use it in a <c>foreach</c>.</summary>
-        public readonly struct WithKindsEnumerable
-        {
-            private readonly FunctionOperations _operations;
-
-            public WithKindsEnumerable(FunctionOperations operations) => _operations = operations;
-
-            public WithKindsEnumerator GetEnumerator() => new(_operations.GetEnumerator());
-        }
-
-        public struct WithKindsEnumerator : IDisposable
-        {
-            private Enumerator _walk;
-
-            public WithKindsEnumerator(Enumerator walk) => _walk = walk;
-
-            public (IOperation Operation, OperationKind Kind) Current => (_walk.Current, _walk.CurrentKind);
-
-            public bool MoveNext() => _walk.MoveNext();
-
-            public void Dispose() => _walk.Dispose();
-        }
-
-        public struct Enumerator : IDisposable
-        {
-            private readonly List<IOperation>? _skipped;
-            private readonly bool _intoNestedFunctions;
-            private OperationStack? _stack;
-
-            public Enumerator(IOperation function, List<IOperation>? skipped, bool intoNestedFunctions)
-            {
-                _skipped = skipped;
-                _intoNestedFunctions = intoNestedFunctions;
-                _stack = OperationStack.Rent();
-                Current = null!;
-                foreach (var child in function.ChildOperations)
-                {
-                    _stack.Push(child);
-                }
-            }
-
-            public IOperation Current { get; private set; }
-
-            /// <summary>The kind of <see cref="Current"/> (see <see cref="WithKinds"/>).</summary>
-            public OperationKind CurrentKind { get; private set; }
-
-            public bool MoveNext()
-            {
-                var stack = _stack;
-                while (stack is { Count: > 0 })
-                {
-                    // Kind tests, not interface type tests: this loop runs for every operation of every function walked.
-                    var operation = stack.Pop();
-                    var kind = operation.Kind;
-                    if (!_intoNestedFunctions && (kind == OperationKind.LocalFunction || (kind == OperationKind.AnonymousFunction && !RunsSynchronously(operation))))
-                    {
-                        _skipped?.Add(operation);
-                        continue;
-                    }
-
-                    foreach (var child in operation.ChildOperations)
-                    {
-                        stack.Push(child);
-                    }
-
-                    Current = operation;
-                    CurrentKind = kind;
-                    return true;
-                }
-
-                return false;
-            }
-
-            public void Dispose()
-            {
-                if (_stack is { } stack)
-                {
-                    _stack = null;
-                    OperationStack.Return(stack);
-                }
-            }
-        }
-    }
-
-    /// <summary>A lambda passed to List&lt;T&gt;.ForEach, Array.ForEach or a System.Linq.Enumerable method runs on the caller's thread.</summary>
-    public static bool RunsSynchronously(IOperation lambda)
-    {
-        var current = lambda.Parent;
-        while (current is IDelegateCreationOperation or IConversionOperation)
-        {
-            current = current.Parent;
-        }
-
-        if (current is IArgumentOperation { Parent: IInvocationOperation invocation })
-        {
-            var method = invocation.TargetMethod;
-            var type = method.ContainingType;
-            return (method.Name == "ForEach" && type?.Name is "List" or "Array" && (IsNamespace(type.ContainingNamespace, SystemNamespace) || IsNamespace(type.ContainingNamespace, GenericCollectionsNamespace)))
-                || (type?.Name == "Enumerable" && IsNamespace(type.ContainingNamespace, LinqNamespace));
-        }
-
-        return false;
-    }
-
-    internal static readonly string[] SystemNamespace = { "System" };
-    internal static readonly string[] GenericCollectionsNamespace = { "System", "Collections", "Generic" };
-    internal static readonly string[] LinqNamespace = { "System", "Linq" };
-    internal static readonly string[] ThreadingNamespace = { "System", "Threading" };
-
-    /// <summary>
-    /// Whether <paramref name="namespace"/> is the one named by <paramref name="names"/> (outermost first), compared name
-    /// by name: a namespace's ToString() builds its display string each time, and this runs for every lambda walked.
-    /// </summary>
-    internal static bool IsNamespace(INamespaceSymbol? @namespace, string[] names)
-    {
-        for (var index = names.Length - 1; index >= 0; index--)
-        {
-            if (@namespace is null || @namespace.Name != names[index])
-            {
-                return false;
-            }
-
-            @namespace = @namespace.ContainingNamespace;
-        }
-
-        return @namespace is { IsGlobalNamespace: true };
-    }
-
     private ImmutableArray<CallSite> FindCalls(IOperation function)
     {
         var calls = ImmutableArray.CreateBuilder<CallSite>();
-        foreach (var (operation, kind) in OperationsOf(function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function).WithKinds())
         {
             AddCall(function, operation, kind, calls);
         }
@@ -456,6 +287,9 @@ internal sealed class Reach
     /// A member of a type the code base configures as thread-safe (<c>threading_analyzers.thread_safe_types</c>) is not
     /// followed: its own synchronization is the type's business, which the configuration vouches for.
     /// </remarks>
+    /// <summary>Whether <paramref name="method"/> (a constructor, say) is declared in this compilation's source with a body to follow.</summary>
+    public bool IsSourceMethod(IMethodSymbol method) => IsSource(method);
+
     private bool IsSource(ISymbol symbol) =>
         symbol.MetadataToken == 0 && !symbol.DeclaringSyntaxReferences.IsEmpty && !symbol.IsAbstract && !symbol.IsExtern
         && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -54,7 +55,7 @@ internal sealed class RunWindow
     }
 
     /// <summary>The function (method body, lambda or local function) that contains the entry point.</summary>
-    public static IOperation Starter(EntryPoint entry) => EnclosingFunction(entry.Operation) ?? Root(entry.Operation);
+    public static IOperation Starter(EntryPoint entry) => OperationTree.OwnFunction(entry.Operation);
 
     /// <summary>The position where the bodies start running.</summary>
     private static int Start(EntryPoint entry)
@@ -149,27 +150,13 @@ internal sealed class RunWindow
             return false;
         }
 
-        instance = EntryPoints.Unwrap(instance);
+        instance = OperationTree.Unwrap(instance);
         return instance == antecedent.Operation
             || (instance is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, HandleOf(antecedent)));
     }
 
     /// <summary>The local that holds the task or thread, when the entry point's value is stored in one.</summary>
-    public static ILocalSymbol? HandleOf(EntryPoint entry)
-    {
-        var current = entry.Operation;
-        while (current.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            current = current.Parent;
-        }
-
-        return current.Parent switch
-        {
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-            ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Value == current => local.Local,
-            _ => null,
-        };
-    }
+    public static ILocalSymbol? HandleOf(EntryPoint entry) => OperationTree.StoringLocal(entry.Operation);
 
     /// <summary>In a loop that does not wait within the iteration, the previous iteration's run overlaps all of the loop.</summary>
     private static ILoopOperation? FindRepeatingLoop(EntryPoint entry, int end)
@@ -230,10 +217,10 @@ internal sealed class RunWindow
         switch (operation)
         {
             case IAwaitOperation awaitOperation:
-                var awaited = EntryPoints.Unwrap(awaitOperation.Operation);
+                var awaited = OperationTree.Unwrap(awaitOperation.Operation);
                 if (awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure)
                 {
-                    awaited = EntryPoints.Unwrap(configure.Instance);
+                    awaited = OperationTree.Unwrap(configure.Instance);
                 }
 
                 return awaited switch
@@ -280,7 +267,7 @@ internal sealed class RunWindow
 
     private static bool AppliesTo(IOperation? receiver, ILocalSymbol? handle, HashSet<ILocalSymbol> otherHandles)
     {
-        receiver = EntryPoints.Unwrap(receiver);
+        receiver = OperationTree.Unwrap(receiver);
         if (receiver is null)
         {
             return false;
@@ -322,7 +309,7 @@ internal sealed class RunWindow
             // elsewhere, local functions) are walked for Start calls and handles only: waits count only on the starter's
             // own thread.
             var skipped = new List<IOperation>();
-            foreach (var (operation, kind) in Reach.OperationsOf(starter, skipped).WithKinds())
+            foreach (var (operation, kind) in OperationWalk.OperationsOf(starter, skipped).WithKinds())
             {
                 AddStartOrHandle(operation, kind);
                 if (kind is OperationKind.Await or OperationKind.Invocation or OperationKind.PropertyReference
@@ -351,26 +338,14 @@ internal sealed class RunWindow
             }
 
             if (operation is IInvocationOperation { TargetMethod.Name: "Start" or "UnsafeStart", Instance: var instance } start
-                && EntryPoints.Unwrap(instance) is ILocalReferenceOperation receiver)
+                && OperationTree.Unwrap(instance) is ILocalReferenceOperation receiver)
             {
                 StartCalls.Add((start, receiver.Local));
             }
 
             if (operation.Type?.Name is "Task" or "Thread" || (operation.Type is INamedTypeSymbol { IsGenericType: true } generic && generic.Name == "Task"))
             {
-                var current = operation;
-                while (current.Parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    current = current.Parent;
-                }
-
-                var local = current.Parent switch
-                {
-                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
-                    _ => null,
-                };
-                if (local is not null)
+                if (OperationTree.StoringLocal(operation) is { } local)
                 {
                     HandleStores.Add((operation, local));
                 }
@@ -384,28 +359,5 @@ internal sealed class RunWindow
         public List<IOperation> Waits { get; } = new();
 
         public static StarterFacts Of(IOperation starter) => RecentlyComputed.GetOrAdd(starter, static s => new StarterFacts(s));
-    }
-
-    internal static IOperation? EnclosingFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
-
-    internal static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is not null)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -86,7 +87,8 @@ internal sealed class Sharing
                 }
 
                 (prepared ??= new List<(EntryPoint Entry, BodyScope Body)>()).Add((entry, bodyScope));
-                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken);
+                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken)
+                    || CreatedObjects.AnyIn(bodyScope.Function.Function, bodyScope.Split, reach);
             }
         }
 
@@ -382,7 +384,7 @@ internal sealed class Sharing
 
         // The body's errors are found by the walk of its own code, which sees every operation but those of the nested
         // functions it skips, and those are looked at after it.
-        if (bodyOperation is null || bodyOperation.Syntax.ContainsDiagnostics)
+        if (bodyOperation is null || BrokenCode.InText(bodyOperation))
         {
             return null;
         }
@@ -390,7 +392,19 @@ internal sealed class Sharing
         // One walk finds the body's own accesses and its calls (the methods it calls are looked at next).
         var scope = new FunctionScope(types, reach, bodyOperation, bodyMethod, AccessWalk.ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
         var own = AccessWalk.AccessesOf(scope, pathLocked: false, types, withCalls: true, checkSkipped: true, out var sawInvalid, out var calls);
-        return sawInvalid ? null : new BodyScope(scope, own, calls);
+        if (sawInvalid)
+        {
+            return null;
+        }
+
+        if (body.FromFirstAwait)
+        {
+            // Started per item and awaited together: the code before the first await runs on the caller, one item at a time.
+            var split = AwaitSplit.Of(bodyOperation);
+            return new BodyScope(scope, own.Where(access => split.IsAfterFirstAwait(access.Operation)).ToImmutableArray(), calls.Where(call => split.IsAfterFirstAwait(call.Operation)).ToImmutableArray(), split);
+        }
+
+        return new BodyScope(scope, own, calls);
     }
 
     /// <summary>
@@ -428,7 +442,7 @@ internal sealed class Sharing
 
         var lockedFunctions = new Dictionary<IOperation, bool> { [bodyOperation] = bodyScope.Method is { } bodyMethod && LockSet.IsSynchronized(bodyMethod) };
         var scopes = new Dictionary<IOperation, FunctionScope> { [bodyOperation] = bodyScope };
-        foreach (var reached in reach.MethodsCalledFrom(bodyOperation, cancellationToken))
+        foreach (var reached in reach.MethodsCalledFrom(bodyOperation, body.Split, cancellationToken))
         {
             if (reach.HasErrors(reached.Body))
             {
@@ -442,6 +456,9 @@ internal sealed class Sharing
             accesses.AddRange(AccessTemplate.AccessesOfReached(reached, bodySymbol, @this, pathLocked, types, reach));
         }
 
+        var functions = new List<IOperation>(lockedFunctions.Count) { bodyOperation };
+        functions.AddRange(lockedFunctions.Keys.Where(function => function != bodyOperation));
+        accesses.AddRange(CreatedObjects.AccessesOf(functions, body.Split, bodySymbol, caller => !lockedFunctions.TryGetValue(caller, out var locked) || locked, types, reach, cancellationToken));
         return accesses.ToImmutable();
     }
 

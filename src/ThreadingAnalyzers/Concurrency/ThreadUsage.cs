@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -44,7 +45,7 @@ internal static class ThreadUsage
         switch (parent)
         {
             case ISimpleAssignmentOperation assignment when assignment.Target == reference:
-                return new ThreadUse(ThreadUseKind.Assigned, WithoutConversions(assignment.Value));
+                return new ThreadUse(ThreadUseKind.Assigned, OperationTree.WithoutImplicitConversions(assignment.Value));
             case IInvocationOperation invocation when invocation.Instance == reference:
                 return ClassifyMember(invocation, types);
             case IPropertyReferenceOperation property when property.Instance == reference:
@@ -87,30 +88,22 @@ internal static class ThreadUsage
         return result;
     }
 
+    /// <summary>
+    /// A call that starts a thread: <c>Start()</c>, <c>Start(arg)</c>, or <c>UnsafeStart</c>, which starts it just the same
+    /// (without flowing the execution context).
+    /// </summary>
+    public static bool IsStart(IInvocationOperation call, ThreadingTypes types) =>
+        call.TargetMethod.Name is "Start" or "UnsafeStart" && types.IsThread(call.TargetMethod.ContainingType);
+
     public static bool IsThreadCreation(IOperation? operation, ThreadingTypes types) =>
         operation is IObjectCreationOperation creation && types.IsThread(creation.Type);
-
-    public static IOperation WithoutConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 
     private static ThreadUse ClassifyMember(IOperation member, ThreadingTypes types)
     {
         switch (member)
         {
             case IInvocationOperation call when types.IsThread(call.TargetMethod.ContainingType):
-                return call.TargetMethod.Name switch
-                {
-                    "Start" or "UnsafeStart" => new ThreadUse(ThreadUseKind.Start),
-                    "Join" => new ThreadUse(ThreadUseKind.Join),
-                    _ => new ThreadUse(ThreadUseKind.Harmless),
-                };
+                return new ThreadUse(IsStart(call, types) ? ThreadUseKind.Start : call.TargetMethod.Name == "Join" ? ThreadUseKind.Join : ThreadUseKind.Harmless);
             case IPropertyReferenceOperation { Property.Name: "IsBackground", Parent: ISimpleAssignmentOperation assignment } property
                 when assignment.Target == property:
                 return new ThreadUse(BackgroundValue(assignment.Value));

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -23,8 +24,8 @@ internal sealed class LockedFunction
     /// <summary>The member whose declaration holds the function.</summary>
     public IMethodSymbol Member { get; }
 
-    /// <summary>Whether the function does not compile (<see cref="Reach.FindErrors"/>), found once for every rule that asks.</summary>
-    public bool HasErrors => _hasErrors ??= Reach.FindErrors(Function);
+    /// <summary>Whether the function does not compile (<see cref="BrokenCode.In"/>), found once for every rule that asks.</summary>
+    public bool HasErrors => _hasErrors ??= BrokenCode.In(Function);
 
     private bool? _hasErrors;
 }
@@ -132,14 +133,14 @@ internal sealed class TypeLocks
 
     private void AddNested(IOperation body, IMethodSymbol member, ImmutableArray<LockedFunction>.Builder functions)
     {
-        foreach (var (operation, kind) in Reach.DescendantsOf(body).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.DescendantsOf(body).WithKinds())
         {
             switch (kind)
             {
                 case OperationKind.LocalFunction when operation is ILocalFunctionOperation local:
                     functions.Add(new LockedFunction(local, local.Symbol, member));
                     break;
-                case OperationKind.AnonymousFunction when !Reach.RunsSynchronously(operation):
+                case OperationKind.AnonymousFunction when !OperationWalk.RunsSynchronously(operation):
                     functions.Add(new LockedFunction(operation, null, member));
                     break;
                 case OperationKind.MethodReference when operation is IMethodReferenceOperation reference:

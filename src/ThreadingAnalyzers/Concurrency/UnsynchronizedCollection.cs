@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -59,7 +60,7 @@ internal static class UnsynchronizedCollection
 
     private static bool IsCollectionInterface(ITypeSymbol type) =>
         type.Name is "ICollection" or "IList" or "IDictionary" or "ISet"
-        && (Reach.IsNamespace(type.ContainingNamespace, GenericCollectionsNamespace) || Reach.IsNamespace(type.ContainingNamespace, CollectionsNamespace));
+        && (Symbols.IsNamespace(type.ContainingNamespace, GenericCollectionsNamespace) || Symbols.IsNamespace(type.ContainingNamespace, CollectionsNamespace));
 
     private static bool IsCollectionCreation(ExpressionSyntax value) =>
         value is ObjectCreationExpressionSyntax { Type: var type } && FieldValues.LastName(type) is { } name && CollectionNames.Contains(name);

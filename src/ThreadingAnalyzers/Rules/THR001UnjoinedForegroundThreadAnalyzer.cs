@@ -45,7 +45,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeStart(OperationAnalysisContext context, ThreadingTypes types)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!IsThreadStart(invocation, types) || IsInCodeWithSyntaxErrors(invocation))
+        if (!ThreadUsage.IsStart(invocation, types) || BrokenCode.InText(OperationTree.Root(invocation)))
         {
             return;
         }
@@ -86,7 +86,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             }
 
             var use = ThreadUsage.Classify(reference, types);
-            if (use.Kind == ThreadUseKind.Start && IsInCodeWithSyntaxErrors(reference))
+            if (use.Kind == ThreadUseKind.Start && BrokenCode.InText(OperationTree.Root(reference)))
             {
                 use = new ThreadUse(ThreadUseKind.Harmless);
             }
@@ -108,7 +108,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                     var facts = fields.GetOrAdd(field, _ => new FieldFacts());
                     lock (facts)
                     {
-                        facts.RecordAssignment(ThreadUsage.WithoutConversions(initializer.Value), types);
+                        facts.RecordAssignment(OperationTree.WithoutImplicitConversions(initializer.Value), types);
                     }
                 }
             }
@@ -130,9 +130,6 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    internal static bool IsThreadStart(IInvocationOperation invocation, ThreadingTypes types) =>
-        invocation.TargetMethod.Name == "Start" && types.IsThread(invocation.TargetMethod.ContainingType);
-
     /// <summary>
     /// The local's value at the Start() call is the one of the last assignment before it in the source: that
     /// thread must be created here, never made background, never escape, and never be joined.
@@ -140,7 +137,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     private static bool IsLocalThreadUnjoined(ILocalReferenceOperation startReceiver, ThreadingTypes types)
     {
         var local = startReceiver.Local;
-        var root = RunWindow.Root(startReceiver);
+        var root = OperationTree.Root(startReceiver);
         var declarator = root.Descendants().OfType<IVariableDeclaratorOperation>()
             .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
         if (declarator is null)
@@ -148,14 +145,14 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var declaringFunction = RunWindow.EnclosingFunction(declarator);
+        var declaringFunction = OperationTree.EnclosingNestedFunction(declarator);
         var startPosition = startReceiver.Syntax.SpanStart;
 
         // Every assignment of the local, in source order; the declarator's initializer is the first one.
         var uses = new List<(int Position, IOperation Reference, ThreadUse Use)>();
         if (declarator.GetVariableInitializer() is { } initializer)
         {
-            uses.Add((declarator.Syntax.SpanStart, declarator, new ThreadUse(ThreadUseKind.Assigned, ThreadUsage.WithoutConversions(initializer.Value))));
+            uses.Add((declarator.Syntax.SpanStart, declarator, new ThreadUse(ThreadUseKind.Assigned, OperationTree.WithoutImplicitConversions(initializer.Value))));
         }
 
         foreach (var reference in root.Descendants().OfType<ILocalReferenceOperation>())
@@ -229,7 +226,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     private static Capture CaptureOf(IOperation reference, IOperation? declaringFunction)
     {
         var result = Capture.RunsHere;
-        for (var function = RunWindow.EnclosingFunction(reference); function is not null && function != declaringFunction; function = RunWindow.EnclosingFunction(function))
+        for (var function = OperationTree.EnclosingNestedFunction(reference); function is not null && function != declaringFunction; function = OperationTree.EnclosingNestedFunction(function))
         {
             if (IsProcessExitHandler(function) || IsUnusedLocalFunction(function))
             {
@@ -247,15 +244,12 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
 
     private static bool IsUnusedLocalFunction(IOperation function) =>
         function is ILocalFunctionOperation localFunction
-        && !RunWindow.Root(function).Descendants().Any(operation => operation switch
+        && !OperationTree.Root(function).Descendants().Any(operation => operation switch
         {
             IInvocationOperation call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, localFunction.Symbol),
             IMethodReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, localFunction.Symbol),
             _ => false,
         });
-
-    /// <summary>Half-typed code gets silence: the parser's recovery is no ground for a warning.</summary>
-    private static bool IsInCodeWithSyntaxErrors(IOperation operation) => RunWindow.Root(operation).Syntax.ContainsDiagnostics;
 
     private static bool IsProcessExitHandler(IOperation function) =>
         function.Parent is IDelegateCreationOperation { Parent: IEventAssignmentOperation { Adds: true } assignment }
@@ -264,7 +258,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>A local function called in the method, or a lambda stored in a local delegate that the method invokes.</summary>
     private static bool IsInvokedInPlace(IOperation function)
     {
-        var root = RunWindow.Root(function);
+        var root = OperationTree.Root(function);
         switch (function)
         {
             case ILocalFunctionOperation localFunction:

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -67,8 +68,8 @@ public sealed class THR002UnsynchronizedSharedStateAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                var root = RunWindow.Root(operation);
-                if (root != seen && !root.Syntax.ContainsDiagnostics)
+                var root = OperationTree.Root(operation);
+                if (root != seen && !BrokenCode.InText(root))
                 {
                     seen = root;
                     lock (gate)

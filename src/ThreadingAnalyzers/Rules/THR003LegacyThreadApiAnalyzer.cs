@@ -194,7 +194,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
     private static void Report(OperationAnalysisContext context, IOperation site, LegacyMember legacy, bool fixable)
     {
         // Half-typed code (a missing token, an unresolved argument) gets no diagnostic until it compiles.
-        if (site.Syntax.ContainsDiagnostics || site.DescendantsAndSelf().Any(static o => o is IInvalidOperation) || IsInInvalidOperation(site))
+        if (BrokenCode.In(site) || IsInInvalidOperation(site))
         {
             return;
         }
@@ -293,7 +293,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
     /// <summary>True when <paramref name="instance"/> is certainly the thread that runs this code.</summary>
     private static bool IsCurrentThread(IOperation? instance, ThreadingTypes types, CancellationToken cancellationToken)
     {
-        instance = WithoutConversions(instance);
+        instance = OperationTree.Unwrap(instance);
         return instance switch
         {
             IPropertyReferenceOperation property => IsCurrentThreadProperty(property, types),
@@ -322,11 +322,7 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        IOperation top = reference;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
+        var top = OperationTree.Root(reference);
 
         IVariableDeclaratorOperation? declarator = null;
         foreach (var operation in top.Descendants())
@@ -342,14 +338,14 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
         }
 
         if (declarator?.Initializer?.Value is not { } value
-            || WithoutConversions(value) is not IPropertyReferenceOperation property
+            || OperationTree.Unwrap(value) is not IPropertyReferenceOperation property
             || !IsCurrentThreadProperty(property, types))
         {
             return false;
         }
 
-        var function = RunWindow.EnclosingFunction(declarator);
-        if (function != RunWindow.EnclosingFunction(reference))
+        var function = OperationTree.EnclosingNestedFunction(declarator);
+        if (function != OperationTree.EnclosingNestedFunction(reference))
         {
             return false;
         }
@@ -397,16 +393,6 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
     private static bool IsNestedFunctionOrMember(SyntaxNode node) =>
         node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
         || (node is MemberDeclarationSyntax && node is not GlobalStatementSyntax);
-
-    private static IOperation? WithoutConversions(IOperation? operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 
     private sealed class LegacyMember
     {

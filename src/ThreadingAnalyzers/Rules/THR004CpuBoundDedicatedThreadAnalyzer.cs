@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -125,7 +126,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>The body is seen, no maxStackSize is asked for, and the body is a finite CPU-bound computation.</summary>
     private static bool RunsFiniteCpuBoundWork(IObjectCreationOperation creation, ThreadingTypes types, CancellationToken cancellationToken)
     {
-        if (creation.Syntax.ContainsDiagnostics || RunWindow.Root(creation).Syntax.ContainsDiagnostics
+        if (BrokenCode.InText(OperationTree.Root(creation))
             || creation.Arguments.Any(a => a.Parameter?.Name == "maxStackSize")
             || EntryPoints.TryGet(creation, types) is not { Kind: EntryPointKind.Thread, Bodies.Length: 1 } entry)
         {
@@ -171,7 +172,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The field that the creation is assigned to (or initializes), if any.</summary>
-    private static IFieldSymbol? HeldInField(IObjectCreationOperation creation) => THR004ReplacementShapes.Outermost(creation) switch
+    private static IFieldSymbol? HeldInField(IObjectCreationOperation creation) => OperationTree.Outermost(creation) switch
     {
         { Parent: ISimpleAssignmentOperation { Target: IFieldReferenceOperation field } assignment } value when assignment.Value == value => field.Field,
         { Parent: IFieldInitializerOperation { InitializedFields.Length: 1 } initializer } => initializer.InitializedFields[0],
@@ -194,7 +195,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        var outermost = THR004ReplacementShapes.Outermost(creation);
+        var outermost = OperationTree.Outermost(creation);
         var threads = new List<ISymbol>();
         var collections = new List<ILocalSymbol>();
         string name;
@@ -224,7 +225,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
         }
 
         // A worklist: each thread variable's uses may store it in a collection; each collection's uses may read threads back.
-        var root = RunWindow.Root(creation);
+        var root = OperationTree.Root(creation);
         var followedThreads = 0;
         var followedCollections = 0;
         while (followedThreads < threads.Count || followedCollections < collections.Count)
@@ -262,7 +263,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
         {
             if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, collection))
             {
-                var value = declarator.GetVariableInitializer()?.Value is { } initializer ? EntryPoints.Unwrap(initializer) : null;
+                var value = declarator.GetVariableInitializer()?.Value is { } initializer ? OperationTree.Unwrap(initializer) : null;
                 if (value is not (null or IArrayCreationOperation or IObjectCreationOperation { Initializer: null }))
                 {
                     return false;
@@ -299,7 +300,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
                 case IInvocationOperation { TargetMethod.Name: "Add" or "Clear" or "Contains" or "IndexOf" } call when call.Instance == reference:
                     break;
                 case IInvocationOperation { TargetMethod.Name: "ForEach", Arguments.Length: 1 } call when call.Instance == reference:
-                    if (EntryPoints.Unwrap(call.Arguments[0].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda })
+                    if (OperationTree.Unwrap(call.Arguments[0].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda })
                     {
                         return false;
                     }
@@ -310,7 +311,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
                     AddOnce(threads, variable.Symbol);
                     break;
                 case ISimpleAssignmentOperation assignment when assignment.Target == reference:
-                    if (EntryPoints.Unwrap(assignment.Value) is not (IArrayCreationOperation or IObjectCreationOperation { Initializer: null }))
+                    if (OperationTree.Unwrap(assignment.Value) is not (IArrayCreationOperation or IObjectCreationOperation { Initializer: null }))
                     {
                         return false;
                     }
@@ -327,7 +328,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>The local array or List&lt;Thread&gt; that a thread is put into: <c>C[i] = t</c> or <c>C.Add(t)</c>.</summary>
     private static ILocalSymbol? StoredIn(IOperation value, ThreadingTypes types)
     {
-        var outermost = THR004ReplacementShapes.Outermost(value);
+        var outermost = OperationTree.Outermost(value);
         return outermost.Parent switch
         {
             ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } } assignment

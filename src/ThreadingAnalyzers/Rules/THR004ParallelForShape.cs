@@ -72,7 +72,7 @@ internal static partial class THR004ReplacementShapes
             return null;
         }
 
-        var root = RunWindow.Root(creation);
+        var root = OperationTree.Root(creation);
         if (StoredThread.Find(creation, creationStatement, loopBody, index, root, types) is not { Collection: { } collection } stored)
         {
             return null;
@@ -170,7 +170,7 @@ internal static partial class THR004ReplacementShapes
             IObjectCreationOperation creation, IOperation creationStatement, IBlockOperation loopBody, ILocalSymbol index, IOperation root, ThreadingTypes types)
         {
             var stored = new StoredThread(creation, creationStatement, index);
-            var holder = Outermost(creation).Parent;
+            var holder = OperationTree.Outermost(creation).Parent;
             if (holder is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation directStore } && ArrayElementOf(directStore, index) is { } array)
             {
                 stored.Collection = array;
@@ -338,7 +338,7 @@ internal static partial class THR004ReplacementShapes
         }
 
         // Only `C.Length` of the array that the fix removes; its size takes its place.
-        return EntryPoints.Unwrap(right) is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation array }
+        return OperationTree.Unwrap(right) is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation array }
             && SymbolEqualityComparer.Default.Equals(array.Local, collection)
             && declaration.Declaration.Variables[0].Initializer?.Value is ArrayCreationExpressionSyntax { Type.RankSpecifiers.Count: 1 } creation
             && creation.Type.RankSpecifiers[0].Sizes.Count == 1
@@ -363,7 +363,7 @@ internal static partial class THR004ReplacementShapes
                 continue;
             }
 
-            var value = declarator.GetVariableInitializer()?.Value is { } initializer ? EntryPoints.Unwrap(initializer) : null;
+            var value = declarator.GetVariableInitializer()?.Value is { } initializer ? OperationTree.Unwrap(initializer) : null;
             var created = value switch
             {
                 IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null, Type: IArrayTypeSymbol { Rank: 1, ElementType: var elementType } } array =>
@@ -391,7 +391,7 @@ internal static partial class THR004ReplacementShapes
         switch (operation)
         {
             case IForEachLoopOperation { IsAsynchronous: false, Collection: var items, LoopControlVariable: IVariableDeclaratorOperation variable } forEach
-                when EntryPoints.Unwrap(items) is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, collection):
+                when OperationTree.Unwrap(items) is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, collection):
                 return IsOnlyJoin(forEach.Body, variable.Symbol, types) && References(root, variable.Symbol).Count() == 1;
             case IForLoopOperation forLoop when forLoop.Locals.Length == 1 && forLoop.Condition is not null && IsSimpleValue(forLoop.Condition)
                 && forLoop.Before.All(b => b is IVariableDeclarationGroupOperation g && g.Declarations.SelectMany(d => d.Declarators).All(d => IsSimpleValue(d.GetVariableInitializer()?.Value)))
@@ -408,7 +408,7 @@ internal static partial class THR004ReplacementShapes
             {
                 Operation: IInvocationOperation { TargetMethod.Name: "ForEach", Instance: ILocalReferenceOperation list, Arguments.Length: 1 } forEachCall,
             } when SymbolEqualityComparer.Default.Equals(list.Local, collection)
-                && EntryPoints.Unwrap(forEachCall.Arguments[0].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda }:
+                && OperationTree.Unwrap(forEachCall.Arguments[0].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda }:
                 return IsOnlyJoin(lambda.Body, lambda.Symbol.Parameters[0], types) && References(lambda, lambda.Symbol.Parameters[0]).Count() == 1;
             default:
                 return false;

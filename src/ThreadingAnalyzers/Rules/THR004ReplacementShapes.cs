@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 /// <summary>How the replacement calls the thread's body: a parameterless lambda, a method group, or a method group with the Start argument.</summary>
@@ -77,16 +78,6 @@ internal static partial class THR004ReplacementShapes
         }
     }
 
-    internal static IOperation Outermost(IOperation operation)
-    {
-        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
-    }
-
     internal static IEnumerable<IOperation> References(IOperation root, ISymbol symbol)
     {
         foreach (var operation in root.Descendants())
@@ -119,14 +110,14 @@ internal static partial class THR004ReplacementShapes
     private static ThreadBodySyntax? BodyOf(IObjectCreationOperation creation, IInvocationOperation start, ThreadingTypes types, bool argumentReadLater)
     {
         if (creation.Arguments.Length != 1 || creation.Arguments[0].Value is not { } value
-            || EntryPoints.Unwrap(value) is not IDelegateCreationOperation delegateCreation)
+            || OperationTree.Unwrap(value) is not IDelegateCreationOperation delegateCreation)
         {
             return null;
         }
 
         var parameterized = SymbolEqualityComparer.Default.Equals(delegateCreation.Type, types.ParameterizedThreadStart);
         var startArgument = start.Arguments.Length == 1 ? start.Arguments[0].Value : null;
-        switch (EntryPoints.Unwrap(delegateCreation.Target))
+        switch (OperationTree.Unwrap(delegateCreation.Target))
         {
             case IAnonymousFunctionOperation lambda when !parameterized && startArgument is null
                 && lambda.Syntax is AnonymousFunctionExpressionSyntax lambdaSyntax and not SimpleLambdaExpressionSyntax
@@ -138,7 +129,7 @@ internal static partial class THR004ReplacementShapes
                     return startArgument is null ? new ThreadBodySyntax(null, group, false, null) : null;
                 }
 
-                return startArgument is null || (argumentReadLater ? IsStableArgument(startArgument, RunWindow.Root(start)) : IsSimpleValue(startArgument))
+                return startArgument is null || (argumentReadLater ? IsStableArgument(startArgument, OperationTree.Root(start)) : IsSimpleValue(startArgument))
                     ? new ThreadBodySyntax(null, group, true, (ExpressionSyntax?)startArgument?.Syntax)
                     : null;
             default:
@@ -149,7 +140,7 @@ internal static partial class THR004ReplacementShapes
     /// <summary>A Start argument that the task can read later and still see the same value: a constant, or a local or parameter never written again.</summary>
     private static bool IsStableArgument(IOperation argument, IOperation root)
     {
-        argument = EntryPoints.Unwrap(argument)!;
+        argument = OperationTree.Unwrap(argument)!;
         if (argument.ConstantValue.HasValue || argument is ILiteralOperation or IDefaultValueOperation)
         {
             return true;
@@ -182,8 +173,8 @@ internal static partial class THR004ReplacementShapes
     }
 
     private static bool MethodGroupReceiverIsStable(IObjectCreationOperation creation) =>
-        EntryPoints.Unwrap(creation.Arguments[0].Value) is IDelegateCreationOperation { Target: var target }
-        && EntryPoints.Unwrap(target) is IMethodReferenceOperation reference
-        && (reference.Instance is null or IInstanceReferenceOperation || IsStableArgument(reference.Instance, RunWindow.Root(creation)));
+        OperationTree.Unwrap(creation.Arguments[0].Value) is IDelegateCreationOperation { Target: var target }
+        && OperationTree.Unwrap(target) is IMethodReferenceOperation reference
+        && (reference.Instance is null or IInstanceReferenceOperation || IsStableArgument(reference.Instance, OperationTree.Root(creation)));
 
 }

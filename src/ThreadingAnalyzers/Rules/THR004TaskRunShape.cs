@@ -55,7 +55,7 @@ internal static partial class THR004ReplacementShapes
 {
     public static TaskRunShape? TryTaskRun(IObjectCreationOperation creation, ThreadingTypes types)
     {
-        if (Outermost(creation).Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+        if (OperationTree.Outermost(creation).Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
             || declarator.Parent is not IVariableDeclarationOperation { Declarators.Length: 1 }
             || declarator.Syntax.Parent?.Parent is not LocalDeclarationStatementSyntax declaration
             || declaration.Modifiers.Count != 0 || declaration.UsingKeyword != default
@@ -67,14 +67,14 @@ internal static partial class THR004ReplacementShapes
         }
 
         var thread = declarator.Symbol;
-        var root = RunWindow.Root(creation);
-        var function = RunWindow.EnclosingFunction(declarator);
+        var root = OperationTree.Root(creation);
+        var function = OperationTree.EnclosingNestedFunction(declarator);
         IInvocationOperation? start = null;
         IInvocationOperation? join = null;
         var removed = new List<StatementSyntax>();
         foreach (var reference in References(root, thread))
         {
-            if (RunWindow.EnclosingFunction(reference) != function)
+            if (OperationTree.EnclosingNestedFunction(reference) != function)
             {
                 return null;
             }

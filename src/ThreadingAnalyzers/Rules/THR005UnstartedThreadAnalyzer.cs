@@ -56,7 +56,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         // new Thread(...); as a statement: nothing holds the thread, so nothing can ever start it.
         if (ParentThroughConversions(creation) is IExpressionStatementOperation
             && types.IsThread(creation.Type)
-            && !RunWindow.Root(creation).Syntax.ContainsDiagnostics)
+            && !BrokenCode.InText(OperationTree.Root(creation)))
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR005, creation.Syntax.GetLocation(), DiscardedThreadName));
             return;
@@ -69,19 +69,15 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var root = (IOperation)declarator;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
+        var root = OperationTree.Root(declarator);
 
         // Half-typed code (t.Sta, t.) is silent until it compiles: it is usually the Start being written.
-        if (root.Syntax.ContainsDiagnostics)
+        if (BrokenCode.InText(root))
         {
             return;
         }
 
-        var owner = RunWindow.EnclosingFunction(declarator);
+        var owner = OperationTree.EnclosingNestedFunction(declarator);
         foreach (var operation in root.Descendants())
         {
             if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
@@ -91,7 +87,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
 
             // A reference from a lambda or local function captures the thread: whoever runs it may start it. A use that
             // does not bind (t.Star()) may be the Start being typed.
-            if (RunWindow.EnclosingFunction(reference) != owner || reference.Parent is IInvalidOperation)
+            if (OperationTree.EnclosingNestedFunction(reference) != owner || reference.Parent is IInvalidOperation)
             {
                 return;
             }
@@ -142,7 +138,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
                     var facts = fields.GetOrAdd(field, _ => new UnstartedFieldFacts());
                     lock (facts)
                     {
-                        facts.RecordAssignment(ThreadUsage.WithoutConversions(initializer.Value), types);
+                        facts.RecordAssignment(OperationTree.WithoutImplicitConversions(initializer.Value), types);
                     }
                 }
             }

@@ -44,11 +44,11 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeEntryPoint(OperationAnalysisContext context, ThreadingTypes types)
     {
-        if (context.Operation.Syntax.ContainsDiagnostics
+        if (BrokenCode.InText(context.Operation)
             || !IsInLoop(context.Operation)
             || EntryPoints.TryGet(context.Operation, types) is not { } entry
             || RunWindow.Of(entry).RepeatingLoop is not { } repeatingLoop
-            || (entry.Kind == EntryPointKind.Thread && !IsStartedIn(entry.Operation, repeatingLoop)))
+            || (entry.Kind == EntryPointKind.Thread && !IsStartedIn(repeatingLoop, types)))
         {
             return;
         }
@@ -169,7 +169,7 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
     {
         foreach (var operation in loop.Descendants())
         {
-            if (IsReferenceTo(operation, variable) && ValueWrites.IsWritten(operation) && !(RunWindow.EnclosingFunction(operation) is { } function && loop.Syntax.Span.Contains(function.Syntax.Span)))
+            if (IsReferenceTo(operation, variable) && ValueWrites.IsWritten(operation) && !(OperationTree.EnclosingNestedFunction(operation) is { } function && loop.Syntax.Span.Contains(function.Syntax.Span)))
             {
                 return true;
             }
@@ -199,13 +199,11 @@ public sealed class THR006LoopVariableCaptureAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>A thread runs only once started: <c>new Thread(...).Start()</c>, or a <c>Start()</c> on a Thread inside the loop.</summary>
-    private static bool IsStartedIn(IOperation creation, ILoopOperation loop)
+    private static bool IsStartedIn(ILoopOperation loop, ThreadingTypes types)
     {
         foreach (var operation in loop.Descendants())
         {
-            if (operation is IInvocationOperation { TargetMethod.Name: "Start" } start
-                && start.TargetMethod.ContainingType?.Name == "Thread"
-                && SymbolEqualityComparer.Default.Equals(start.TargetMethod.ContainingType, creation.Type))
+            if (operation is IInvocationOperation start && ThreadUsage.IsStart(start, types))
             {
                 return true;
             }

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -50,7 +51,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeLoop(OperationAnalysisContext context, ThreadingTypes types)
     {
         if (context.Operation is not IWhileLoopOperation { Condition: { } condition } loop
-            || loop.Syntax.ContainsDiagnostics
+            || BrokenCode.InText(loop)
             || LoopBody.Of(loop.Body, types) is not { } body)
         {
             return;
@@ -81,7 +82,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
 
         // A thread polling itself never ends the loop: that is no wait for another thread.
         if (threads.Any(static t => t is IPropertyReferenceOperation { Property.Name: "CurrentThread" })
-            || loop.Descendants().Any(static o => o is IInvalidOperation))
+            || BrokenCode.In(loop))
         {
             return;
         }
@@ -105,17 +106,17 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static (IOperation Threads, IOperation Thread, string Name)? PolledCollection(IOperation condition, ThreadingTypes types)
     {
-        condition = EntryPoints.Unwrap(condition)!;
+        condition = OperationTree.Unwrap(condition)!;
         var negated = condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not };
         if (negated)
         {
-            condition = EntryPoints.Unwrap(((IUnaryOperation)condition).Operand)!;
+            condition = OperationTree.Unwrap(((IUnaryOperation)condition).Operand)!;
         }
 
         if (condition is not IInvocationOperation { TargetMethod: { Name: "Any" or "All", IsExtensionMethod: true } method, Arguments.Length: 2 } call
             || method.ContainingType is not { Name: "Enumerable", ContainingNamespace.Name: "Linq" }
             || (method.Name == "All") != negated
-            || EntryPoints.Unwrap(call.Arguments[1].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters: { Length: 1 } parameters } lambda }
+            || OperationTree.Unwrap(call.Arguments[1].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters: { Length: 1 } parameters } lambda }
             || !types.IsThread(parameters[0].Type)
             || lambda.Body.Operations.Length != 1
             || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } returned })
@@ -123,7 +124,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        var poll = EntryPoints.Unwrap(returned)!;
+        var poll = OperationTree.Unwrap(returned)!;
         if (method.Name == "All")
         {
             if (poll is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
@@ -137,7 +138,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
         var threads = new List<IOperation>();
         return CollectPolledThreads(poll, types, threads, out var fixable) && fixable
             && threads.All(t => t is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameters[0]))
-            ? (EntryPoints.Unwrap(call.Arguments[0].Value)!, threads[0], parameters[0].Name)
+            ? (OperationTree.Unwrap(call.Arguments[0].Value)!, threads[0], parameters[0].Name)
             : null;
     }
 
@@ -150,7 +151,7 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     private static bool CollectPolledThreads(IOperation condition, ThreadingTypes types, List<IOperation> threads, out bool fixable)
     {
         fixable = false;
-        condition = EntryPoints.Unwrap(condition)!;
+        condition = OperationTree.Unwrap(condition)!;
         switch (condition)
         {
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
@@ -181,8 +182,8 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
     {
         fixable = false;
         var (state, constant) = comparison.RightOperand.ConstantValue.HasValue
-            ? (EntryPoints.Unwrap(comparison.LeftOperand), comparison.RightOperand.ConstantValue)
-            : (EntryPoints.Unwrap(comparison.RightOperand), comparison.LeftOperand.ConstantValue);
+            ? (OperationTree.Unwrap(comparison.LeftOperand), comparison.RightOperand.ConstantValue)
+            : (OperationTree.Unwrap(comparison.RightOperand), comparison.LeftOperand.ConstantValue);
         if (!constant.HasValue || constant.Value is not int value)
         {
             return false;
@@ -205,8 +206,8 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
         // `(t.ThreadState & ThreadState.Stopped) == 0` or `!= ThreadState.Stopped`
         if (((!notEquals && value == 0) || (notEquals && value == StoppedBit))
             && state is IBinaryOperation { OperatorKind: BinaryOperatorKind.And } mask
-            && (HasStoppedBit(mask.RightOperand, notEquals) ? ThreadStateOf(EntryPoints.Unwrap(mask.LeftOperand), types)
-                : HasStoppedBit(mask.LeftOperand, notEquals) ? ThreadStateOf(EntryPoints.Unwrap(mask.RightOperand), types)
+            && (HasStoppedBit(mask.RightOperand, notEquals) ? ThreadStateOf(OperationTree.Unwrap(mask.LeftOperand), types)
+                : HasStoppedBit(mask.LeftOperand, notEquals) ? ThreadStateOf(OperationTree.Unwrap(mask.RightOperand), types)
                 : null) is { } masked)
         {
             // A wider mask (Stopped | Unstarted) also ends the loop for a thread not yet started, where Join would throw.
@@ -231,6 +232,6 @@ public sealed class THR007BusyWaitOnThreadAnalyzer : DiagnosticAnalyzer
 
     /// <summary>A local, a parameter, or a field of this object or a static one: reading it twice reads the same thread.</summary>
     private static bool IsSideEffectFree(IOperation thread) =>
-        EntryPoints.Unwrap(thread) is ILocalReferenceOperation or IParameterReferenceOperation
+        OperationTree.Unwrap(thread) is ILocalReferenceOperation or IParameterReferenceOperation
         || thread is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } };
 }

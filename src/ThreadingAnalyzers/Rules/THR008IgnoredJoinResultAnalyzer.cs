@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -44,8 +43,8 @@ public sealed class THR008IgnoredJoinResultAnalyzer : DiagnosticAnalyzer
             || ResultStatement(invocation) is not { } statement
             || invocation.Arguments.Length != 1
             || WaitsForever(invocation.Arguments[0].Value)
-            || statement.Descendants().Any(static o => o is IInvalidOperation)
-            || RunWindow.Root(invocation).Syntax.ContainsDiagnostics) // half-typed code anywhere in the body: wait until it compiles
+            || BrokenCode.In(statement)
+            || BrokenCode.InText(OperationTree.Root(invocation))) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }

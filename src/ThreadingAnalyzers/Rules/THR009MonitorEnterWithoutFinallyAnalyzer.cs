@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -48,21 +49,20 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (LockPrimitives.Recognize(invocation) is not { IsAcquire: true, Key: not null } acquire
-            || invocation.Syntax.ContainsDiagnostics)
+            || BrokenCode.InText(invocation))
         {
             return;
         }
 
         // Released only where this function cannot see (an Acquire/Release pair of methods, a releasing lambda handed
         // to the caller): the callers' business.
-        var function = RunWindow.EnclosingFunction(invocation) ?? RunWindow.Root(invocation);
+        var function = OperationTree.OwnFunction(invocation);
         var calls = LockPrimitives.CallsOf(function);
         var release = calls.FirstOrDefault(call => call.Position > acquire.Position && call.Releases(acquire));
-        var root = RunWindow.Root(invocation);
+        var root = OperationTree.Root(invocation);
         if (release is null
             || LockRegions.IsReleasedInFinally(acquire)
-            || root.Syntax.ContainsDiagnostics // half-typed code anywhere in the body: wait until it compiles
-            || root.Descendants().Any(static o => o is IInvalidOperation))
+            || BrokenCode.In(root)) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }
@@ -98,7 +98,7 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
             || LockRegions.StatementOf(acquire.Invocation) is not { Parent: IBlockOperation block } statement
             || statement is not IExpressionStatementOperation
             || statement.Syntax.Parent is not BlockSyntax
-            || (!isMonitor && EntryPoints.Unwrap(((IExpressionStatementOperation)statement).Operation) is not (IInvocationOperation or IAwaitOperation)))
+            || (!isMonitor && OperationTree.Unwrap(((IExpressionStatementOperation)statement).Operation) is not (IInvocationOperation or IAwaitOperation)))
         {
             return null;
         }
@@ -129,7 +129,7 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
     /// <summary>lock takes a reference (a value would be boxed anew, CS0185); a System.Threading.Lock would switch to its own scope.</summary>
     private static bool CanBeLocked(IOperation? argument, ThreadingTypes types)
     {
-        var value = EntryPoints.Unwrap(argument);
+        var value = OperationTree.Unwrap(argument);
         return value?.Type is { IsReferenceType: true } type
             && type.TypeKind != TypeKind.Dynamic
             && !(type.Name == "Lock" && types.Lock is { } lockType && SymbolEqualityComparer.Default.Equals(type, lockType));
@@ -143,7 +143,7 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
             return true;
         }
 
-        foreach (var operation in Reach.OperationsOf(statement))
+        foreach (var operation in OperationWalk.OperationsOf(statement))
         {
             if (Stops(operation))
             {

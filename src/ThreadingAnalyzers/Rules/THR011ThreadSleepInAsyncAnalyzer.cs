@@ -53,8 +53,8 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
 
         var function = EnclosingFunction.Of(invocation, context.ContainingSymbol);
         if (!function.IsAsync
-            || invocation.Descendants().Any(static o => o is IInvalidOperation)
-            || RunWindow.Root(invocation).Syntax.ContainsDiagnostics) // half-typed code anywhere in the body: wait until it compiles
+            || BrokenCode.In(invocation)
+            || BrokenCode.InText(OperationTree.Root(invocation))) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -41,7 +42,7 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
             || creation.Constructor is not { Parameters.Length: > 0 } constructor
             || !types.IsThread(creation.Type)
             || !SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, types.ParameterizedThreadStart)
-            || ThreadUsage.WithoutConversions(creation.Arguments[0].Value) is not IDelegateCreationOperation { Target: var target })
+            || OperationTree.WithoutImplicitConversions(creation.Arguments[0].Value) is not IDelegateCreationOperation { Target: var target })
         {
             return;
         }
@@ -62,8 +63,8 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
         var starts = StartsWithArgument(creation, types, out var startedWithoutArgument);
         if (starts.Count == 0
             || startedWithoutArgument
-            || RunWindow.Root(creation).Syntax.ContainsDiagnostics // half-typed code anywhere in the method: wait until it compiles
-            || Reach.FindErrors(body)
+            || BrokenCode.InText(OperationTree.Root(creation)) // half-typed code anywhere in the method: wait until it compiles
+            || BrokenCode.In(body)
             || CastTypes(body, parameter) is not { Count: > 0 } castTypes)
         {
             return;
@@ -111,8 +112,8 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
             return starts;
         }
 
-        var function = RunWindow.EnclosingFunction(creation);
-        foreach (var operation in Reach.DescendantsOf(function ?? RunWindow.Root(creation)))
+        var function = OperationTree.EnclosingNestedFunction(creation);
+        foreach (var operation in OperationWalk.DescendantsOf(function ?? OperationTree.Root(creation)))
         {
             var isHolder = operation switch
             {
@@ -120,7 +121,7 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
                 IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => SymbolEqualityComparer.Default.Equals(field.Field, holder),
                 _ => false,
             };
-            if (isHolder && operation.Parent is IInvocationOperation call && call.Instance == operation && RunWindow.EnclosingFunction(call) == function)
+            if (isHolder && operation.Parent is IInvocationOperation call && call.Instance == operation && OperationTree.EnclosingNestedFunction(call) == function)
             {
                 Add(call, types, starts, ref startedWithoutArgument);
             }
@@ -131,7 +132,7 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
 
     private static void Add(IInvocationOperation call, ThreadingTypes types, List<IInvocationOperation> starts, ref bool startedWithoutArgument)
     {
-        if (call.TargetMethod.Name is not ("Start" or "UnsafeStart") || !types.IsThread(call.TargetMethod.ContainingType))
+        if (!ThreadUsage.IsStart(call, types))
         {
             return;
         }
@@ -153,7 +154,7 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
     private static List<ITypeSymbol>? CastTypes(IOperation body, IParameterSymbol parameter)
     {
         var types = new List<ITypeSymbol>();
-        foreach (var operation in Reach.DescendantsOf(body))
+        foreach (var operation in OperationWalk.DescendantsOf(body))
         {
             if (operation is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
             {

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -50,7 +51,7 @@ internal static class THR013FieldAccesses
     public static void Collect(LockedFunction function, INamedTypeSymbol type, TypeLocks locks, ThreadingTypes types, List<FieldAccess> accesses)
     {
         ImmutableArray<HeldLock>? onEntry = null;
-        foreach (var (operation, kind) in Reach.OperationsOf(function.Function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
         {
             if (kind != OperationKind.FieldReference || operation is not IFieldReferenceOperation reference
                 || !IsCandidate(reference, type, types)

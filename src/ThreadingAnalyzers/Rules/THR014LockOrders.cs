@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -110,7 +111,7 @@ internal static class LockOrders
     public static void Collect(LockedFunction function, TypeLocks locks, LocksTaken taken, IAssemblySymbol assembly, List<LockOrder> orders, List<LockedCall> calls)
     {
         ImmutableArray<HeldLock>? onEntry = null;
-        foreach (var (operation, kind) in Reach.OperationsOf(function.Function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
         {
             if (kind is not (OperationKind.Lock or OperationKind.Invocation))
             {
@@ -202,7 +203,7 @@ internal static class LockOrders
         {
             ILockOperation lockOperation => LockIdentity.Of(lockOperation.LockedValue),
             IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", IsStatic: true, ContainingType.Name: "Monitor" } } enter when enter.Arguments.Length > 0
-                && Reach.IsNamespace(enter.TargetMethod.ContainingType.ContainingNamespace, Reach.ThreadingNamespace) && WaitsForever(enter) => LockIdentity.Of(enter.Arguments[0].Value),
+                && Symbols.IsNamespace(enter.TargetMethod.ContainingType.ContainingNamespace, Symbols.ThreadingNamespace) && WaitsForever(enter) => LockIdentity.Of(enter.Arguments[0].Value),
             _ => LockIdentity.Unknown,
         };
         return IsNamed(identity) ? (identity, operation) : null;
@@ -226,7 +227,7 @@ internal static class LockOrders
                 return true;
             }
 
-            if (EntryPoints.Unwrap(argument.Value) is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" })
+            if (OperationTree.Unwrap(argument.Value) is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" })
             {
                 return true;
             }

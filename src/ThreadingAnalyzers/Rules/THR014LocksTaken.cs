@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -50,7 +51,7 @@ internal sealed class LocksTaken
             return taken;
         }
 
-        foreach (var (operation, kind) in Reach.OperationsOf(function.Function).WithKinds())
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
         {
             // A lock the callee takes only on some branch may be one its caller never reaches (the caller's
             // arguments decide it): only the locks every call takes count.

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using ThreadingAnalyzers.Concurrency;
 using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
@@ -36,7 +35,7 @@ public sealed class THR015LazyInitPublishedEarlyAnalyzer : DiagnosticAnalyzer
         var lockOperation = (ILockOperation)context.Operation;
         if (OuterCheck(lockOperation) is not { } outerField
             || InnerCheck(lockOperation.Body, outerField) is not { } inner
-            || Reach.FindErrors(RunWindow.Root(lockOperation)))
+            || BrokenCode.In(OperationTree.Root(lockOperation)))
         {
             return;
         }
@@ -63,7 +62,7 @@ public sealed class THR015LazyInitPublishedEarlyAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var value = EntryPoints.Unwrap(assignment.Value);
+            var value = OperationTree.Unwrap(assignment.Value);
             ISymbol? built = value switch
             {
                 IObjectCreationOperation => field,
@@ -114,7 +113,7 @@ public sealed class THR015LazyInitPublishedEarlyAnalyzer : DiagnosticAnalyzer
     /// <summary>A statement that calls, sets or passes on a member of the object (through the field or the local that holds it).</summary>
     private static bool Configures(IOperation statement, ISymbol built)
     {
-        foreach (var (operation, _) in Reach.DescendantsOf(statement).WithKinds())
+        foreach (var (operation, _) in OperationWalk.DescendantsOf(statement).WithKinds())
         {
             var instance = operation switch
             {
@@ -122,7 +121,7 @@ public sealed class THR015LazyInitPublishedEarlyAnalyzer : DiagnosticAnalyzer
                 IMemberReferenceOperation member when ValueWrites.IsWritten(member) => member.Instance,
                 _ => null,
             };
-            if (instance is not null && SymbolEqualityComparer.Default.Equals(EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(instance)), built))
+            if (instance is not null && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(OperationTree.Unwrap(instance)), built))
             {
                 return true;
             }
@@ -165,14 +164,14 @@ public sealed class THR015LazyInitPublishedEarlyAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static IFieldSymbol? CheckedField(IOperation condition)
     {
-        var tested = EntryPoints.Unwrap(condition) switch
+        var tested = OperationTree.Unwrap(condition) switch
         {
-            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when EntryPoints.Unwrap(equals.RightOperand) is ILiteralOperation => equals.LeftOperand,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when OperationTree.Unwrap(equals.RightOperand) is ILiteralOperation => equals.LeftOperand,
             IIsPatternOperation { Pattern: IConstantPatternOperation } pattern => pattern.Value,
             IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not => not.Operand,
             _ => null,
         };
-        return EntryPoints.ReferencedSymbol(EntryPoints.Unwrap(tested)) as IFieldSymbol;
+        return OperationTree.ReferencedSymbol(OperationTree.Unwrap(tested)) as IFieldSymbol;
     }
 
     /// <summary>The types C# lets a field be volatile of, for the fix.</summary>

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -64,7 +65,7 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
             if (invocation.TargetMethod is { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target
                 && SymbolEqualityComparer.Default.Equals(target.ContainingType, type))
             {
-                var function = RunWindow.EnclosingFunction(invocation) ?? RunWindow.Root(invocation);
+                var function = OperationTree.OwnFunction(invocation);
                 var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : operationContext.ContainingSymbol as IMethodSymbol;
                 privateCalls.GetOrAdd(target.OriginalDefinition, static _ => new ConcurrentBag<bool>()).Add(LockSet.IsHeldAt(invocation, function, method));
             }
@@ -83,7 +84,7 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
                 foreach (var write in fieldWrites.Where(static w => w.IsUpdate).OrderBy(static w => w.Operation.Syntax.SpanStart))
                 {
                     // Half-typed code anywhere in the member: wait until it compiles.
-                    if (Reach.FindErrors(RunWindow.Root(write.Operation)))
+                    if (BrokenCode.In(OperationTree.Root(write.Operation)))
                     {
                         continue;
                     }
@@ -142,7 +143,7 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        var function = RunWindow.EnclosingFunction(operation) ?? RunWindow.Root(operation);
+        var function = OperationTree.OwnFunction(operation);
         var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : member as IMethodSymbol;
         if (LockSet.IsHeldAt(operation, function, method))
         {
@@ -159,10 +160,10 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
         {
             if (current is ILockOperation lockOperation)
             {
-                return EntryPoints.Unwrap(lockOperation.LockedValue) switch
+                return OperationTree.Unwrap(lockOperation.LockedValue) switch
                 {
                     IInstanceReferenceOperation instance => instance.Type,
-                    var locked => EntryPoints.ReferencedSymbol(locked),
+                    var locked => OperationTree.ReferencedSymbol(locked),
                 };
             }
         }

@@ -145,7 +145,7 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
     /// <summary>A local or parameter: the writes and the entry points are all in the method that declares it. True when reported.</summary>
     private static bool ReportVariable(OperationAnalysisContext context, IOperation read, ISymbol variable, ThreadingTypes types)
     {
-        var root = RunWindow.Root(read);
+        var root = OperationTree.Root(read);
         var bodies = new HashSet<IOperation>(EntryPoints.Find(root, types).SelectMany(static e => e.Bodies).Select(static b => b.Function).OfType<IOperation>());
         if (bodies.Count == 0)
         {
@@ -153,10 +153,10 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
         }
 
         var waiting = ConcurrentLambda(read, bodies);
-        foreach (var (operation, _) in Reach.DescendantsOf(root).WithKinds())
+        foreach (var (operation, _) in OperationWalk.DescendantsOf(root).WithKinds())
         {
             if (operation is ILocalReferenceOperation or IParameterReferenceOperation
-                && SymbolEqualityComparer.Default.Equals(EntryPoints.ReferencedSymbol(operation), variable)
+                && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(operation), variable)
                 && ValueWrites.IsWritten(operation)
                 && ConcurrentLambda(operation, bodies) is var writing
                 && writing != waiting && (waiting ?? writing) is not null)
@@ -176,9 +176,9 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
     /// <summary>Half-typed code in the member of the loop or of the write: wait until it compiles.</summary>
     private static bool Compiles(IOperation read, IOperation write)
     {
-        var readRoot = RunWindow.Root(read);
-        var writeRoot = RunWindow.Root(write);
-        return !Reach.FindErrors(readRoot) && (writeRoot == readRoot || !Reach.FindErrors(writeRoot));
+        var readRoot = OperationTree.Root(read);
+        var writeRoot = OperationTree.Root(write);
+        return !BrokenCode.In(readRoot) && (writeRoot == readRoot || !BrokenCode.In(writeRoot));
     }
 
     private static IOperation? ConcurrentLambda(IOperation operation, HashSet<IOperation> bodies)
@@ -218,13 +218,13 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
             IForLoopOperation { Before.IsEmpty: true, AtLoopBottom.IsEmpty: true } loop => (loop.Condition, loop.Body),
             _ => (null, null),
         };
-        if (condition is null || !WaitOnlyBody.IsOnlyWaiting(body, types) || operation.Syntax.ContainsDiagnostics)
+        if (condition is null || !WaitOnlyBody.IsOnlyWaiting(body, types) || BrokenCode.InText(operation))
         {
             return null;
         }
 
         List<(IOperation Read, ISymbol Target)>? found = null;
-        foreach (var (node, kind) in Reach.DescendantsOf(condition).WithKinds())
+        foreach (var (node, kind) in OperationWalk.DescendantsOf(condition).WithKinds())
         {
             switch (kind)
             {

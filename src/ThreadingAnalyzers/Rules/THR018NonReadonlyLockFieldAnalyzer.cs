@@ -68,7 +68,7 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
         }
 
         if (locked is not IFieldReferenceOperation { Field: var field }
-            || RunWindow.Root(locked).Syntax.ContainsDiagnostics // half-typed code in the body: wait until it parses
+            || BrokenCode.InText(OperationTree.Root(locked)) // half-typed code in the body: wait until it parses
             || field.IsReadOnly
             || field.IsConst
             || field.Type is not { IsReferenceType: true, TypeKind: not TypeKind.Error }

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -67,8 +68,8 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
         }
 
-        var root = RunWindow.Root(creation);
-        if (root.Syntax.ContainsDiagnostics) // half-typed code anywhere in the method: wait until it compiles
+        var root = OperationTree.Root(creation);
+        if (BrokenCode.InText(root)) // half-typed code anywhere in the method: wait until it compiles
         {
             return;
         }
@@ -77,8 +78,8 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
         var otherUses = false;
         if (local is not null)
         {
-            var owner = RunWindow.EnclosingFunction(creation);
-            foreach (var operation in Reach.DescendantsOf(root))
+            var owner = OperationTree.EnclosingNestedFunction(creation);
+            foreach (var operation in OperationWalk.DescendantsOf(root))
             {
                 if (operation is not ILocalReferenceOperation reference
                     || !SymbolEqualityComparer.Default.Equals(reference.Local, local)
@@ -89,7 +90,7 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
 
                 // Captured by a lambda or local function (its own callback included), disposed, passed, returned, stored,
                 // aliased or assigned again: the timer is kept, or ended, or goes where we cannot follow it.
-                if (RunWindow.EnclosingFunction(reference) != owner || !IsChange(reference, types, out var armed))
+                if (OperationTree.EnclosingNestedFunction(reference) != owner || !IsChange(reference, types, out var armed))
                 {
                     return;
                 }
@@ -158,7 +159,7 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        var value = ThreadUsage.WithoutConversions(dueTime);
+        var value = OperationTree.WithoutImplicitConversions(dueTime);
         if (value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } })
         {
             return true;

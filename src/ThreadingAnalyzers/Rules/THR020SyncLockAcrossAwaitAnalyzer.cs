@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -49,7 +50,7 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         if (LockPrimitives.Recognize(invocation) is not { IsAcquire: true, Key: not null } acquire
             || !IsSynchronousLock(acquire)
-            || invocation.Syntax.ContainsDiagnostics)
+            || BrokenCode.InText(invocation))
         {
             return;
         }
@@ -60,13 +61,12 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var root = RunWindow.Root(invocation);
+        var root = OperationTree.Root(invocation);
         var own = function.Function ?? root;
         var calls = LockPrimitives.CallsOf(own);
         if (!calls.Any(call => call.Position > acquire.Position && call.Releases(acquire))
             || FirstSuspensionHeld(acquire, function.Function, calls) is not { } suspension
-            || root.Syntax.ContainsDiagnostics // half-typed code anywhere in the body: wait until it compiles
-            || root.Descendants().Any(static o => o is IInvalidOperation))
+            || BrokenCode.In(root)) // half-typed code anywhere in the body: wait until it compiles
         {
             return;
         }
@@ -115,10 +115,10 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
                 first = region;
             }
 
-            foreach (var operation in Reach.OperationsOf(region))
+            foreach (var operation in OperationWalk.OperationsOf(region))
             {
                 // Lambdas that run synchronously are walked as the function's code; an await in one is its own.
-                if (IsSuspension(operation) && IsFirst(operation) && RunWindow.EnclosingFunction(operation) == function)
+                if (IsSuspension(operation) && IsFirst(operation) && OperationTree.EnclosingNestedFunction(operation) == function)
                 {
                     first = operation;
                 }

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -51,8 +52,8 @@ public sealed class THR021CheckThenActAnalyzer : DiagnosticAnalyzer
                 || !SymbolEqualityComparer.Default.Equals(c.ContainingSymbol.ContainingType, type)
                 || ReceiverKind(invocation.Instance, types, type) is not { } kind
                 || THR021CheckThenActShapes.Match(invocation) is not { } match
-                || RunWindow.Root(invocation).Syntax.ContainsDiagnostics
-                || LockSet.IsHeldAt(invocation, EnclosingFunction.Of(invocation, c.ContainingSymbol).Function ?? RunWindow.Root(invocation), c.ContainingSymbol as IMethodSymbol))
+                || BrokenCode.InText(OperationTree.Root(invocation))
+                || LockSet.IsHeldAt(invocation, OperationTree.OwnFunction(invocation), c.ContainingSymbol as IMethodSymbol))
             {
                 return;
             }
@@ -89,7 +90,7 @@ public sealed class THR021CheckThenActAnalyzer : DiagnosticAnalyzer
             };
             if (field is not null && value is not null && SymbolEqualityComparer.Default.Equals(field.ContainingType, type))
             {
-                (IsConcurrentDictionary(ThreadUsage.WithoutConversions(value).Type, types) ? concurrent : notConcurrent)[field] = true;
+                (IsConcurrentDictionary(OperationTree.WithoutImplicitConversions(value).Type, types) ? concurrent : notConcurrent)[field] = true;
             }
         }, OperationKind.SimpleAssignment, OperationKind.FieldInitializer);
 

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -37,14 +38,14 @@ public sealed class THR022MonitorWaitWithoutLockAnalyzer : DiagnosticAnalyzer
             || !SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Monitor)
             || call.Arguments.Length == 0
             || LockIdentity.Of(call.Arguments[0].Value) is not { Kind: not LockIdentityKind.Unknown } identity
-            || call.Syntax.ContainsDiagnostics)
+            || BrokenCode.InText(call))
         {
             return;
         }
 
         // A lambda runs where its delegate is invoked, which may be inside the lock: that cannot be seen from here.
         var function = LockModel.FunctionOf(call);
-        if (function.Kind == OperationKind.AnonymousFunction || Reach.FindErrors(function))
+        if (function.Kind == OperationKind.AnonymousFunction || BrokenCode.In(function))
         {
             return;
         }

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ThreadingAnalyzers.Concurrency;
 using ThreadingAnalyzers.Tests.Robustness;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Tests.Concurrency;
 
@@ -218,9 +219,9 @@ public class EntryPointTextTests
         var own = compilation.GetTypeByMetadataName("My.System.Linq.Enumerable")!;
         var linq = compilation.GetTypeByMetadataName("System.Linq.Enumerable")!;
 
-        Assert.True(Reach.IsNamespace(linq.ContainingNamespace, Reach.LinqNamespace));
-        Assert.False(Reach.IsNamespace(own.ContainingNamespace, Reach.LinqNamespace));
-        Assert.False(Reach.IsNamespace(linq.ContainingNamespace, Reach.SystemNamespace));
+        Assert.True(Symbols.IsNamespace(linq.ContainingNamespace, Symbols.LinqNamespace));
+        Assert.False(Symbols.IsNamespace(own.ContainingNamespace, Symbols.LinqNamespace));
+        Assert.False(Symbols.IsNamespace(linq.ContainingNamespace, Symbols.SystemNamespace));
         Assert.Equal(
             new[] { true, false, true, false },
             new[] { "a", "b", "d", "i" }.Select(name => types.IsUnsynchronizedCollection(((IFieldSymbol)c.GetMembers(name).Single()).Type)));

@@ -1,23 +1,14 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Tests.Internals;
 
 namespace ThreadingAnalyzers.Tests.Concurrency;
 
 public class EntryPointsTests
 {
-    internal static (Compilation Compilation, IOperation Root) Compile(string source, string method = "M")
-    {
-        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
-        var compilation = CSharpCompilation.Create("T", new[] { tree }, TestReferences.Net80, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var model = compilation.GetSemanticModel(tree);
-        var declaration = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == method);
-        return (compilation, model.GetOperation(declaration)!);
-    }
+    internal static (Compilation Compilation, IOperation Root) Compile(string source, string method = "M") => ModelSource.Compile(source, method: method);
 
     [Theory]
     [InlineData("new Thread(() => { }).Start();", "new Thread", false)]

@@ -95,6 +95,47 @@ public sealed class FixAllTests
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    /// <summary>
+    /// `dotnet format` asks for Fix All without an equivalence key when a rule's first diagnostic has no action: a fix
+    /// with one kind of action must then rewrite exactly what Fix All with its key rewrites.
+    /// </summary>
+    [Fact]
+    public async Task FixAllWithoutKeyRewritesLikeTheOnlyKey()
+    {
+        var analyzers = Harness.Analyzers();
+        var failures = new List<string>();
+        using var workspace = new AdhocWorkspace();
+        var (solution, _) = Harness.CreateSolution(workspace, RobustnessSources.Samples());
+        var diagnostics = await AnalyzeAsync(solution, analyzers);
+        var checkedFixers = 0;
+        foreach (var fixer in Harness.CodeFixes())
+        {
+            var offers = await OffersAsync(fixer, solution, diagnostics);
+            var keys = offers.Select(offer => offer.Key).Distinct().ToList();
+            if (keys.Count != 1 || fixer.GetFixAllProvider() is not { } fixAll)
+            {
+                continue;
+            }
+
+            checkedFixers++;
+            var documents = offers.Select(offer => offer.Document.Id).Distinct().ToList();
+            var withKey = await FixAllAsync(fixAll, fixer, solution, offers[0].Document, keys[0], analyzers, documents);
+            var withoutKey = await FixAllAsync(fixAll, fixer, solution, offers[0].Document, null, analyzers, documents);
+            foreach (var id in documents)
+            {
+                var expected = (await withKey.GetDocument(id)!.GetTextAsync()).ToString();
+                var actual = (await withoutKey.GetDocument(id)!.GetTextAsync()).ToString();
+                if (expected != actual)
+                {
+                    failures.Add($"{fixer.GetType().Name}: Fix All without a key differs from '{keys[0]}' in {withKey.GetDocument(id)!.Name}");
+                }
+            }
+        }
+
+        Assert.True(checkedFixers >= 10, $"only {checkedFixers} fixes offer one kind of action on the samples");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     private sealed record Offer(Diagnostic Diagnostic, Document Document, string Key);
 
     /// <summary>Every action <paramref name="fixer"/> offers on every diagnostic it can fix.</summary>
@@ -115,7 +156,7 @@ public sealed class FixAllTests
 
     /// <summary>Fix All in the widest scope the provider supports: the solution, else each project, else each document.</summary>
     private static async Task<Solution> FixAllAsync(
-        FixAllProvider fixAll, CodeFixProvider fixer, Solution solution, Document trigger, string key, ImmutableArray<DiagnosticAnalyzer> analyzers, IEnumerable<DocumentId> documents)
+        FixAllProvider fixAll, CodeFixProvider fixer, Solution solution, Document trigger, string? key, ImmutableArray<DiagnosticAnalyzer> analyzers, IEnumerable<DocumentId> documents)
     {
         var scopes = fixAll.GetSupportedFixAllScopes().ToList();
         var ids = fixer.FixableDiagnosticIds.Where(id => id.StartsWith("THR", StringComparison.Ordinal)).ToImmutableArray();

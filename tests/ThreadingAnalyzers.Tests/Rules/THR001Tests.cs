@@ -139,6 +139,53 @@ public class THR001Tests
         Verify.Expect("THR001", 1).WithArguments("new Thread(...)"));
 
     [Fact]
+    public Task UnsafeStartStartsTheThreadLikeStart() => Verify.Diagnostic("""
+        using System.Threading;
+        class C
+        {
+            private Thread _field = new Thread(() => { });
+
+            void M()
+            {
+                var t = new Thread(() => { });
+                t.{|#0:UnsafeStart|}();
+                new Thread(() => { }).{|#1:UnsafeStart|}();
+                _field.{|#2:UnsafeStart|}();
+                var joined = new Thread(() => { });
+                joined.UnsafeStart();
+                joined.Join();
+            }
+        }
+        """,
+        Verify.Expect("THR001", 0).WithArguments("t"),
+        Verify.Expect("THR001", 1).WithArguments("new Thread(...)"),
+        Verify.Expect("THR001", 2).WithArguments("_field"));
+
+    [Fact]
+    public Task JoinFixAfterUnsafeStart() => Verify.Fix("""
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                var worker = new Thread(() => { });
+                worker.{|#0:UnsafeStart|}();
+            }
+        }
+        """, """
+        using System.Threading;
+        class C
+        {
+            void M()
+            {
+                var worker = new Thread(() => { });
+                worker.UnsafeStart();
+                worker.Join();
+            }
+        }
+        """, Join, Verify.Expect("THR001", 0).WithArguments("worker"));
+
+    [Fact]
     public Task ThreadStartedInLoopIsFlagged() => Verify.Diagnostic("""
         using System.Threading;
         class C

@@ -1,4 +1,7 @@
+using System.IO;
+using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
 using Verify = ThreadingAnalyzers.Tests.Verifier<ThreadingAnalyzers.Rules.THR002UnsynchronizedSharedStateAnalyzer, ThreadingAnalyzers.CodeFixes.THR002UnsynchronizedSharedStateCodeFix>;
 
 namespace ThreadingAnalyzers.Tests.Rules;
@@ -405,4 +408,76 @@ public class THR002RacesTests
         """,
         Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_random", "modified by Random.Next", "Parallel.ForEach", "8", "that code runs more than once at a time"),
         Verify.Expect("THR002", 1).WithLocation(2).WithArguments("_log", "modified by StringBuilder.Append", "Parallel.ForEach", "8", "that code runs more than once at a time"));
+
+    [Fact]
+    public Task SharedRandomCallsBecomeRandomSharedCalls() => Verify.Fix("""
+        using System;
+        using System.Threading.Tasks;
+        class Dice
+        {
+            private readonly Random _random = new Random();
+            private readonly int[] _rolls = new int[6];
+            void M(int[] items) => {|#2:Parallel.ForEach(items, item =>
+            {
+                var roll = {|#0:_random.Next(6)|};
+                if ({|#1:this._random.NextDouble()|} < 0.5) _rolls[roll] = item;
+            })|};
+        }
+        """, """
+        using System;
+        using System.Threading.Tasks;
+        class Dice
+        {
+            private readonly Random _random = new Random();
+            private readonly int[] _rolls = new int[6];
+            void M(int[] items) => Parallel.ForEach(items, item =>
+            {
+                var roll = Random.Shared.Next(6);
+                if (Random.Shared.NextDouble() < 0.5) _rolls[roll] = item;
+            });
+        }
+        """, "THR002.UseRandomShared",
+        Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_random", "modified by Random.Next", "Parallel.ForEach", "7", "that code runs more than once at a time"),
+        Verify.Expect("THR002", 1).WithLocation(2).WithArguments("_random", "modified by Random.NextDouble", "Parallel.ForEach", "7", "that code runs more than once at a time"));
+
+    [Fact]
+    public Task RandomSharedIsWrittenInFullWithoutUsingSystem() => Verify.Fix("""
+        using System.Threading.Tasks;
+        class Dice
+        {
+            private static readonly System.Random s_random = new System.Random();
+            static void M(byte[][] buffers) => {|#1:Parallel.ForEach(buffers, buffer => {|#0:s_random.NextBytes(buffer)|})|};
+        }
+        """, """
+        using System.Threading.Tasks;
+        class Dice
+        {
+            private static readonly System.Random s_random = new System.Random();
+            static void M(byte[][] buffers) => Parallel.ForEach(buffers, buffer => System.Random.Shared.NextBytes(buffer));
+        }
+        """, "THR002.UseRandomShared",
+        Verify.Expect("THR002", 0).WithLocation(1).WithArguments("s_random", "modified by Random.NextBytes", "Parallel.ForEach", "5", "that code runs more than once at a time"));
+
+    [Fact]
+    public async Task RandomSharedIsNotOfferedWhereTheFrameworkHasNoRandomShared()
+    {
+        // netstandard2.0's Random has no Shared property: only the lock would help there, and a declaration cannot take one.
+        const string Source = """
+            using System;
+            using System.Threading.Tasks;
+            class Dice
+            {
+                private readonly Random _random = new Random();
+                void M(int[] items) => {|#1:Parallel.ForEach(items, item => { var roll = {|#0:_random.Next(6)|}; })|};
+            }
+            """;
+        var test = new Verify.Test { TestCode = Source, FixedCode = Source, CodeActionEquivalenceKey = "THR002.UseRandomShared" };
+        test.TestState.AdditionalReferences.Clear();
+        test.FixedState.AdditionalReferences.Clear();
+        var netstandard = MetadataReference.CreateFromFile(Path.Combine(RepoInfo.NuGetPackageRoot, "netstandard.library", "2.0.3", "build", "netstandard2.0", "ref", "netstandard.dll"));
+        test.TestState.AdditionalReferences.Add(netstandard);
+        test.FixedState.AdditionalReferences.Add(netstandard);
+        test.ExpectedDiagnostics.Add(Verify.Expect("THR002", 0).WithLocation(1).WithArguments("_random", "modified by Random.Next", "Parallel.ForEach", "6", "that code runs more than once at a time"));
+        await test.RunAsync(CancellationToken.None);
+    }
 }

@@ -34,6 +34,7 @@ public class THR006Tests
     [InlineData("for (int i = 0; i < n; i++) { tasks.Add(Task.Factory.StartNew(() => Work({|#0:i|}))); }", "i", "Task.Factory.StartNew")]
     [InlineData("for (int i = 0; i < n; i++) ThreadPool.QueueUserWorkItem(_ => Work({|#0:i|}));", "i", "ThreadPool.QueueUserWorkItem")]
     [InlineData("for (int i = 0; i < n; i++) new Thread(() => Work({|#0:i|})).Start();", "i", "new Thread")]
+    [InlineData("for (int i = 0; i < n; i++) new Thread(() => Work({|#0:i|})).UnsafeStart();", "i", "new Thread")]
     [InlineData("for (int i = 0; i < n; i++) { threads[i] = new Thread(() => Work({|#0:i|})); threads[i].Start(); }", "i", "new Thread")]
     [InlineData("int k = 0; while (k < n) { tasks.Add(Task.Run(() => Work({|#0:k|}))); k++; }", "k", "Task.Run")]
     [InlineData("int last = 0; foreach (var item in items) { last = item; tasks.Add(Task.Run(() => Work({|#0:last|}))); }", "last", "Task.Run")]

@@ -16,8 +16,57 @@ public class THR015Tests
     private const string FlagReason = "it is set after the work it guards, with a plain write that other threads can see before that work's writes";
     private const string FlagFix = "make it volatile, or write it with Volatile.Write and read it with Volatile.Read";
 
+    private const string CacheType = "class Cache { public int Size; public void Load() { } }\n";
+
     private static DiagnosticResult Expect(int key, string field, string reason, string fix) =>
         Verify.Expect("THR015", key).WithArguments(field, reason, fix).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations);
+
+    /// <summary>
+    /// Class C, after <paramref name="header"/>, with a gate and <paramref name="field"/> (both static when
+    /// <paramref name="isStatic"/>), and a method that sets the field once with double-checked locking:
+    /// <c>if (check) { lock (gate) { if (recheck) { body } } }</c>, then <c>return field;</c> unless it returns nothing.
+    /// </summary>
+    private static string DoubleChecked(
+        string field,
+        string type,
+        string body,
+        bool isStatic = false,
+        string method = "Get",
+        string header = "",
+        string? check = null,
+        string? recheck = null,
+        string moreFields = "",
+        bool returns = true)
+    {
+        var modifier = isStatic ? "static " : "";
+        var gate = isStatic ? "s_gate" : "_gate";
+        check ??= field + " == null";
+        var fields = $"private {modifier}readonly object {gate} = new object();\nprivate {modifier}{type} {field};" + (moreFields.Length == 0 ? "" : "\n" + moreFields);
+        var end = returns ? $"\n\n        return {field};" : "";
+        return $$"""
+            {{header}}class C
+            {
+                {{Indent(fields, 4)}}
+
+                {{modifier}}{{(returns ? type : "void")}} {{method}}()
+                {
+                    if ({{check}})
+                    {
+                        lock ({{gate}})
+                        {
+                            if ({{recheck ?? check}})
+                            {
+                                {{Indent(body, 20)}}
+                            }
+                        }
+                    }{{end}}
+                }
+            }
+            """;
+    }
+
+    /// <summary>The lines of <paramref name="text"/> after its first, indented by <paramref name="spaces"/>.</summary>
+    private static string Indent(string text, int spaces) => text.Replace("\n", "\n" + new string(' ', spaces));
 
     [Theory]
     [InlineData("if (_cache == null) { lock (_gate) { if (_cache == null) { {|#0:_cache = new Cache()|}; _cache.Load(); } } }")]
@@ -41,57 +90,21 @@ public class THR015Tests
         """, Expect(0, "_cache", Configured, BuildLocal));
 
     [Fact]
-    public Task StoreOfALocalBeforeItIsConfiguredIsFlagged() => Verify.Diagnostic("""
-        using System.Collections.Generic;
-        class C
-        {
-            private static readonly object s_gate = new object();
-            private static Dictionary<string, int> s_map;
-
-            static Dictionary<string, int> Map()
-            {
-                if (s_map == null)
-                {
-                    lock (s_gate)
-                    {
-                        if (s_map == null)
-                        {
-                            var map = new Dictionary<string, int>();
-                            {|#0:s_map = map|};
-                            {|#1:map.Add("a", 1);|}
-                        }
-                    }
-                }
-
-                return s_map;
-            }
-        }
-        """, Verify.Expect("THR015", 0).WithLocation(1).WithArguments("s_map", StoredFirst, BuildLocal));
+    public Task StoreOfALocalBeforeItIsConfiguredIsFlagged() => Verify.Diagnostic(
+        DoubleChecked("s_map", "Dictionary<string, int>", """
+            var map = new Dictionary<string, int>();
+            {|#0:s_map = map|};
+            {|#1:map.Add("a", 1);|}
+            """, isStatic: true, method: "Map", header: "using System.Collections.Generic;\n"),
+        Verify.Expect("THR015", 0).WithLocation(1).WithArguments("s_map", StoredFirst, BuildLocal));
 
     [Fact]
-    public Task PlainFlagAfterTheWorkIsFlagged() => Verify.Diagnostic("""
-        class C
-        {
-            private readonly object _gate = new object();
-            private bool _initialized;
-            private int[] _table;
-
-            void EnsureInitialized()
-            {
-                if (!_initialized)
-                {
-                    lock (_gate)
-                    {
-                        if (_initialized == false)
-                        {
-                            _table = new int[10];
-                            {|#0:_initialized = true|};
-                        }
-                    }
-                }
-            }
-        }
-        """, Expect(0, "_initialized", FlagReason, FlagFix));
+    public Task PlainFlagAfterTheWorkIsFlagged() => Verify.Diagnostic(
+        DoubleChecked("_initialized", "bool", """
+            _table = new int[10];
+            {|#0:_initialized = true|};
+            """, method: "EnsureInitialized", check: "!_initialized", recheck: "_initialized == false", moreFields: "private int[] _table;", returns: false),
+        Expect(0, "_initialized", FlagReason, FlagFix));
 
     [Fact]
     public Task SilentOnTheClassicFormsAndSafeLookAlikes() => Verify.Diagnostic("""
@@ -152,111 +165,35 @@ public class THR015Tests
         """);
 
     [Fact]
-    public Task StoreThenConfigureIsBuiltInALocal() => Verify.Fix("""
-        class Cache { public int Size; public void Load() { } }
-        class C
-        {
-            private readonly object _gate = new object();
-            private Cache _cache;
-
-            Cache Get()
-            {
-                if (_cache == null)
-                {
-                    lock (_gate)
-                    {
-                        if (_cache == null)
-                        {
-                            {|#0:_cache = new Cache()|};
-                            _cache.Size = 3;
-                            this._cache.Load();
-                        }
-                    }
-                }
-
-                return _cache;
-            }
-        }
-        """, """
-        class Cache { public int Size; public void Load() { } }
-        class C
-        {
-            private readonly object _gate = new object();
-            private Cache _cache;
-
-            Cache Get()
-            {
-                if (_cache == null)
-                {
-                    lock (_gate)
-                    {
-                        if (_cache == null)
-                        {
-                            var cache = new Cache();
-                            cache.Size = 3;
-                            cache.Load();
-                            _cache = cache;
-                        }
-                    }
-                }
-
-                return _cache;
-            }
-        }
-        """, LocalKey, Expect(0, "_cache", Configured, BuildLocal));
+    public Task StoreThenConfigureIsBuiltInALocal() => Verify.Fix(
+        DoubleChecked("_cache", "Cache", """
+            {|#0:_cache = new Cache()|};
+            _cache.Size = 3;
+            this._cache.Load();
+            """, header: CacheType),
+        DoubleChecked("_cache", "Cache", """
+            var cache = new Cache();
+            cache.Size = 3;
+            cache.Load();
+            _cache = cache;
+            """, header: CacheType),
+        LocalKey,
+        Expect(0, "_cache", Configured, BuildLocal));
 
     [Fact]
-    public Task StoreOfALocalMovesLast() => Verify.Fix("""
-        using System.Collections.Generic;
-        class C
-        {
-            private static readonly object s_gate = new object();
-            private static List<int> s_items;
-
-            static List<int> Items()
-            {
-                if (s_items == null)
-                {
-                    lock (s_gate)
-                    {
-                        if (s_items == null)
-                        {
-                            var items = new List<int>();
-                            {|#0:s_items = items|};
-                            items.Add(1);
-                        }
-                    }
-                }
-
-                return s_items;
-            }
-        }
-        """, """
-        using System.Collections.Generic;
-        class C
-        {
-            private static readonly object s_gate = new object();
-            private static List<int> s_items;
-
-            static List<int> Items()
-            {
-                if (s_items == null)
-                {
-                    lock (s_gate)
-                    {
-                        if (s_items == null)
-                        {
-                            var items = new List<int>();
-                            items.Add(1);
-                            s_items = items;
-                        }
-                    }
-                }
-
-                return s_items;
-            }
-        }
-        """, LocalKey, Expect(0, "s_items", StoredFirst, BuildLocal));
+    public Task StoreOfALocalMovesLast() => Verify.Fix(
+        DoubleChecked("s_items", "List<int>", """
+            var items = new List<int>();
+            {|#0:s_items = items|};
+            items.Add(1);
+            """, isStatic: true, method: "Items", header: "using System.Collections.Generic;\n"),
+        DoubleChecked("s_items", "List<int>", """
+            var items = new List<int>();
+            items.Add(1);
+            s_items = items;
+            """, isStatic: true, method: "Items", header: "using System.Collections.Generic;\n"),
+        LocalKey,
+        Expect(0, "s_items", StoredFirst, BuildLocal));
 
     [Fact]
     public Task FlagBecomesVolatile() => Verify.Fix("""
@@ -300,32 +237,14 @@ public class THR015Tests
         """, VolatileKey, Expect(0, "s_loaded", FlagReason, FlagFix), Expect(1, "_ready", FlagReason, FlagFix));
 
     [Fact]
-    public Task NoLocalFixWhenALaterStatementReturns() => Verify.NoFix("""
-        class Cache { public void Load() { } }
-        class C
-        {
-            private readonly object _gate = new object();
-            private Cache _cache;
-
-            Cache Get()
-            {
-                if (_cache == null)
-                {
-                    lock (_gate)
-                    {
-                        if (_cache == null)
-                        {
-                            {|#0:_cache = new Cache()|};
-                            _cache.Load();
-                            return _cache;
-                        }
-                    }
-                }
-
-                return _cache;
-            }
-        }
-        """, LocalKey, Expect(0, "_cache", Configured, BuildLocal));
+    public Task NoLocalFixWhenALaterStatementReturns() => Verify.NoFix(
+        DoubleChecked("_cache", "Cache", """
+            {|#0:_cache = new Cache()|};
+            _cache.Load();
+            return _cache;
+            """, header: "class Cache { public void Load() { } }\n"),
+        LocalKey,
+        Expect(0, "_cache", Configured, BuildLocal));
 
     [Theory]
     [InlineData("class C { object _g = new object(); bool _d; void M() { if (!_d) { lock (_g) { if (!_d) { Load(); _d = true; } } } int x = ; } void Load() { } }")]

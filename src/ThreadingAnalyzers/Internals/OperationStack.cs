@@ -1,10 +1,10 @@
 using System;
 using Microsoft.CodeAnalysis;
 
-namespace ThreadingAnalyzers.Concurrency;
+namespace ThreadingAnalyzers.Internals;
 
 /// <summary>
-/// The stack of the operation walks (<see cref="Reach.OperationsOf"/>, <see cref="EntryPoints.Find(IOperation, ThreadingTypes, int[])"/>).
+/// The stack of the operation walks (<see cref="OperationWalk.OperationsOf"/>, <see cref="OperationWalk.DescendantsOf"/>, the entry point search).
 /// A Stack&lt;IOperation&gt; keeps its items in an IOperation[], and each push into an array of an interface type checks
 /// that the item fits (arrays are covariant): a thirteenth of THR002's time in a build. The items here are kept in
 /// slots of a struct type, which are stored without that check. Stacks are reused per thread (the walks run for every

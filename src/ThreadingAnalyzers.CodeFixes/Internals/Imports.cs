@@ -28,6 +28,17 @@ internal static class Imports
             .Select(ns => ns.ToDisplayString())
             .OrderBy(name => name, System.StringComparer.Ordinal);
 
+    /// <summary>Adds to <paramref name="root"/> the usings <see cref="Missing"/> finds for the types a fix named in <paramref name="model"/>'s tree.</summary>
+    public static SyntaxNode AddMissing(SyntaxNode root, SemanticModel model, IEnumerable<(INamedTypeSymbol Type, int Position)> namedTypes)
+    {
+        foreach (var import in Missing(model, namedTypes))
+        {
+            root = Add(root, import);
+        }
+
+        return root;
+    }
+
     /// <summary>True when the simple name binds to nothing yet; when it binds to another type, a using would not help.</summary>
     public static bool IsUnbound(SemanticModel model, int position, INamedTypeSymbol type) =>
         model.LookupNamespacesAndTypes(position, name: type.Name).IsEmpty;

@@ -2,8 +2,10 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
+using ThreadingAnalyzers.Tests.Concurrency;
 
-namespace ThreadingAnalyzers.Tests.Concurrency;
+namespace ThreadingAnalyzers.Tests.Internals;
 
 public class OperationStackTests
 {
@@ -52,7 +54,7 @@ public class OperationStackTests
             entries.Select(entry => entry.Operation.Syntax.SpanStart));
 
         var walked = 0;
-        foreach (var operation in Reach.OperationsOf(root))
+        foreach (var operation in OperationWalk.OperationsOf(root))
         {
             walked += operation.Kind == OperationKind.Invocation ? 1 : 0;
         }
