@@ -105,8 +105,9 @@ internal static class LockOrders
 {
     /// <summary>
     /// Adds <paramref name="function"/>'s orders to <paramref name="orders"/>: the locks it takes, and those that the
-    /// methods it calls on <c>this</c> take, while it holds another. Calls to other objects' methods and other types'
-    /// made while a program-wide lock is held go to <paramref name="calls"/>, for when every type is known.
+    /// methods it calls on <c>this</c> take, while it holds another. Every call into the compilation made while a
+    /// program-wide monitor is held also goes to <paramref name="calls"/>, followed into other types when every type
+    /// is known.
     /// </summary>
     public static void Collect(LockedFunction function, TypeLocks locks, LocksTaken taken, IAssemblySymbol assembly, List<LockOrder> orders, List<LockedCall> calls)
     {
