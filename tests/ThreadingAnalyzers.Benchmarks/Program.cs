@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace ThreadingAnalyzers.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations]]</c>.
+/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations] | --profile DIR [THR0xx,...] [passes] [--edit FILE]]</c>.
 /// Exit code 0 when every limit holds, 1 when one is exceeded (with --corpus: when an analyzer threw), 2 on bad arguments.
 /// </summary>
 public static class Program
@@ -32,6 +32,17 @@ public static class Program
             return await FolderReport.RunAsync(Path.GetFullPath(args[1]), rules, Console.Out, config).ConfigureAwait(false);
         }
 
+        if (args.Length >= 2 && args[0] == "--profile")
+        {
+            // --profile DIR [rules] [passes] [--edit FILE]: build passes, or edits of one document.
+            var editAt = Array.IndexOf(args, "--edit");
+            var edited = editAt > 0 && editAt + 1 < args.Length ? args[editAt + 1] : null;
+            var rest = editAt > 0 ? args.Take(editAt).ToArray() : args;
+            var rules = rest.Length > 2 && !int.TryParse(rest[2], out _) ? rest[2].Split(',', StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>();
+            var passes = int.TryParse(rest[^1], out var count) && count > 0 ? count : 5;
+            return await ProfileLoop.RunAsync(Path.GetFullPath(args[1]), rules, passes, Console.Out, edited).ConfigureAwait(false);
+        }
+
         if (args.Length >= 2 && args[0] == "--corpus" && args.Skip(2).All(arg => arg is "--total-allocations"))
         {
             var directory = Path.GetFullPath(args[1]);
@@ -50,7 +61,7 @@ public static class Program
 
         if (args.Any(arg => arg is not "--quick"))
         {
-            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations]]");
+            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations] | --profile DIR [THR0xx,...] [passes] [--edit FILE]]");
             return 2;
         }
 

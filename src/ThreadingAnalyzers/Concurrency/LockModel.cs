@@ -110,7 +110,11 @@ internal sealed class LockModel
     }
 
     /// <summary>The locks that <paramref name="function"/>'s own code holds at <paramref name="operation"/>.</summary>
-    public static ImmutableArray<HeldLock> HeldInFunction(IOperation operation, IOperation function)
+    public static ImmutableArray<HeldLock> HeldInFunction(IOperation operation, IOperation function) =>
+        HeldInFunction(operation, function, LockSections.Of(function));
+
+    /// <summary><see cref="HeldInFunction(IOperation, IOperation)"/> with the function's lock sections at hand (<see cref="LockedFunction.Sections"/>).</summary>
+    public static ImmutableArray<HeldLock> HeldInFunction(IOperation operation, IOperation function, LockSections sections)
     {
         var held = ImmutableArray.CreateBuilder<HeldLock>();
         var child = operation;
@@ -130,7 +134,6 @@ internal sealed class LockModel
             }
         }
 
-        var sections = LockSections.Of(function);
         if (sections.Acquires.Count > 0)
         {
             foreach (var acquire in sections.HeldAt(operation.Syntax.SpanStart))

@@ -27,7 +27,14 @@ internal sealed class LockedFunction
     /// <summary>Whether the function does not compile (<see cref="BrokenCode.In"/>), found once for every rule that asks.</summary>
     public bool HasErrors => _hasErrors ??= BrokenCode.In(Function);
 
+    /// <summary>
+    /// The function's lock sections, found once for the lock model and every rule that asks (each would otherwise walk
+    /// the function again: the per-thread cache of <see cref="LockSections.Of"/> keeps only the last few).
+    /// </summary>
+    public LockSections Sections => _sections ??= LockSections.Of(Function);
+
     private bool? _hasErrors;
+    private LockSections? _sections;
 }
 
 /// <summary>
@@ -167,12 +174,13 @@ internal sealed class TypeLocks
         }
 
         var known = new Dictionary<IMethodSymbol, ImmutableArray<HeldLock>?>(SymbolEqualityComparer.Default);
+        var atCall = new Dictionary<CallSite, HeldLock[]>();
         for (var round = 0; round < MaxRounds; round++)
         {
             var changed = false;
             foreach (var method in candidates)
             {
-                var held = HeldAtEveryCall(method, known);
+                var held = HeldAtEveryCall(method, known, atCall);
                 known.TryGetValue(method, out var before);
                 if (before is null != held is null || (held is { } now && before is { } then && now.Length != then.Length))
                 {
@@ -197,7 +205,11 @@ internal sealed class TypeLocks
     }
 
     /// <summary>The intersection over the calls; null ("everything") while every caller is still undecided.</summary>
-    private ImmutableArray<HeldLock>? HeldAtEveryCall(IMethodSymbol method, Dictionary<IMethodSymbol, ImmutableArray<HeldLock>?> known)
+    /// <remarks>
+    /// <paramref name="atCall"/> keeps what each call site's own function holds there, seen from the callee: every round
+    /// asks it again, and finding it walks the caller's lock sections.
+    /// </remarks>
+    private ImmutableArray<HeldLock>? HeldAtEveryCall(IMethodSymbol method, Dictionary<IMethodSymbol, ImmutableArray<HeldLock>?> known, Dictionary<CallSite, HeldLock[]> atCall)
     {
         ImmutableArray<HeldLock>? result = null;
         foreach (var (call, caller) in _callers[method])
@@ -227,11 +239,22 @@ internal sealed class TypeLocks
             }
 
             var sameThis = call.ReceiverIsThis || method.MethodKind == MethodKind.LocalFunction;
-            var here = new List<HeldLock>();
-            foreach (var held in LockModel.HeldInFunction(call.Operation, call.Caller))
+            if (!atCall.TryGetValue(call, out var direct))
             {
-                here.Add(new HeldLock(held.Identity.SeenFromCallee(sameThis), null, held.IsMonitor, held.IsReadLock));
+                var inFunction = ReferenceEquals(call.Caller, caller.Function)
+                    ? LockModel.HeldInFunction(call.Operation, call.Caller, caller.Sections)
+                    : LockModel.HeldInFunction(call.Operation, call.Caller);
+                direct = new HeldLock[inFunction.Length];
+                for (var index = 0; index < direct.Length; index++)
+                {
+                    var held = inFunction[index];
+                    direct[index] = new HeldLock(held.Identity.SeenFromCallee(sameThis), null, held.IsMonitor, held.IsReadLock);
+                }
+
+                atCall.Add(call, direct);
             }
+
+            var here = new List<HeldLock>(direct);
 
             foreach (var held in onEntry)
             {

@@ -12,8 +12,8 @@ namespace ThreadingAnalyzers.Internals;
 /// tree. A call to a method, or a use of a property, has the member's name written inside its syntax; a code block
 /// whose text holds none of the names a rule reacts to has nothing for it, and the rule registers no operation action
 /// there. Most blocks of real code mention no threading member: they then cost one binary search instead of a
-/// callback for every invocation. Text only: an identifier spelled with a Unicode escape (<c>Sl\u0065ep</c>) is not
-/// seen, and a word in a comment or a string makes its block a candidate that the rule then finds empty.
+/// callback for every invocation. Text only: a word in a comment or a string makes its block a candidate that the rule
+/// then finds empty, and so does a Unicode escape (<c>Sl\u0065ep</c>), which may spell one of the words.
 /// </summary>
 internal sealed class SourceWords
 {
@@ -54,6 +54,36 @@ internal sealed class SourceWords
         return false;
     }
 
+    /// <summary>
+    /// The tokens of <paramref name="tree"/> inside <paramref name="span"/> that one of the words (or an escape) stands in,
+    /// each once, in order: a rule that counts or matches tokens of a declaration finds them without walking every token
+    /// of it. A word in a comment gives no token; one in a string gives the literal, which the rule's test of the token
+    /// then rejects.
+    /// </summary>
+    public List<SyntaxToken> TokensIn(SyntaxTree tree, TextSpan span, System.Threading.CancellationToken cancellationToken)
+    {
+        var tokens = new List<SyntaxToken>();
+        var positions = _positions.GetValue(tree, _find);
+        var index = Array.BinarySearch(positions, span.Start);
+        if (index < 0)
+        {
+            index = ~index;
+        }
+
+        SyntaxNode? root = null;
+        for (; index < positions.Length && positions[index] < span.End; index++)
+        {
+            root ??= tree.GetRoot(cancellationToken);
+            var token = root.FindToken(positions[index]);
+            if (token.Span.Contains(positions[index]) && (tokens.Count == 0 || tokens[tokens.Count - 1] != token))
+            {
+                tokens.Add(token);
+            }
+        }
+
+        return tokens;
+    }
+
     private int[] Find(SyntaxTree tree)
     {
         var text = tree.GetText().ToString();
@@ -68,6 +98,15 @@ internal sealed class SourceWords
                 {
                     found.Add(index);
                 }
+            }
+        }
+
+        // An identifier may spell a word with a Unicode escape: its position makes the span a candidate too.
+        for (var index = text.IndexOf('\\'); index >= 0 && index + 1 < text.Length; index = text.IndexOf('\\', index + 1))
+        {
+            if (text[index + 1] is 'u' or 'U')
+            {
+                found.Add(index);
             }
         }
 

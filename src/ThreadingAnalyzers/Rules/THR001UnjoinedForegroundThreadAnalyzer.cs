@@ -17,6 +17,8 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
     /// <summary>The message argument for <c>new Thread(...).Start()</c>, which has no name.</summary>
     internal const string InlineThreadName = "new Thread(...)";
 
+    private static readonly SourceWords StartWord = new("Start");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR001);
 
     public override void Initialize(AnalysisContext context)
@@ -27,12 +29,21 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                // A call to Start writes its name: blocks without the word have no thread to start.
+                if (StartWord.MentionedIn(block.OperationBlocks))
+                {
+                    block.RegisterOperationAction(operationContext => AnalyzeStart(operationContext, types), OperationKind.Invocation);
+                }
+            });
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    // Only types that declare a private Thread field need the per-type facts.
-                    if (((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
+                    // Only types that declare a private Thread field need the per-type facts; a file that cannot name
+                    // Thread declares none, and asking for the members of every type is most of what the rule costs.
+                    if (ThreadText.MayName(symbolStart.Symbol, symbolStart.Compilation)
+                        && ((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
                     {
                         AnalyzeFieldsOfType(symbolStart, types);
                     }

@@ -31,12 +31,20 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                // A Thread made in a file that cannot name the type is never held in a Thread local nor discarded as new Thread(...).
+                if (ThreadText.MayName(block.OperationBlocks, block.Compilation))
+                {
+                    block.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
+                }
+            });
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    // Only types that declare a private Thread field need the per-type facts.
-                    if (((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
+                    // Only types that declare a private Thread field need the per-type facts (see THR001).
+                    if (ThreadText.MayName(symbolStart.Symbol, symbolStart.Compilation)
+                        && ((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
                     {
                         AnalyzeFieldsOfType(symbolStart, types);
                     }

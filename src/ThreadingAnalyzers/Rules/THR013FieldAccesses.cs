@@ -61,7 +61,7 @@ internal static class THR013FieldAccesses
             }
 
             onEntry ??= locks.HeldOnEntry(function);
-            var held = LockModel.HeldInFunction(access.Operation, function.Function).AddRange(onEntry.Value);
+            var held = LockModel.HeldInFunction(access.Operation, function.Function, function.Sections).AddRange(onEntry.Value);
             accesses.Add(new FieldAccess(reference.Field.OriginalDefinition, access.Kind, access.Operation, function, held));
         }
     }

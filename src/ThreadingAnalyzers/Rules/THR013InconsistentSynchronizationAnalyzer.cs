@@ -23,7 +23,9 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Generated files are not analyzed; reports are checked against [GeneratedCode] here (GeneratedCode), which the
+        // driver would otherwise do by walking each reported tree's declarations (as for THR010).
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
@@ -31,21 +33,36 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    if (symbolStart.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type && MayLock(type, symbolStart.CancellationToken))
+                    // The outermost type answers for the types nested in it, at its end: the lock model covers them all
+                    // (a nested type calls its container's private methods), and by then the driver has built every
+                    // member's operation tree, which the model would otherwise bind itself at a nested type's end.
+                    if (symbolStart.Symbol is INamedTypeSymbol { ContainingType: null } type && MayLock(type, symbolStart.CancellationToken))
                     {
-                        // The type is analyzed when it ends: the block action makes the driver build its members' operation
-                        // trees first (shared with every analyzer), so the lock model reads them instead of binding the bodies.
-                        symbolStart.RegisterOperationBlockAction(static _ => { });
-                        symbolStart.RegisterSymbolEndAction(end => AnalyzeType(end, types));
+                        LockingTypes.AnalyzeAtEnd(symbolStart, end => AnalyzeTypes(end, type, types));
                     }
                 },
                 SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, ThreadingTypes types)
+    private static void AnalyzeTypes(SymbolAnalysisContext context, INamedTypeSymbol type, ThreadingTypes types)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
+        {
+            AnalyzeType(context, type, types);
+        }
+
+        foreach (var nested in type.GetTypeMembers())
+        {
+            if (MayLock(nested, context.CancellationToken))
+            {
+                AnalyzeTypes(context, nested, types);
+            }
+        }
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol type, ThreadingTypes types)
+    {
         var locks = LockModel.For(context.Compilation).ForType(type);
         var accesses = new List<FieldAccess>();
         using (RecentlyComputed.Open())
@@ -90,11 +107,11 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
                 pair.Value.RemoveAll(static access => access.Kind == FieldAccessKind.Written);
             }
 
-            ReportField(context, pair.Value);
+            ReportField(context, pair.Value, types);
         }
     }
 
-    private static void ReportField(SymbolAnalysisContext context, List<FieldAccess> accesses)
+    private static void ReportField(SymbolAnalysisContext context, List<FieldAccess> accesses, ThreadingTypes types)
     {
         // The lock that guards the most guarded writes; the others that guard some are the "two different locks" case.
         var counts = new Dictionary<LockIdentity, int>();
@@ -155,7 +172,8 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
         var reported = new HashSet<SyntaxNode>();
         foreach (var access in accesses)
         {
-            if (!IsUnguarded(access, gate) || !reported.Add(StatementOf(access.Operation.Syntax)))
+            if (!IsUnguarded(access, gate) || !reported.Add(StatementOf(access.Operation.Syntax))
+                || GeneratedCode.Contains(access.Operation.Syntax.GetLocation(), context.Compilation, types.GeneratedCodeAttribute, context.CancellationToken))
             {
                 continue;
             }
@@ -264,20 +282,17 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
 
     /// <summary>
     /// Whether a declaration of the type can take a lock at all: a <c>lock</c>, a call whose name acquires, or a
-    /// Synchronized attribute. Compared on tokens before any operation is built.
+    /// Synchronized attribute. Compared on tokens (those at the words of <see cref="LockingTypes"/>) before any operation is built.
     /// </summary>
     private static bool MayLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
     {
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        foreach (var token in LockingTypes.LockTokens(type, cancellationToken))
         {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            if (token.IsKind(SyntaxKind.LockKeyword)
+                || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized" or "Wait" or "WaitOne" or "WaitAsync"
+                    or "EnterWriteLock" or "EnterUpgradeableReadLock" or "EnterScope"))
             {
-                if (token.IsKind(SyntaxKind.LockKeyword)
-                    || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized" or "Wait" or "WaitOne" or "WaitAsync"
-                        or "EnterWriteLock" or "EnterUpgradeableReadLock" or "EnterScope"))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 

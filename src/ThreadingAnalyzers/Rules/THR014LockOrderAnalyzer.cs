@@ -40,9 +40,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
                         if (symbolStart.Symbol is INamedTypeSymbol { ContainingType: null, TypeKind: TypeKind.Class or TypeKind.Struct } type
                             && HasLock(type, symbolStart.CancellationToken))
                         {
-                            // Analyzed when the type ends, after the driver has built its members' operation trees (see THR013).
-                            symbolStart.RegisterOperationBlockAction(static _ => { });
-                            symbolStart.RegisterSymbolEndAction(typeEnd => AnalyzeType(typeEnd, program));
+                            LockingTypes.AnalyzeAtEnd(symbolStart, typeEnd => AnalyzeType(typeEnd, program));
                         }
                     },
                     SymbolKind.NamedType);
@@ -199,14 +197,11 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
     /// <summary>Whether the declarations hold a <c>lock</c> keyword or an <c>Enter</c> or <c>Synchronized</c> name: no order without one.</summary>
     private static bool HasLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
     {
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        foreach (var token in LockingTypes.LockTokens(type, cancellationToken))
         {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            if (token.IsKind(SyntaxKind.LockKeyword) || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized"))
             {
-                if (token.IsKind(SyntaxKind.LockKeyword) || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized"))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 

@@ -127,7 +127,7 @@ internal static class LockOrders
             }
 
             onEntry ??= locks.HeldOnEntry(function);
-            var held = LockModel.HeldInFunction(operation, function.Function).AddRange(onEntry.Value);
+            var held = LockModel.HeldInFunction(operation, function.Function, function.Sections).AddRange(onEntry.Value);
             if (direct is null && HasLock(held, global: true) && IsCallInto(operation, assembly))
             {
                 // The type's own orders follow its methods only; the calls they make to other types are followed

@@ -29,7 +29,9 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Generated files are not analyzed; reports are checked against [GeneratedCode] here (GeneratedCode), which the
+        // driver would otherwise do by walking each reported tree's declarations (as for THR010).
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
@@ -42,7 +44,7 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
                     var lockOperation = (ILockOperation)operationContext.Operation;
                     if (lockOperation.Syntax is LockStatementSyntax { Expression: { } expression })
                     {
-                        Analyze(operationContext, lockOperation.LockedValue, expression, writes);
+                        Analyze(operationContext, lockOperation.LockedValue, expression, writes, types);
                     }
                 },
                 OperationKind.Lock);
@@ -51,14 +53,14 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
                 {
                     if (THR010WeakIdentityLockAnalyzer.LockedByMonitor((IInvocationOperation)operationContext.Operation, types) is { Syntax: ArgumentSyntax { Expression: { } expression } } locked)
                     {
-                        Analyze(operationContext, locked.Value, expression, writes);
+                        Analyze(operationContext, locked.Value, expression, writes, types);
                     }
                 },
                 OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, IOperation locked, ExpressionSyntax expression, ConcurrentDictionary<IFieldSymbol, FieldWrite?> writes)
+    private static void Analyze(OperationAnalysisContext context, IOperation locked, ExpressionSyntax expression, ConcurrentDictionary<IFieldSymbol, FieldWrite?> writes, ThreadingTypes types)
     {
         locked = THR010WeakIdentityLockAnalyzer.WithoutImplicitConversions(locked);
         if (locked is ICoalesceAssignmentOperation { Target: IFieldReferenceOperation created })
@@ -99,6 +101,9 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
             diagnostic = Diagnostic.Create(Descriptors.THR018, expression.GetLocation(), additionalLocations: null, properties: Fixable, field.Name, ConstructedOnlyReason);
         }
 
-        context.ReportDiagnostic(diagnostic);
+        if (!GeneratedCode.Contains(diagnostic.Location, context.Compilation, types.GeneratedCodeAttribute, context.CancellationToken))
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
     }
 }

@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ThreadingAnalyzers.Internals;
+
+namespace ThreadingAnalyzers.Concurrency;
+
+/// <summary>
+/// Which types the rules on the <see cref="LockModel"/> look at, and how they wait for the driver. Most types of real
+/// code take no lock: the words that can take one (<c>lock</c>, the acquiring methods' names, Synchronized) are found
+/// in each tree's text once, and a type's declarations are asked only for the tokens at those words, instead of every
+/// token of every type at its symbol start.
+/// </summary>
+internal static class LockingTypes
+{
+    private static readonly SourceWords LockWords = new(
+        "lock", "Enter", "TryEnter", "Synchronized", "Wait", "WaitOne", "WaitAsync", "EnterWriteLock", "EnterUpgradeableReadLock", "EnterScope");
+
+    /// <summary>
+    /// The tokens of <paramref name="type"/>'s declarations that may take a lock: the <c>lock</c> keyword and the
+    /// identifiers spelled like the acquiring names, each rule choosing among them.
+    /// </summary>
+    public static List<SyntaxToken> LockTokens(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var tokens = new List<SyntaxToken>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            tokens.AddRange(LockWords.TokensIn(reference.SyntaxTree, reference.Span, cancellationToken));
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// Has <paramref name="analyze"/> run when the type ends. The empty block action makes the driver build the type's
+    /// members' operation trees first (shared with every analyzer), so the lock model reads them instead of binding the
+    /// bodies itself.
+    /// </summary>
+    public static void AnalyzeAtEnd(SymbolStartAnalysisContext symbolStart, Action<SymbolAnalysisContext> analyze)
+    {
+        symbolStart.RegisterOperationBlockAction(static _ => { });
+        symbolStart.RegisterSymbolEndAction(analyze);
+    }
+}
