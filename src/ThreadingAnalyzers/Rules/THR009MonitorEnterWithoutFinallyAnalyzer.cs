@@ -32,6 +32,11 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
 
     internal const string TryFinallyFix = "try";
 
+    /// <summary>The names of the acquiring calls <see cref="LockPrimitives"/> knows without configuration.</summary>
+    private static readonly SourceWords AcquireWords = new(
+        "Enter", "TryEnter", "EnterReadLock", "TryEnterReadLock", "EnterWriteLock", "TryEnterWriteLock", "EnterUpgradeableReadLock",
+        "TryEnterUpgradeableReadLock", "AcquireReaderLock", "AcquireWriterLock", "WaitOne", "Wait", "WaitAsync");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR009);
 
     public override void Initialize(AnalysisContext context)
@@ -41,7 +46,15 @@ public sealed class THR009MonitorEnterWithoutFinallyAnalyzer : DiagnosticAnalyze
         context.RegisterCompilationStartAction(start =>
         {
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                // An acquiring call writes its name: a block without one of the framework's acquire names (or any block,
+                // when lock methods are configured) is looked at no further.
+                if (types.Options.HasLockMethods || AcquireWords.MentionedIn(block.OperationBlocks))
+                {
+                    block.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+                }
+            });
         });
     }
 
