@@ -22,7 +22,7 @@ internal static class FieldWrites
             var tree = declaration.SyntaxTree;
             var node = declaration.GetSyntax(cancellationToken);
             SemanticModel? model = null;
-            foreach (var token in node.DescendantTokens())
+            foreach (var token in TokensNamed(node, field.Name, cancellationToken))
             {
                 if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != field.Name || token.Parent is not IdentifierNameSyntax name)
                 {
@@ -45,6 +45,42 @@ internal static class FieldWrites
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The tokens of <paramref name="node"/> that can be the identifier <paramref name="name"/>, in source order: those
+    /// where the text spells it, found with a text search instead of a walk of every token of the type (a large type is
+    /// searched once per locked field); every token when the text holds a Unicode escape, which may spell it too.
+    /// </summary>
+    private static System.Collections.Generic.IEnumerable<SyntaxToken> TokensNamed(SyntaxNode node, string name, CancellationToken cancellationToken)
+    {
+        var text = node.SyntaxTree.GetText(cancellationToken).ToString();
+        var span = node.Span;
+        var escape = text.IndexOf('\\', span.Start, span.Length);
+        while (escape >= 0 && escape + 1 < span.End && text[escape + 1] is not ('u' or 'U'))
+        {
+            escape = escape + 1 < span.End ? text.IndexOf('\\', escape + 1, span.End - escape - 1) : -1;
+        }
+
+        if (escape >= 0)
+        {
+            foreach (var token in node.DescendantTokens())
+            {
+                yield return token;
+            }
+
+            yield break;
+        }
+
+        for (var index = text.IndexOf(name, span.Start, span.Length, System.StringComparison.Ordinal); index >= 0;
+             index = index + name.Length < span.End ? text.IndexOf(name, index + name.Length, span.End - index - name.Length, System.StringComparison.Ordinal) : -1)
+        {
+            var token = node.FindToken(index);
+            if (token.SpanStart == index || (token.SpanStart == index - 1 && text[token.SpanStart] == '@'))
+            {
+                yield return token;
+            }
+        }
     }
 
     /// <summary>A write that a readonly field allows: in the type's own constructor (directly, not in a lambda), on this object.</summary>
