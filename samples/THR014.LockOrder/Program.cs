@@ -1,4 +1,4 @@
-// THR014: two locks taken in opposite orders by two methods of one type.
+// THR014: two locks taken in opposite orders by two methods of one type, and by two types through their static locks.
 
 Console.WriteLine("THR014 sample: locks taken in opposite orders can deadlock.");
 
@@ -6,6 +6,8 @@ var bank = new Bank();
 bank.Transfer(10);
 bank.Flush();
 bank.Report();
+Ledger.Post();
+Journal.Flush();
 Console.WriteLine("Done.");
 
 sealed class Bank
@@ -51,6 +53,56 @@ sealed class Bank
             {
                 Console.WriteLine($"balance {_balance}, entries {_entries}");
             }
+        }
+    }
+}
+
+// Across types: each class takes its own static lock while holding the other's, one of them in a method it calls.
+static class Ledger
+{
+    private static readonly object s_ledger = new object();
+    private static int s_posted;
+
+    // Takes s_ledger, then (in Journal.Write) s_journal.
+    public static void Post()
+    {
+        lock (s_ledger)
+        {
+            s_posted++;
+            Journal.Write($"posted {s_posted}");
+        }
+    }
+
+    public static int Posted()
+    {
+        lock (s_ledger)                              // expect: THR014
+        {
+            return s_posted;
+        }
+    }
+}
+
+static class Journal
+{
+    private static readonly object s_journal = new object();
+    private static readonly List<string> s_lines = new List<string>();
+
+    public static void Write(string line)
+    {
+        lock (s_journal)                             // expect: THR014
+        {
+            s_lines.Add(line);
+        }
+    }
+
+    // Hazard: holds s_journal while Ledger.Posted takes s_ledger: a thread here and one in Ledger.Post can wait for
+    // each other forever. Reading Ledger.Posted() before taking s_journal is the fix.
+    public static void Flush()
+    {
+        lock (s_journal)
+        {
+            Console.WriteLine($"{s_lines.Count} lines, {Ledger.Posted()} posted");
+            s_lines.Clear();
         }
     }
 }

@@ -228,12 +228,4 @@ internal static class AccessWalk
     /// <summary>[ThreadStatic] gives each thread its own copy of a static field; the runtime ignores it on instance fields.</summary>
     public static bool IsThreadStatic(IFieldSymbol field, ThreadingTypes types) =>
         field.IsStatic && ThreadingTypes.HasAttribute(field, types.ThreadStaticAttribute);
-
-    public static IMethodSymbol? ScopeSymbol(IOperation function) => function switch
-    {
-        IAnonymousFunctionOperation lambda => lambda.Symbol,
-        ILocalFunctionOperation localFunction => localFunction.Symbol,
-        _ => null,
-    };
-
 }

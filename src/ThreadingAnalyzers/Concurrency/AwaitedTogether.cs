@@ -115,7 +115,7 @@ internal static class AwaitedTogether
                 ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } assignment when IsLocal(element.ArrayReference, list) => assignment.Value,
                 _ => null,
             };
-            if (task is null)
+            if (task is null || IsAwaitedInItsIteration(task, operation, starter))
             {
                 continue;
             }
@@ -127,6 +127,37 @@ internal static class AwaitedTogether
                 perItem = true;
             }
         }
+    }
+
+    /// <summary>
+    /// <c>var task = F(x); tasks.Add(task); await task;</c>: the loop waits for each task before it starts the next, so
+    /// the tasks do not run together.
+    /// </summary>
+    private static bool IsAwaitedInItsIteration(IOperation task, IOperation add, IOperation starter)
+    {
+        if (OperationTree.Unwrap(task) is not ILocalReferenceOperation local)
+        {
+            return false;
+        }
+
+        for (var parent = add.Parent; parent is not null && parent != starter; parent = parent.Parent)
+        {
+            if (parent is ILoopOperation loop)
+            {
+                foreach (var operation in OperationWalk.OperationsOf(loop.Body))
+                {
+                    if (operation is IAwaitOperation awaited && IsLocal(awaited.Operation, local.Local)
+                        || operation is IInvocationOperation { TargetMethod.Name: "Wait", Instance: { } waited } && IsLocal(waited, local.Local))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsLocal(IOperation operation, ILocalSymbol local) =>

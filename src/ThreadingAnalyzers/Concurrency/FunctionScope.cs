@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -16,7 +17,7 @@ internal sealed class FunctionScope
         Function = function;
         Method = method;
         _bodySymbol = bodySymbol;
-        _ownSymbol = AccessWalk.ScopeSymbol(function);
+        _ownSymbol = OperationTree.NestedFunctionSymbol(function);
         This = @this;
         _isStarter = isStarter;
     }

@@ -14,13 +14,20 @@ namespace ThreadingAnalyzers.Concurrency;
 /// </summary>
 internal sealed class RunWindow
 {
-    private RunWindow(EntryPoint entry, int start, int end, ILoopOperation? repeatingLoop)
+    private RunWindow(EntryPoint entry, int start, int end, ILoopOperation? repeatingLoop, IOperation? perItemFunction)
     {
         Entry = entry;
         StartPosition = start;
         EndPosition = end;
         RepeatingLoop = repeatingLoop;
+        PerItemFunction = perItemFunction;
     }
+
+    /// <summary>
+    /// The starter when it is a lambda that LINQ or <c>ForEach</c> runs once per item (<c>items.Select(x => Task.Run(...))</c>)
+    /// and that does not wait for the entry point: the items' runs pile up as a loop's do; null otherwise.
+    /// </summary>
+    public IOperation? PerItemFunction { get; }
 
     public EntryPoint Entry { get; }
 
@@ -39,7 +46,9 @@ internal sealed class RunWindow
         if (entry.Window is not { } window)
         {
             var end = End(entry);
-            window = new RunWindow(entry, Start(entry), end, FindRepeatingLoop(entry, end));
+            var starter = Starter(entry);
+            var perItem = end == int.MaxValue && !entry.IsSynchronous && starter is IAnonymousFunctionOperation && OperationWalk.RunsSynchronously(starter) ? starter : null;
+            window = new RunWindow(entry, Start(entry), end, FindRepeatingLoop(entry, end), perItem);
             entry.Window = window;
         }
 
@@ -51,7 +60,8 @@ internal sealed class RunWindow
     {
         var position = operation.Syntax.SpanStart;
         return (position > StartPosition && position < EndPosition)
-            || (RepeatingLoop is not null && RepeatingLoop.Syntax.Span.Contains(operation.Syntax.Span));
+            || (RepeatingLoop is not null && RepeatingLoop.Syntax.Span.Contains(operation.Syntax.Span))
+            || (PerItemFunction is not null && PerItemFunction.Syntax.Span.Contains(operation.Syntax.Span));
     }
 
     /// <summary>The function (method body, lambda or local function) that contains the entry point.</summary>
@@ -119,7 +129,7 @@ internal sealed class RunWindow
     }
 
     /// <summary>The entry point is in a loop of its starter and the iteration does not wait for it: its bodies pile up.</summary>
-    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => Of(entry).RepeatingLoop is not null;
+    public static bool StartsRepeatedlyInLoop(EntryPoint entry) => Of(entry) is { RepeatingLoop: not null } or { PerItemFunction: not null };
 
     /// <summary>Two entry points of the same starter whose runs can overlap in time.</summary>
     public static bool Overlap(EntryPoint a, EntryPoint b)
@@ -131,7 +141,7 @@ internal sealed class RunWindow
 
         var windowA = Of(a);
         var windowB = Of(b);
-        if (windowA.RepeatingLoop is not null || windowB.RepeatingLoop is not null)
+        if (windowA.RepeatingLoop is not null || windowB.RepeatingLoop is not null || windowA.PerItemFunction is not null || windowB.PerItemFunction is not null)
         {
             return true;
         }

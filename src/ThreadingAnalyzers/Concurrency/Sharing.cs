@@ -316,7 +316,7 @@ internal sealed class Sharing
     /// <summary>Runs repeated by a loop get a new variable when it is declared inside the loop (also the object a loop variable holds).</summary>
     private static bool IsSameVariableInEveryRun(BodyRun run, SharedTarget target)
     {
-        var loop = run.Window.RepeatingLoop;
+        var loop = (IOperation?)run.Window.RepeatingLoop ?? run.Window.PerItemFunction;
         if (run.Entry.BodiesRunManyTimes || loop is null)
         {
             return true;
@@ -390,7 +390,7 @@ internal sealed class Sharing
         }
 
         // One walk finds the body's own accesses and its calls (the methods it calls are looked at next).
-        var scope = new FunctionScope(types, reach, bodyOperation, bodyMethod, AccessWalk.ScopeSymbol(bodyOperation), bodyThis, isStarter: false);
+        var scope = new FunctionScope(types, reach, bodyOperation, bodyMethod, OperationTree.NestedFunctionSymbol(bodyOperation), bodyThis, isStarter: false);
         var own = AccessWalk.AccessesOf(scope, pathLocked: false, types, withCalls: true, checkSkipped: true, out var sawInvalid, out var calls);
         if (sawInvalid)
         {
@@ -436,7 +436,7 @@ internal sealed class Sharing
     {
         var bodyScope = body.Function;
         var bodyOperation = bodyScope.Function;
-        var bodySymbol = AccessWalk.ScopeSymbol(bodyOperation);
+        var bodySymbol = OperationTree.NestedFunctionSymbol(bodyOperation);
         var accesses = ImmutableArray.CreateBuilder<Access>();
         accesses.AddRange(body.Own);
 

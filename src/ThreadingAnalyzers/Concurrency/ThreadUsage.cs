@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Internals;
@@ -94,6 +96,14 @@ internal static class ThreadUsage
     /// </summary>
     public static bool IsStart(IInvocationOperation call, ThreadingTypes types) =>
         call.TargetMethod.Name is "Start" or "UnsafeStart" && types.IsThread(call.TargetMethod.ContainingType);
+
+    /// <summary>A private field of <paramref name="type"/> that holds a Thread: the per-type rules see every use of it.</summary>
+    public static bool IsPrivateThreadFieldOf(IFieldSymbol field, INamedTypeSymbol type, ThreadingTypes types) =>
+        field.DeclaredAccessibility == Accessibility.Private && types.IsThread(field.Type) && SymbolEqualityComparer.Default.Equals(field.ContainingType, type);
+
+    /// <summary>The fields of <paramref name="type"/> that <see cref="IsPrivateThreadFieldOf"/> holds for.</summary>
+    public static IEnumerable<IFieldSymbol> PrivateThreadFields(INamedTypeSymbol type, ThreadingTypes types) =>
+        type.GetMembers().OfType<IFieldSymbol>().Where(field => IsPrivateThreadFieldOf(field, type, types));
 
     public static bool IsThreadCreation(IOperation? operation, ThreadingTypes types) =>
         operation is IObjectCreationOperation creation && types.IsThread(creation.Type);

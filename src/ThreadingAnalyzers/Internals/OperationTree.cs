@@ -31,6 +31,14 @@ internal static class OperationTree
         return null;
     }
 
+    /// <summary>The method symbol of a lambda, anonymous method or local function; null for any other operation (a member's body).</summary>
+    public static IMethodSymbol? NestedFunctionSymbol(IOperation function) => function switch
+    {
+        IAnonymousFunctionOperation lambda => lambda.Symbol,
+        ILocalFunctionOperation localFunction => localFunction.Symbol,
+        _ => null,
+    };
+
     /// <summary>The function whose code <paramref name="operation"/> is: its innermost nested function, else the root.</summary>
     public static IOperation OwnFunction(IOperation operation) => EnclosingNestedFunction(operation) ?? Root(operation);
 

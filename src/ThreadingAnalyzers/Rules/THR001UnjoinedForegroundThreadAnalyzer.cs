@@ -36,7 +36,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
                     // Only types that declare a private Thread field need the per-type facts; a file that cannot name
                     // Thread declares none, and asking for the members of every type is most of what the rule costs.
                     if (ThreadText.MayName(symbolStart.Symbol, symbolStart.Compilation)
-                        && ((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
+                        && ThreadUsage.PrivateThreadFields((INamedTypeSymbol)symbolStart.Symbol, types).Any())
                     {
                         AnalyzeFieldsOfType(symbolStart, types);
                     }
@@ -83,8 +83,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
         {
             var reference = (IFieldReferenceOperation)operationContext.Operation;
             var field = reference.Field;
-            if (field.DeclaredAccessibility != Accessibility.Private || !types.IsThread(field.Type)
-                || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type))
+            if (!ThreadUsage.IsPrivateThreadFieldOf(field, type, types))
             {
                 return;
             }

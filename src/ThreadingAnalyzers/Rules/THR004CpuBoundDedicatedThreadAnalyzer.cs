@@ -55,9 +55,7 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolStartAnalysisContext context, ThreadingTypes types)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        var fields = type.GetMembers().OfType<IFieldSymbol>()
-            .Where(f => f.DeclaredAccessibility == Accessibility.Private && types.IsThread(f.Type))
-            .ToImmutableHashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        var fields = ThreadUsage.PrivateThreadFields(type, types).ToImmutableHashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
         var candidates = new ConcurrentQueue<(IObjectCreationOperation Creation, IFieldSymbol? Field, string Name)>();
         var spoiled = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
 

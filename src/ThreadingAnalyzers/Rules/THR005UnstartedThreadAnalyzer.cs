@@ -38,7 +38,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
                 {
                     // Only types that declare a private Thread field need the per-type facts (see THR001).
                     if (ThreadText.MayName(symbolStart.Symbol, symbolStart.Compilation)
-                        && ((INamedTypeSymbol)symbolStart.Symbol).GetMembers().Any(m => m is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } field && types.IsThread(field.Type)))
+                        && ThreadUsage.PrivateThreadFields((INamedTypeSymbol)symbolStart.Symbol, types).Any())
                     {
                         AnalyzeFieldsOfType(symbolStart, types);
                     }
@@ -119,8 +119,7 @@ public sealed class THR005UnstartedThreadAnalyzer : DiagnosticAnalyzer
         {
             var reference = (IFieldReferenceOperation)c.Operation;
             var field = reference.Field;
-            if (field.DeclaredAccessibility == Accessibility.Private && types.IsThread(field.Type)
-                && SymbolEqualityComparer.Default.Equals(field.ContainingType, type))
+            if (ThreadUsage.IsPrivateThreadFieldOf(field, type, types))
             {
                 var facts = fields.GetOrAdd(field, _ => new UnstartedFieldFacts());
                 lock (facts)

@@ -1,4 +1,5 @@
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
 using ThreadingAnalyzers.Tests.Internals;
@@ -93,6 +94,33 @@ public class ThreadUsageTests
             """);
 
         Assert.False(ThreadUsage.IsStart(root.Descendants().OfType<IInvocationOperation>().Single(), ThreadingTypes.From(compilation)));
+    }
+
+    [Fact]
+    public void PrivateThreadFieldsOfTheTypeItself()
+    {
+        var (compilation, _) = ModelSource.Compile("""
+            using System.Threading;
+            class C
+            {
+                private Thread _a;
+                private static Thread s_b;
+                public Thread Shown;
+                private object _notAThread;
+                class Nested { private Thread _inner; }
+                void M() { }
+            }
+            class Thread2 { private Worker _w; }
+            class Worker { }
+            """);
+        var type = compilation.GetTypeByMetadataName("C")!;
+        var nested = compilation.GetTypeByMetadataName("C+Nested")!;
+        var types = ThreadingTypes.From(compilation);
+
+        Assert.Equal(new[] { "_a", "s_b" }, ThreadUsage.PrivateThreadFields(type, types).Select(f => f.Name));
+        Assert.False(ThreadUsage.IsPrivateThreadFieldOf((IFieldSymbol)nested.GetMembers("_inner").Single(), type, types));
+        Assert.True(ThreadUsage.IsPrivateThreadFieldOf((IFieldSymbol)nested.GetMembers("_inner").Single(), nested, types));
+        Assert.Empty(ThreadUsage.PrivateThreadFields(compilation.GetTypeByMetadataName("Thread2")!, types));
     }
 
     [Theory]

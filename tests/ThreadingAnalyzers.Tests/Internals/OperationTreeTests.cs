@@ -55,6 +55,9 @@ public class OperationTreeTests
         Assert.Null(OperationTree.EnclosingNestedFunction(inMethod));
         Assert.Same(OperationTree.EnclosingNestedFunction(inLambda), OperationTree.OwnFunction(inLambda));
         Assert.Same(root, OperationTree.OwnFunction(inMethod));
+        Assert.Equal("Local", OperationTree.NestedFunctionSymbol(OperationTree.OwnFunction(inLocal))?.Name);
+        Assert.Equal(MethodKind.AnonymousFunction, OperationTree.NestedFunctionSymbol(OperationTree.OwnFunction(inLambda))?.MethodKind);
+        Assert.Null(OperationTree.NestedFunctionSymbol(root));
     }
 
     [Fact]

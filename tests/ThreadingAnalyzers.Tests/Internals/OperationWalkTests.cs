@@ -80,6 +80,28 @@ public class OperationWalkTests
     }
 
     [Fact]
+    public void AnAsyncLambdaPassedToLinqDoesNotRunInPlace()
+    {
+        // It runs on the caller only up to its first await: items.Select(async x => ...) starts a task per item.
+        var (_, root) = ModelSource.Compile("""
+            using System.Linq;
+            using System.Threading.Tasks;
+            class C
+            {
+                void M(int[] items)
+                {
+                    items.Select(x => x + 1).ToList();
+                    items.Select(async x => { await Task.Yield(); return x; }).ToList();
+                }
+            }
+            """);
+        var lambdas = root.Descendants().OfType<IAnonymousFunctionOperation>().ToList();
+
+        Assert.True(OperationWalk.RunsSynchronously(lambdas[0]));
+        Assert.False(OperationWalk.RunsSynchronously(lambdas[1]));
+    }
+
+    [Fact]
     public void BrokenCodeIsWalkedWithoutThrowing() =>
         Assert.Equal(("_a", 1), Walk("_a++; Task.Run(() => _b++; Missing(", broken: true));
 }

@@ -125,6 +125,12 @@ public class THR002AwaitedTogetherTests
         private readonly ConcurrentBag<int> _bag = new ConcurrentBag<int>();
             private readonly SemaphoreSlim _one = new SemaphoreSlim(1, 1);
             async Task Sequential(int[] items) { foreach (var x in items) await ProcessAsync(x); }
+            async Task SequentialThroughAList(int[] items)
+            {
+                var tasks = new List<Task>();
+                foreach (var x in items) { var task = ProcessAsync(x); tasks.Add(task); await task; }
+                await Task.WhenAll(tasks);
+            }
             async Task BeforeTheFirstAwait(int[] items) => await Task.WhenAll(items.Select(async x => { _results.Add(x); _count++; await Fetch(x); }));
             async Task OwnLocals(int[] items) => await Task.WhenAll(items.Select(async x => { var list = new List<int>(); var n = 0; var r = await Fetch(x); list.Add(r); n++; }));
             async Task ThreadSafe(int[] items) => await Task.WhenAll(items.Select(async x => { var r = await Fetch(x); _bag.Add(r); Interlocked.Add(ref _count, r); }));
@@ -141,6 +147,16 @@ public class THR002AwaitedTogetherTests
             async Task ProcessAsync(int x) { await Task.Delay(x); _results.Add(x); }
             Task Fill(int x) { _results.Add(x); return Task.CompletedTask; }
         """));
+
+    [Fact]
+    public Task TaskRunPerItemOfASelectorOrForEach() => Verify.Diagnostic(Store("""
+        async Task Selected(int[] items) => await Task.WhenAll(items.Select(x => {|#2:Task.Run(() => {|#0:_results.Add(x)|})|}));
+            void EachOne(List<int> items) => items.ForEach(x => {|#3:Task.Run(() => {|#1:_count++|})|});
+            int[] WaitedPerItem(int[] items) => items.Select(x => Task.Run(() => _count++).Result).ToArray();
+            async Task OwnLocalPerItem(int[] items) => await Task.WhenAll(items.Select(x => { var sum = 0; return Task.Run(() => sum += x); }));
+        """),
+        Verify.Expect("THR002", 0).WithLocation(2).WithArguments("_results", "modified by List<int>.Add", "Task.Run", "12", Again),
+        Verify.Expect("THR002", 1).WithLocation(3).WithArguments("_count", "incremented", "Task.Run", "13", Again));
 
     [Fact]
     public Task HalfTypedCodeStaysSilent() => Verify.NoDiagnosticInBrokenCode(Store("""
