@@ -60,13 +60,20 @@ internal sealed class LockSections
     /// <summary>Keeps the sections of a function whose walk has met all of its <paramref name="invocations"/>.</summary>
     public static void Remember(IOperation function, List<IInvocationOperation> invocations)
     {
+        var sections = From(invocations);
+        RecentlyComputed.GetOrAdd(function, _ => sections);
+    }
+
+    /// <summary>The sections that <paramref name="invocations"/>, every invocation of one function's own code, make.</summary>
+    public static LockSections From(List<IInvocationOperation> invocations)
+    {
         var sections = new LockSections();
         foreach (var invocation in invocations)
         {
             sections.Add(invocation);
         }
 
-        RecentlyComputed.GetOrAdd(function, _ => sections);
+        return sections;
     }
 
     /// <summary>The acquires that are not yet released at <paramref name="position"/>.</summary>

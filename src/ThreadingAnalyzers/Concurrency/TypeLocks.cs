@@ -31,10 +31,63 @@ internal sealed class LockedFunction
     /// The function's lock sections, found once for the lock model and every rule that asks (each would otherwise walk
     /// the function again: the per-thread cache of <see cref="LockSections.Of"/> keeps only the last few).
     /// </summary>
-    public LockSections Sections => _sections ??= LockSections.Of(Function);
+    public LockSections Sections => _sections ??= _invocations is { } invocations ? LockSections.From(invocations) : LockSections.Of(Function);
+
+    /// <summary>The field references of the function's own code, in the order of a walk, kept by <see cref="Walk"/>.</summary>
+    public IReadOnlyList<IFieldReferenceOperation> FieldReferences => _fieldReferences ??= FindFieldReferences();
 
     private bool? _hasErrors;
     private LockSections? _sections;
+    private List<IInvocationOperation>? _invocations;
+    private List<IFieldReferenceOperation>? _fieldReferences;
+
+    /// <summary>
+    /// Walks the function's own code once for the calls it makes to methods of the compilation, keeping on the way
+    /// what the lock model and its rules ask of the function later (its invocations for <see cref="Sections"/>, its
+    /// field references): each question is then a lookup instead of another walk.
+    /// </summary>
+    internal ImmutableArray<CallSite> Walk(Reach reach)
+    {
+        var calls = ImmutableArray.CreateBuilder<CallSite>();
+        var invocations = new List<IInvocationOperation>();
+        var fieldReferences = new List<IFieldReferenceOperation>();
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(Function).WithKinds())
+        {
+            if (kind == OperationKind.FieldReference && operation is IFieldReferenceOperation reference)
+            {
+                fieldReferences.Add(reference);
+            }
+            else if (kind == OperationKind.Invocation && operation is IInvocationOperation invocation)
+            {
+                invocations.Add(invocation);
+            }
+
+            reach.AddCall(Function, operation, kind, calls);
+        }
+
+        _invocations = invocations;
+        _fieldReferences = fieldReferences;
+        var result = calls.ToImmutable();
+        reach.RememberCalls(Function, result);
+        return result;
+    }
+
+    /// <summary>Keeps what a walk of the function and its nested functions found (<see cref="BrokenCode.In"/>'s walk).</summary>
+    internal void KnowErrors(bool hasErrors) => _hasErrors = hasErrors;
+
+    private List<IFieldReferenceOperation> FindFieldReferences()
+    {
+        var fieldReferences = new List<IFieldReferenceOperation>();
+        foreach (var (operation, kind) in OperationWalk.OperationsOf(Function).WithKinds())
+        {
+            if (kind == OperationKind.FieldReference && operation is IFieldReferenceOperation reference)
+            {
+                fieldReferences.Add(reference);
+            }
+        }
+
+        return fieldReferences;
+    }
 }
 
 /// <summary>
@@ -60,7 +113,7 @@ internal sealed class TypeLocks
             Functions = functions.ToImmutable();
             foreach (var function in Functions)
             {
-                foreach (var call in reach.CallsIn(function.Function))
+                foreach (var call in function.Walk(reach))
                 {
                     if (!_callers.TryGetValue(call.Target, out var callers))
                     {
@@ -131,15 +184,19 @@ internal sealed class TypeLocks
                     AddType(nested, reach, functions);
                     break;
                 case IMethodSymbol method when !method.IsImplicitlyDeclared && !method.IsAbstract && reach.BodyOf(method, null) is { } body:
-                    functions.Add(new LockedFunction(body, method, method));
-                    AddNested(body, method, functions);
+                    var function = new LockedFunction(body, method, method);
+                    functions.Add(function);
+                    var invalid = AddNested(body, method, functions);
+                    function.KnowErrors(invalid || body.Syntax.ContainsDiagnostics || body.Kind == OperationKind.Invalid);
                     break;
             }
         }
     }
 
-    private void AddNested(IOperation body, IMethodSymbol member, ImmutableArray<LockedFunction>.Builder functions)
+    /// <summary>Adds the functions nested in <paramref name="body"/>; whether an operation in it does not bind, found by the same walk.</summary>
+    private bool AddNested(IOperation body, IMethodSymbol member, ImmutableArray<LockedFunction>.Builder functions)
     {
+        var invalid = false;
         foreach (var (operation, kind) in OperationWalk.DescendantsOf(body).WithKinds())
         {
             switch (kind)
@@ -153,8 +210,13 @@ internal sealed class TypeLocks
                 case OperationKind.MethodReference when operation is IMethodReferenceOperation reference:
                     _escaping.Add(reference.Method.OriginalDefinition);
                     break;
+                case OperationKind.Invalid:
+                    invalid = true;
+                    break;
             }
         }
+
+        return invalid;
     }
 
     /// <summary>

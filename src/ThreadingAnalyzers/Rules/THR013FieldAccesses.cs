@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
-using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -51,10 +50,9 @@ internal static class THR013FieldAccesses
     public static void Collect(LockedFunction function, INamedTypeSymbol type, TypeLocks locks, ThreadingTypes types, List<FieldAccess> accesses)
     {
         ImmutableArray<HeldLock>? onEntry = null;
-        foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
+        foreach (var reference in function.FieldReferences)
         {
-            if (kind != OperationKind.FieldReference || operation is not IFieldReferenceOperation reference
-                || !IsCandidate(reference, type, types)
+            if (!IsCandidate(reference, type, types)
                 || Classify(reference, types) is not { } access)
             {
                 continue;
