@@ -230,7 +230,7 @@ internal static class AwaitedTogether
     private static void AddCalledBeforeFirstAwait(ConcurrentBody body, ImmutableArray<ConcurrentBody>.Builder bodies, Reach reach, IOperation near, int depth)
     {
         var function = body.Function ?? (body.Method is { } method ? reach.BodyOf(method, near) : null);
-        if (depth >= MaxPrefixDepth || function is null || function.Syntax.ContainsDiagnostics)
+        if (depth >= MaxPrefixDepth || function is null || BrokenCode.InText(function))
         {
             return;
         }
@@ -275,9 +275,5 @@ internal static class AwaitedTogether
         return false;
     }
 
-    private static bool IsLinq(IMethodSymbol method)
-    {
-        var type = (method.ReducedFrom ?? method).ContainingType;
-        return type?.Name == "Enumerable" && Symbols.IsNamespace(type.ContainingNamespace, Symbols.LinqNamespace);
-    }
+    private static bool IsLinq(IMethodSymbol method) => Symbols.IsLinqEnumerable((method.ReducedFrom ?? method).ContainingType);
 }

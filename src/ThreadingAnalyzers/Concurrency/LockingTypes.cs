@@ -1,7 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ThreadingAnalyzers.Internals;
 
@@ -19,18 +19,24 @@ internal static class LockingTypes
         "lock", "Enter", "TryEnter", "Synchronized", "Wait", "WaitOne", "WaitAsync", "EnterWriteLock", "EnterUpgradeableReadLock", "EnterScope");
 
     /// <summary>
-    /// The tokens of <paramref name="type"/>'s declarations that may take a lock: the <c>lock</c> keyword and the
-    /// identifiers spelled like the acquiring names, each rule choosing among them.
+    /// Whether a declaration of <paramref name="type"/> holds the <c>lock</c> keyword or an identifier that
+    /// <paramref name="isAcquireName"/> accepts among the acquiring names (each rule choosing the ones it needs). Only the
+    /// tokens at the words are looked at, not every token of the type.
     /// </summary>
-    public static List<SyntaxToken> LockTokens(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static bool MayTakeLock(INamedTypeSymbol type, Func<string, bool> isAcquireName, CancellationToken cancellationToken)
     {
-        var tokens = new List<SyntaxToken>();
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            tokens.AddRange(LockWords.TokensIn(reference.SyntaxTree, reference.Span, cancellationToken));
+            foreach (var token in LockWords.TokensIn(reference.SyntaxTree, reference.Span, cancellationToken))
+            {
+                if (token.IsKind(SyntaxKind.LockKeyword) || (token.IsKind(SyntaxKind.IdentifierToken) && isAcquireName(token.ValueText)))
+                {
+                    return true;
+                }
+            }
         }
 
-        return tokens;
+        return false;
     }
 
     /// <summary>

@@ -31,10 +31,10 @@ internal sealed class LockedFunction
     /// The function's lock sections, found once for the lock model and every rule that asks (each would otherwise walk
     /// the function again: the per-thread cache of <see cref="LockSections.Of"/> keeps only the last few).
     /// </summary>
-    public LockSections Sections => _sections ??= _invocations is { } invocations ? LockSections.From(invocations) : LockSections.Of(Function);
+    public LockSections Sections => _sections ??= LockSections.From(Collected().Invocations);
 
     /// <summary>The field references of the function's own code, in the order of a walk, kept by <see cref="Walk"/>.</summary>
-    public IReadOnlyList<IFieldReferenceOperation> FieldReferences => _fieldReferences ??= FindFieldReferences();
+    public IReadOnlyList<IFieldReferenceOperation> FieldReferences => Collected().FieldReferences;
 
     private bool? _hasErrors;
     private LockSections? _sections;
@@ -49,6 +49,28 @@ internal sealed class LockedFunction
     internal ImmutableArray<CallSite> Walk(Reach reach)
     {
         var calls = ImmutableArray.CreateBuilder<CallSite>();
+        Collect(reach, calls);
+        var result = calls.ToImmutable();
+        reach.RememberCalls(Function, result);
+        return result;
+    }
+
+    /// <summary>Keeps what a walk of the function and its nested functions found (<see cref="BrokenCode.In"/>'s walk).</summary>
+    internal void KnowErrors(bool hasErrors) => _hasErrors = hasErrors;
+
+    private (List<IInvocationOperation> Invocations, List<IFieldReferenceOperation> FieldReferences) Collected()
+    {
+        if (_invocations is null || _fieldReferences is null)
+        {
+            Collect(null, null);
+        }
+
+        return (_invocations!, _fieldReferences!);
+    }
+
+    /// <summary>The one walk of the function's own code; with <paramref name="calls"/>, it also finds the calls for <see cref="Walk"/>.</summary>
+    private void Collect(Reach? reach, ImmutableArray<CallSite>.Builder? calls)
+    {
         var invocations = new List<IInvocationOperation>();
         var fieldReferences = new List<IFieldReferenceOperation>();
         foreach (var (operation, kind) in OperationWalk.OperationsOf(Function).WithKinds())
@@ -62,31 +84,14 @@ internal sealed class LockedFunction
                 invocations.Add(invocation);
             }
 
-            reach.AddCall(Function, operation, kind, calls);
+            if (calls is not null)
+            {
+                reach!.AddCall(Function, operation, kind, calls);
+            }
         }
 
         _invocations = invocations;
         _fieldReferences = fieldReferences;
-        var result = calls.ToImmutable();
-        reach.RememberCalls(Function, result);
-        return result;
-    }
-
-    /// <summary>Keeps what a walk of the function and its nested functions found (<see cref="BrokenCode.In"/>'s walk).</summary>
-    internal void KnowErrors(bool hasErrors) => _hasErrors = hasErrors;
-
-    private List<IFieldReferenceOperation> FindFieldReferences()
-    {
-        var fieldReferences = new List<IFieldReferenceOperation>();
-        foreach (var (operation, kind) in OperationWalk.OperationsOf(Function).WithKinds())
-        {
-            if (kind == OperationKind.FieldReference && operation is IFieldReferenceOperation reference)
-            {
-                fieldReferences.Add(reference);
-            }
-        }
-
-        return fieldReferences;
     }
 }
 

@@ -148,7 +148,7 @@ internal static class OperationWalk
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
             return (method.Name == "ForEach" && type?.Name is "List" or "Array" && (Symbols.IsNamespace(type.ContainingNamespace, Symbols.SystemNamespace) || Symbols.IsNamespace(type.ContainingNamespace, Symbols.GenericCollectionsNamespace)))
-                || (type?.Name == "Enumerable" && Symbols.IsNamespace(type.ContainingNamespace, Symbols.LinqNamespace));
+                || Symbols.IsLinqEnumerable(type);
         }
 
         return false;

@@ -29,6 +29,18 @@ internal static class Symbols
         return @namespace is { IsGlobalNamespace: true };
     }
 
+    /// <summary>Whether <paramref name="type"/> is System.Linq.Enumerable, whose methods run a lambda on the caller's thread.</summary>
+    public static bool IsLinqEnumerable(INamedTypeSymbol? type) =>
+        type?.Name == "Enumerable" && IsNamespace(type.ContainingNamespace, LinqNamespace);
+
+    /// <summary>A member as a message names it: a constructor by its type, an accessor by its property or event.</summary>
+    public static string MemberName(IMethodSymbol member) => member.MethodKind switch
+    {
+        MethodKind.Constructor or MethodKind.StaticConstructor => member.ContainingType.Name,
+        MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove when member.AssociatedSymbol is { } associated => associated.Name,
+        _ => member.Name,
+    };
+
     public static bool IsType(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type, expected);
 }

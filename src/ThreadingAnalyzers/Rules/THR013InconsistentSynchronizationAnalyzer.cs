@@ -2,9 +2,9 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -187,7 +187,7 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
                 access.Field.Name,
                 Verb(access.Kind),
                 gate.Name,
-                MemberName(guarded.Function.Member),
+                Symbols.MemberName(guarded.Function.Member),
                 line.ToString(CultureInfo.InvariantCulture)));
         }
     }
@@ -273,31 +273,15 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
         _ => "read",
     };
 
-    internal static string MemberName(IMethodSymbol member) => member.MethodKind switch
-    {
-        MethodKind.Constructor or MethodKind.StaticConstructor => member.ContainingType.Name,
-        MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove when member.AssociatedSymbol is { } associated => associated.Name,
-        _ => member.Name,
-    };
-
     /// <summary>
     /// Whether a declaration of the type can take a lock at all: a <c>lock</c>, a call whose name acquires, or a
-    /// Synchronized attribute. Compared on tokens (those at the words of <see cref="LockingTypes"/>) before any operation is built.
+    /// Synchronized attribute. Compared on tokens before any operation is built.
     /// </summary>
-    private static bool MayLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
-    {
-        foreach (var token in LockingTypes.LockTokens(type, cancellationToken))
-        {
-            if (token.IsKind(SyntaxKind.LockKeyword)
-                || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized" or "Wait" or "WaitOne" or "WaitAsync"
-                    or "EnterWriteLock" or "EnterUpgradeableReadLock" or "EnterScope"))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool MayLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken) =>
+        LockingTypes.MayTakeLock(
+            type,
+            static name => name is "Enter" or "TryEnter" or "Synchronized" or "Wait" or "WaitOne" or "WaitAsync" or "EnterWriteLock" or "EnterUpgradeableReadLock" or "EnterScope",
+            cancellationToken);
 
     /// <summary>
     /// Members that set the object up or tear it down (Init*, Initialize*, Close*, Dispose*): the host calls them

@@ -4,10 +4,10 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.IO;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -79,16 +79,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
 
         if (orders.Count >= 2)
         {
-            var cycles = new LockCycles(orders);
-            foreach (var order in orders)
-            {
-                var key = KeyOf(order.InnerAcquisition);
-                if (!program.Reported.ContainsKey(key) && cycles.Closing(order) is { } others)
-                {
-                    program.Reported.TryAdd(key, true);
-                    context.ReportDiagnostic(Create(order, others));
-                }
-            }
+            ReportCycles(orders, program, context.ReportDiagnostic, context.CancellationToken);
         }
 
         foreach (var order in orders)
@@ -129,16 +120,23 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
 
         // The types end in any order on concurrent threads: sorted, the same code gives the same reports.
         orders.Sort(CompareOrders);
+
+        // The descriptor has no CompilationEnd tag on purpose: most THR014 reports come from the type's end and show
+        // live in an editor; only these wait for a full analysis.
+        ReportCycles(orders, program, context.ReportDiagnostic, context.CancellationToken);
+    }
+
+    /// <summary>Reports each order that closes a cycle, once per inner acquisition across the type ends and the compilation end.</summary>
+    private static void ReportCycles(List<LockOrder> orders, ProgramOrders program, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
+    {
         var cycles = new LockCycles(orders);
         foreach (var order in orders)
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             var key = KeyOf(order.InnerAcquisition);
             if (!program.Reported.ContainsKey(key) && cycles.Closing(order) is { } others && program.Reported.TryAdd(key, true))
             {
-                // The descriptor has no CompilationEnd tag on purpose: most THR014 reports come from the type's end and
-                // show live in an editor; only these wait for a full analysis.
-                context.ReportDiagnostic(Create(order, others));
+                report(Create(order, others));
             }
         }
     }
@@ -159,7 +157,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
             additional.Add(inner);
             var line = (inner.GetLineSpan().StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
             var where = inner.SourceTree == location.SourceTree ? "line " + line : "line " + line + " of " + Path.GetFileName(inner.SourceTree?.FilePath ?? string.Empty);
-            var member = other.Member.ContainingType.Name + "." + THR013InconsistentSynchronizationAnalyzer.MemberName(other.Member);
+            var member = other.Member.ContainingType.Name + "." + Symbols.MemberName(other.Member);
             described.Add($"'{other.Outer.Name}' then '{other.Inner.Name}' in {member} ({where})");
         }
 
@@ -195,16 +193,6 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Whether the declarations hold a <c>lock</c> keyword or an <c>Enter</c> or <c>Synchronized</c> name: no order without one.</summary>
-    private static bool HasLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
-    {
-        foreach (var token in LockingTypes.LockTokens(type, cancellationToken))
-        {
-            if (token.IsKind(SyntaxKind.LockKeyword) || (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "Enter" or "TryEnter" or "Synchronized"))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasLock(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken) =>
+        LockingTypes.MayTakeLock(type, static name => name is "Enter" or "TryEnter" or "Synchronized", cancellationToken);
 }
