@@ -203,8 +203,8 @@ internal static class LockOrders
         var identity = operation switch
         {
             ILockOperation lockOperation => LockIdentity.Of(lockOperation.LockedValue),
-            IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", IsStatic: true, ContainingType.Name: "Monitor" } } enter when enter.Arguments.Length > 0
-                && Symbols.IsNamespace(enter.TargetMethod.ContainingType.ContainingNamespace, Symbols.ThreadingNamespace) && WaitsForever(enter) => LockIdentity.Of(enter.Arguments[0].Value),
+            IInvocationOperation enter when LockPrimitives.Recognize(enter) is { Primitive: LockPrimitive.Monitor, IsAcquire: true, Target: { } target }
+                && WaitsForever(enter) => LockIdentity.Of(target),
             _ => LockIdentity.Unknown,
         };
         return IsNamed(identity) ? (identity, operation) : null;
