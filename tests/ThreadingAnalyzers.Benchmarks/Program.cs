@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace ThreadingAnalyzers.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations] | --profile DIR [THR0xx,...] [passes] [--edit FILE]]</c>.
+/// <c>dotnet run -c Release --project tests/ThreadingAnalyzers.Benchmarks [-- --quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations] | --profile DIR [THR0xx,...] [passes] [--edit FILE] | --floor DIR [passes]]</c>.
 /// Exit code 0 when every limit holds, 1 when one is exceeded (with --corpus: when an analyzer threw), 2 on bad arguments.
 /// </summary>
 public static class Program
@@ -30,6 +30,13 @@ public static class Program
             var config = configAt > 0 && configAt + 1 < args.Length ? Path.GetFullPath(args[configAt + 1]) : null;
             var rules = args.Length > 2 && args[2] != "--config" ? args[2].Split(',', StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>();
             return await FolderReport.RunAsync(Path.GetFullPath(args[1]), rules, Console.Out, config).ConfigureAwait(false);
+        }
+
+        if (args.Length >= 2 && args[0] == "--floor")
+        {
+            // --floor DIR [passes]: what each way of registering costs with empty callbacks (see DriverFloor).
+            var passes = args.Length > 2 && int.TryParse(args[2], out var count) && count > 0 ? count : 3;
+            return await DriverFloor.RunAsync(Path.GetFullPath(args[1]), passes, Console.Out).ConfigureAwait(false);
         }
 
         if (args.Length >= 2 && args[0] == "--profile")
@@ -61,7 +68,7 @@ public static class Program
 
         if (args.Any(arg => arg is not "--quick"))
         {
-            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations] | --profile DIR [THR0xx,...] [passes] [--edit FILE]]");
+            Console.Error.WriteLine("usage: ThreadingAnalyzers.Benchmarks [--quick | --sharing [passes] | --list DIR [THR0xx,...] | --corpus DIR [--total-allocations] | --profile DIR [THR0xx,...] [passes] [--edit FILE] | --floor DIR [passes]]");
             return 2;
         }
 
