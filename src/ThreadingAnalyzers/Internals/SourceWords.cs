@@ -40,6 +40,20 @@ internal sealed class SourceWords
         return index < positions.Length && positions[index] < span.End;
     }
 
+    /// <summary>Whether one of the words is in the text of a declaration of <paramref name="symbol"/> (any part of a partial type).</summary>
+    public bool MentionedBy(ISymbol symbol)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (Mentions(reference.SyntaxTree, reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether one of the words is in the text of any of <paramref name="blocks"/> (an operation block start's blocks).</summary>
     public bool MentionedIn(IEnumerable<IOperation> blocks)
     {
