@@ -28,13 +28,18 @@ internal static class WordGate
     /// compilation start, may ask (the compiler has resolved the types by then).
     /// </summary>
     public static void RegisterOperationActionWhereMentioned(
-        this CompilationStartAnalysisContext start, SourceWords? words, Func<bool> applies, Action<OperationAnalysisContext> action, params OperationKind[] kinds)
+        this CompilationStartAnalysisContext start, SourceWords? words, Func<bool> applies, Action<OperationAnalysisContext> action, params OperationKind[] kinds) =>
+        start.RegisterOperationActionWhere((type, _) => (words is null || words.MentionedBy(type)) && applies(), action, kinds);
+
+    /// <summary>Registers <paramref name="action"/> for <paramref name="kinds"/> in every type whose text <paramref name="mayHold"/> accepts.</summary>
+    public static void RegisterOperationActionWhere(
+        this CompilationStartAnalysisContext start, Func<INamedTypeSymbol, Compilation, bool> mayHold, Action<OperationAnalysisContext> action, params OperationKind[] kinds)
     {
         var registered = ImmutableArray.Create(kinds);
         start.RegisterSymbolStartAction(
             symbolStart =>
             {
-                if ((words is null || words.MentionedBy(symbolStart.Symbol)) && applies())
+                if (mayHold((INamedTypeSymbol)symbolStart.Symbol, symbolStart.Compilation))
                 {
                     symbolStart.RegisterOperationAction(action, registered);
                 }

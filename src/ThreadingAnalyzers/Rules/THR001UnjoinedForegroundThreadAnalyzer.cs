@@ -39,7 +39,7 @@ public sealed class THR001UnjoinedForegroundThreadAnalyzer : DiagnosticAnalyzer
 
                     // Only types that declare a private Thread field need the per-type facts; a file that cannot name
                     // Thread declares none, and asking for the members of every type is most of what the rule costs.
-                    if (ThreadText.MayName(symbolStart.Symbol, symbolStart.Compilation)
+                    if (TypeNameText.Thread.MayName(symbolStart.Symbol, symbolStart.Compilation)
                         && ThreadUsage.PrivateThreadFields((INamedTypeSymbol)symbolStart.Symbol, types).Any())
                     {
                         AnalyzeFieldsOfType(symbolStart, types);

@@ -27,7 +27,7 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): the type is resolved at the first creation of a Timer.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
+            start.RegisterOperationActionWhere(TypeNameText.Timer.MayCreate, c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
         });
     }
 

@@ -89,4 +89,41 @@ public class WordGateTests
             void M(object gate) { {|#0:Monitor.Enter(gate)|}; System.Console.WriteLine(); Monitor.Exit(gate); }
         }
         """, Enter(0));
+
+    [Fact]
+    public Task TargetTypedCreationIntoABaseFieldDeclaredElsewhereIsAnalyzed()
+    {
+        // Derived.cs never names Thread: only its target-typed new( lets THR012's per-type gate through.
+        var test = new Verifier<ThreadingAnalyzers.Rules.THR012ParameterizedThreadStartCastAnalyzer, EmptyCodeFixProvider>.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    ("Base.cs", """
+                        using System.Threading;
+                        class Job { public void Run() { } }
+                        class Base
+                        {
+                            protected Thread _worker;
+                        }
+                        """),
+                    ("Derived.cs", """
+                        class Derived : Base
+                        {
+                            void Work(object state) { ((Job)state).Run(); }
+
+                            void M(Job job)
+                            {
+                                _worker = {|#0:new(Work)|};
+                                {|#1:_worker.Start(job)|};
+                            }
+                        }
+                        """),
+                },
+            },
+        };
+        test.ExpectedDiagnostics.Add(Verifier<ThreadingAnalyzers.Rules.THR012ParameterizedThreadStartCastAnalyzer, EmptyCodeFixProvider>.Expect("THR012").WithLocation(1).WithArguments("'Work'", "'Job'"));
+        return test.RunAsync(CancellationToken.None);
+    }
 }
