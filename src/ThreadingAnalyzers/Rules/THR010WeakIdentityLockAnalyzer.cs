@@ -29,7 +29,8 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
     private const string RuntimeExceptionReason = "the runtime shares one instance of this exception with all code in the process, which can lock it too";
     private const string PrimitiveArrayReason = "an array of a primitive type has weak identity: the runtime can share it across application domains, where other code can lock it too";
 
-    private static readonly SourceWords EnterWords = new("Enter", "TryEnter");
+    /// <summary>The names of the Monitor calls <see cref="LockedByMonitor"/> accepts.</summary>
+    internal static readonly SourceWords EnterWords = new("Enter", "TryEnter");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR010);
 

@@ -65,15 +65,18 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
                 }
             },
             OperationKind.Lock);
-        context.RegisterOperationAction(
-            operationContext =>
-            {
-                if (THR010WeakIdentityLockAnalyzer.LockedByMonitor((IInvocationOperation)operationContext.Operation, types) is { Syntax: ArgumentSyntax { Expression: { } expression } } locked)
+        if (THR010WeakIdentityLockAnalyzer.EnterWords.MentionedBy(context.Symbol))
+        {
+            context.RegisterOperationAction(
+                operationContext =>
                 {
-                    locks.Add((locked.Value, expression));
-                }
-            },
-            OperationKind.Invocation);
+                    if (THR010WeakIdentityLockAnalyzer.LockedByMonitor((IInvocationOperation)operationContext.Operation, types) is { Syntax: ArgumentSyntax { Expression: { } expression } } locked)
+                    {
+                        locks.Add((locked.Value, expression));
+                    }
+                },
+                OperationKind.Invocation);
+        }
         context.RegisterSymbolEndAction(end =>
         {
             foreach (var (locked, expression) in locks)
