@@ -47,7 +47,8 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     {
         var writes = new ConcurrentDictionary<IFieldSymbol, ConcurrentBag<Write>>(SymbolEqualityComparer.Default);
         // Whether each call of a private method of the type holds a lock: a write in a helper called only under a lock holds it.
-        var privateCalls = new ConcurrentDictionary<IMethodSymbol, ConcurrentBag<bool>>(SymbolEqualityComparer.Default);
+        // Asked only for a field with an update, which few have: the lock at each call is found then.
+        var privateCalls = new ConcurrentDictionary<IMethodSymbol, ConcurrentBag<(IInvocationOperation Call, ISymbol Member)>>(SymbolEqualityComparer.Default);
 
         context.RegisterOperationAction(operationContext =>
         {
@@ -68,9 +69,7 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
             if (invocation.TargetMethod is { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target
                 && SymbolEqualityComparer.Default.Equals(target.ContainingType, type))
             {
-                var function = OperationTree.OwnFunction(invocation);
-                var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : operationContext.ContainingSymbol as IMethodSymbol;
-                privateCalls.GetOrAdd(target.OriginalDefinition, static _ => new ConcurrentBag<bool>()).Add(LockSet.IsHeldAt(invocation, function, method));
+                privateCalls.GetOrAdd(target.OriginalDefinition, static _ => new ConcurrentBag<(IInvocationOperation, ISymbol)>()).Add((invocation, operationContext.ContainingSymbol));
             }
         }, OperationKind.Invocation);
 
@@ -178,13 +177,21 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     /// Every write holds a lock (its own, or every caller's for a private helper), and those whose lock is known
     /// (a <c>lock</c> statement, an asserted lock) all lock the same object.
     /// </summary>
-    private static bool AllHoldOneLock(List<Write> writes, ConcurrentDictionary<IMethodSymbol, ConcurrentBag<bool>> privateCalls)
+    /// <summary>Whether a lock is held at a call of a private helper (a lambda's or local function's code holds only its own).</summary>
+    private static bool IsHeldAt(IInvocationOperation call, ISymbol member)
+    {
+        var function = OperationTree.OwnFunction(call);
+        var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : member as IMethodSymbol;
+        return LockSet.IsHeldAt(call, function, method);
+    }
+
+    private static bool AllHoldOneLock(List<Write> writes, ConcurrentDictionary<IMethodSymbol, ConcurrentBag<(IInvocationOperation Call, ISymbol Member)>> privateCalls)
     {
         ISymbol? key = null;
         foreach (var write in writes)
         {
             if (!write.IsLocked
-                && !(write.Method is { } method && privateCalls.TryGetValue(method, out var calls) && !calls.IsEmpty && calls.All(static held => held)))
+                && !(write.Method is { } method && privateCalls.TryGetValue(method, out var calls) && !calls.IsEmpty && calls.All(static call => IsHeldAt(call.Call, call.Member))))
             {
                 return false;
             }
