@@ -57,11 +57,29 @@ internal sealed class Sharing
         // without a lock of its own.
         var entries = EntryPoints.Find(root, types, words);
         // Made for the first body that gets that far (most roots' bodies do not).
-        List<(EntryPoint Entry, BodyScope Body)>? prepared = null;
+        List<(EntryPoint Entry, BodyScope Body, bool OwnOnly)>? prepared = null;
         Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>? decided = null;
         var mayWriteUnlocked = false;
+        bool? rootHasLocalFunction = null;
         foreach (var entry in entries)
         {
+            // Where no other member of the type starts concurrent code, a body whose runs are not kept meets nothing
+            // whatever it writes (nor can it be another member's other execution), so that is asked first. A kept body
+            // that runs once, alone, can only meet its starter: when the starter touches nothing but its own variables
+            // while the body runs, only the body's own code can write those (the methods it reaches own theirs), so
+            // those methods are not followed.
+            var ownOnly = false;
+            if (!otherMembersStart && entry.Bodies.Length == 1)
+            {
+                var decision = sharing.Decide(entry, entries, ref decided);
+                if (!decision.Kept)
+                {
+                    continue;
+                }
+
+                ownOnly = !decision.RunsMoreThanOnce && sharing.MeetsOnlyStarterVariables(entry, entries, root, ref rootHasLocalFunction);
+            }
+
             // A body that runs once, alone, while its starter touches nothing can race with nothing, whatever it writes.
             // Where the starter's own code is short, that is cheaper to ask than a method group's body (found elsewhere) or
             // than the methods a lambda reaches (Task.Run(() => orders.Sum(order => order.Total)) reaches the orders'
@@ -86,9 +104,9 @@ internal sealed class Sharing
                     continue;
                 }
 
-                (prepared ??= new List<(EntryPoint Entry, BodyScope Body)>()).Add((entry, bodyScope));
-                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken)
-                    || CreatedObjects.AnyIn(bodyScope.Function.Function, bodyScope.Split, reach);
+                (prepared ??= new List<(EntryPoint Entry, BodyScope Body, bool OwnOnly)>()).Add((entry, bodyScope, ownOnly));
+                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite
+                    || (!ownOnly && (MayReachWrite(bodyScope, types, reach, cancellationToken) || CreatedObjects.AnyIn(bodyScope.Function.Function, bodyScope.Split, reach)));
             }
         }
 
@@ -99,9 +117,9 @@ internal sealed class Sharing
 
         var touched = new List<(EntryPoint Entry, ImmutableArray<Access> Accesses)>(prepared.Count);
         var anyUnlockedWrite = false;
-        foreach (var (entry, bodyScope) in prepared)
+        foreach (var (entry, bodyScope, ownOnly) in prepared)
         {
-            var accesses = AccessesOfBody(bodyScope, types, reach, cancellationToken);
+            var accesses = ownOnly ? bodyScope.Own : AccessesOfBody(bodyScope, types, reach, cancellationToken);
             touched.Add((entry, accesses));
             anyUnlockedWrite |= accesses.Any(access => access.IsUnlockedWrite);
         }
@@ -192,6 +210,36 @@ internal sealed class Sharing
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the one body of <paramref name="entry"/>, kept and run once at a time, can meet its starter only, on the
+    /// starter's locals and parameters only: no other entry point of the root overlaps it, and every variable the
+    /// starter touches while it may run is one of the starter's own. Those are written by the body's own code alone:
+    /// a method the body reaches owns its variables, and <paramref name="root"/> has no local function that could
+    /// write them for it.
+    /// </summary>
+    private bool MeetsOnlyStarterVariables(EntryPoint entry, List<EntryPoint> entries, IOperation root, ref bool? rootHasLocalFunction)
+    {
+        foreach (var other in entries)
+        {
+            if (other != entry && (RunWindow.Overlap(entry, other) || RunWindow.Overlap(other, entry)))
+            {
+                return false;
+            }
+        }
+
+        var window = RunWindow.Of(entry);
+        foreach (var access in StarterAccesses(RunWindow.Starter(entry)))
+        {
+            if (!access.Target.IsCapturedVariable && window.MayStillRunAt(access.Operation))
+            {
+                return false;
+            }
+        }
+
+        rootHasLocalFunction ??= root.Descendants().Any(operation => operation.Kind == OperationKind.LocalFunction);
+        return rootHasLocalFunction == false;
     }
 
     /// <summary>Whether <paramref name="access"/>, a write of <paramref name="run"/>, can race with another execution.</summary>
