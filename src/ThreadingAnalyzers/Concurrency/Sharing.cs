@@ -213,11 +213,11 @@ internal sealed class Sharing
     }
 
     /// <summary>
-    /// Whether the one body of <paramref name="entry"/>, kept and run once at a time, can meet its starter only, on the
-    /// starter's locals and parameters only: no other entry point of the root overlaps it, and every variable the
-    /// starter touches while it may run is one of the starter's own. Those are written by the body's own code alone:
-    /// a method the body reaches owns its variables, and <paramref name="root"/> has no local function that could
-    /// write them for it.
+    /// Whether the one body of <paramref name="entry"/>, kept and run once at a time, can meet its starter only, on
+    /// variables that only the body's own code can write: no other entry point of the root overlaps it, and every
+    /// variable the starter touches while it may run is one of the starter's own locals and parameters (a method the
+    /// body reaches owns its variables, and <paramref name="root"/> has no local function that could write them for
+    /// it) or is written by constructors only.
     /// </summary>
     private bool MeetsOnlyStarterVariables(EntryPoint entry, List<EntryPoint> entries, IOperation root, ref bool? rootHasLocalFunction)
     {
@@ -230,17 +230,35 @@ internal sealed class Sharing
         }
 
         var window = RunWindow.Of(entry);
+        var anyCaptured = false;
         foreach (var access in StarterAccesses(RunWindow.Starter(entry)))
         {
-            if (!access.Target.IsCapturedVariable && window.MayStillRunAt(access.Operation))
+            if (!window.MayStillRunAt(access.Operation))
+            {
+                continue;
+            }
+
+            if (access.Target.IsCapturedVariable)
+            {
+                anyCaptured = true;
+            }
+            else if (!IsWrittenByConstructorsOnly(access))
             {
                 return false;
             }
         }
 
-        rootHasLocalFunction ??= root.Descendants().Any(operation => operation.Kind == OperationKind.LocalFunction);
-        return rootHasLocalFunction == false;
+        return !anyCaptured || (rootHasLocalFunction ??= root.Descendants().Any(operation => operation.Kind == OperationKind.LocalFunction)) == false;
     }
+
+    /// <summary>
+    /// A readonly field or get-only auto-property that is no collection: only constructors (and a static constructor)
+    /// assign it, which a body reaches only as the constructor of an object it creates, on that new object; nothing
+    /// else can write it (a <c>ref</c> to it does not compile).
+    /// </summary>
+    private bool IsWrittenByConstructorsOnly(Access access) =>
+        access.Target.Symbol is IFieldSymbol { IsReadOnly: true } or IPropertySymbol { SetMethod: null }
+        && !UnsynchronizedCollection.Is(access.Reference, _types);
 
     /// <summary>Whether <paramref name="access"/>, a write of <paramref name="run"/>, can race with another execution.</summary>
     public bool IsShared(BodyRun run, Access access) => ConflictOf(run, access) is not null;
