@@ -61,15 +61,18 @@ internal sealed class Sharing
         Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>? decided = null;
         var mayWriteUnlocked = false;
         bool? rootHasLocalFunction = null;
+
+        // Bodies of other members meet only bodies that outlive their starters (see ConflictAcross): where none of the
+        // root's does, or no other member starts any, the root's runs matter to the root alone.
+        var meetsOnlyOwnRoot = !otherMembersStart || entries.TrueForAll(entry => !OutlivesItsStarter(RunWindow.Of(entry)));
         foreach (var entry in entries)
         {
-            // Where no other member of the type starts concurrent code, a body whose runs are not kept meets nothing
-            // whatever it writes (nor can it be another member's other execution), so that is asked first. A kept body
-            // that runs once, alone, can only meet its starter: when the starter touches nothing but its own variables
-            // while the body runs, only the body's own code can write those (the methods it reaches own theirs), so
-            // those methods are not followed.
+            // Where the runs matter to the root alone, a body whose runs are not kept meets nothing whatever it writes,
+            // so that is asked first. A kept body that runs once, alone, can only meet its starter: when the starter
+            // touches nothing but its own variables while the body runs, only the body's own code can write those (the
+            // methods it reaches own theirs), so those methods are not followed.
             var ownOnly = false;
-            if (!otherMembersStart && entry.Bodies.Length == 1)
+            if (meetsOnlyOwnRoot && entry.Bodies.Length == 1)
             {
                 var decision = sharing.Decide(entry, entries, ref decided);
                 if (!decision.Kept)
