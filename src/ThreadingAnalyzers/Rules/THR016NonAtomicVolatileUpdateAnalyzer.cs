@@ -21,6 +21,8 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     /// <summary>The Interlocked method that does the update in one step (Increment, Decrement or Add); present only when the fix keeps the value.</summary>
     internal const string FixProperty = "THR016.Fix";
 
+    private static readonly SourceWords VolatileWord = new("volatile");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR016);
 
     public override void Initialize(AnalysisContext context)
@@ -30,9 +32,10 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start => start.RegisterSymbolStartAction(
             symbolStart =>
             {
-                // Volatile fields are rare: a type that declares none needs nothing more.
+                // Volatile fields are rare: a type that declares none needs nothing more, and one whose text lacks the
+                // keyword (which no escape can spell) declares none.
                 var type = (INamedTypeSymbol)symbolStart.Symbol;
-                if (type.GetMembers().Any(static m => m is IFieldSymbol { IsVolatile: true }))
+                if (VolatileWord.MentionedBy(type) && type.GetMembers().Any(static m => m is IFieldSymbol { IsVolatile: true }))
                 {
                     AnalyzeType(symbolStart, type);
                 }
