@@ -57,11 +57,32 @@ internal sealed class Sharing
         // without a lock of its own.
         var entries = EntryPoints.Find(root, types, words);
         // Made for the first body that gets that far (most roots' bodies do not).
-        List<(EntryPoint Entry, BodyScope Body)>? prepared = null;
+        List<(EntryPoint Entry, BodyScope Body, bool OwnOnly)>? prepared = null;
         Dictionary<EntryPoint, (bool Kept, bool RunsMoreThanOnce)>? decided = null;
         var mayWriteUnlocked = false;
+        bool? rootHasLocalFunction = null;
+
+        // Bodies of other members meet only bodies that outlive their starters (see ConflictAcross): where none of the
+        // root's does, or no other member starts any, the root's runs matter to the root alone.
+        var meetsOnlyOwnRoot = !otherMembersStart || entries.TrueForAll(entry => !OutlivesItsStarter(RunWindow.Of(entry)));
         foreach (var entry in entries)
         {
+            // Where the runs matter to the root alone, a body whose runs are not kept meets nothing whatever it writes,
+            // so that is asked first. A kept body that runs once, alone, can only meet its starter: when the starter
+            // touches nothing but its own variables while the body runs, only the body's own code can write those (the
+            // methods it reaches own theirs), so those methods are not followed.
+            var ownOnly = false;
+            if (meetsOnlyOwnRoot && entry.Bodies.Length == 1)
+            {
+                var decision = sharing.Decide(entry, entries, ref decided);
+                if (!decision.Kept)
+                {
+                    continue;
+                }
+
+                ownOnly = !decision.RunsMoreThanOnce && sharing.MeetsOnlyStarterVariables(entry, entries, root, ref rootHasLocalFunction);
+            }
+
             // A body that runs once, alone, while its starter touches nothing can race with nothing, whatever it writes.
             // Where the starter's own code is short, that is cheaper to ask than a method group's body (found elsewhere) or
             // than the methods a lambda reaches (Task.Run(() => orders.Sum(order => order.Total)) reaches the orders'
@@ -86,9 +107,9 @@ internal sealed class Sharing
                     continue;
                 }
 
-                (prepared ??= new List<(EntryPoint Entry, BodyScope Body)>()).Add((entry, bodyScope));
-                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite || MayReachWrite(bodyScope, types, reach, cancellationToken)
-                    || CreatedObjects.AnyIn(bodyScope.Function.Function, bodyScope.Split, reach);
+                (prepared ??= new List<(EntryPoint Entry, BodyScope Body, bool OwnOnly)>()).Add((entry, bodyScope, ownOnly));
+                mayWriteUnlocked = mayWriteUnlocked || ownUnlockedWrite
+                    || (!ownOnly && (MayReachWrite(bodyScope, types, reach, cancellationToken) || CreatedObjects.AnyIn(bodyScope.Function.Function, bodyScope.Split, reach)));
             }
         }
 
@@ -99,9 +120,9 @@ internal sealed class Sharing
 
         var touched = new List<(EntryPoint Entry, ImmutableArray<Access> Accesses)>(prepared.Count);
         var anyUnlockedWrite = false;
-        foreach (var (entry, bodyScope) in prepared)
+        foreach (var (entry, bodyScope, ownOnly) in prepared)
         {
-            var accesses = AccessesOfBody(bodyScope, types, reach, cancellationToken);
+            var accesses = ownOnly ? bodyScope.Own : AccessesOfBody(bodyScope, types, reach, cancellationToken);
             touched.Add((entry, accesses));
             anyUnlockedWrite |= accesses.Any(access => access.IsUnlockedWrite);
         }
@@ -193,6 +214,54 @@ internal sealed class Sharing
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the one body of <paramref name="entry"/>, kept and run once at a time, can meet its starter only, on
+    /// variables that only the body's own code can write: no other entry point of the root overlaps it, and every
+    /// variable the starter touches while it may run is one of the starter's own locals and parameters (a method the
+    /// body reaches owns its variables, and <paramref name="root"/> has no local function that could write them for
+    /// it) or is written by constructors only.
+    /// </summary>
+    private bool MeetsOnlyStarterVariables(EntryPoint entry, List<EntryPoint> entries, IOperation root, ref bool? rootHasLocalFunction)
+    {
+        foreach (var other in entries)
+        {
+            if (other != entry && (RunWindow.Overlap(entry, other) || RunWindow.Overlap(other, entry)))
+            {
+                return false;
+            }
+        }
+
+        var window = RunWindow.Of(entry);
+        var anyCaptured = false;
+        foreach (var access in StarterAccesses(RunWindow.Starter(entry)))
+        {
+            if (!window.MayStillRunAt(access.Operation))
+            {
+                continue;
+            }
+
+            if (access.Target.IsCapturedVariable)
+            {
+                anyCaptured = true;
+            }
+            else if (!IsWrittenByConstructorsOnly(access))
+            {
+                return false;
+            }
+        }
+
+        return !anyCaptured || (rootHasLocalFunction ??= root.Descendants().Any(operation => operation.Kind == OperationKind.LocalFunction)) == false;
+    }
+
+    /// <summary>
+    /// A readonly field or get-only auto-property that is no collection: only constructors (and a static constructor)
+    /// assign it, which a body reaches only as the constructor of an object it creates, on that new object; nothing
+    /// else can write it (a <c>ref</c> to it does not compile).
+    /// </summary>
+    private bool IsWrittenByConstructorsOnly(Access access) =>
+        access.Target.Symbol is IFieldSymbol { IsReadOnly: true } or IPropertySymbol { SetMethod: null }
+        && !UnsynchronizedCollection.Is(access.Reference, _types);
 
     /// <summary>Whether <paramref name="access"/>, a write of <paramref name="run"/>, can race with another execution.</summary>
     public bool IsShared(BodyRun run, Access access) => ConflictOf(run, access) is not null;
