@@ -43,23 +43,8 @@ internal sealed class LockedFunction
     private List<IFieldReferenceOperation>? _fieldReferences;
     private List<(IOperation Operation, OperationKind Kind)>? _callOperations;
 
-    /// <summary>
-    /// The calls the function's own code makes to methods of the compilation, found from the invocations and property
-    /// references its walk kept (only when a rule needs the calls between the type's functions), and left with the
-    /// reach so that other rules do not walk the function for them.
-    /// </summary>
-    internal ImmutableArray<CallSite> Calls(Reach reach)
-    {
-        var calls = ImmutableArray.CreateBuilder<CallSite>();
-        foreach (var (operation, kind) in Collected().CallOperations)
-        {
-            reach.AddCall(Function, operation, kind, calls);
-        }
-
-        var result = calls.ToImmutable();
-        reach.RememberCalls(Function, result);
-        return result;
-    }
+    /// <summary>The invocations and property references of the function's own code, in the order of a walk: the calls it may make.</summary>
+    internal List<(IOperation Operation, OperationKind Kind)> CallOperations => Collected().CallOperations;
 
     /// <summary>Keeps what a walk of the function and its nested functions found (<see cref="BrokenCode.In"/>'s walk).</summary>
     internal void KnowErrors(bool hasErrors) => _hasErrors = hasErrors;
@@ -130,6 +115,7 @@ internal sealed class TypeLocks
     private const int MaxRounds = 8;
 
     private readonly Reach _reach;
+    private readonly INamedTypeSymbol _outermost;
     private readonly HashSet<IMethodSymbol> _escaping = new(SymbolEqualityComparer.Default);
     private readonly object _linking = new();
     private readonly Stack<(IOperation, LockedFunction)> _walk = new();
@@ -138,6 +124,7 @@ internal sealed class TypeLocks
     public TypeLocks(INamedTypeSymbol outermost, Reach reach)
     {
         _reach = reach;
+        _outermost = outermost;
         var functions = ImmutableArray.CreateBuilder<LockedFunction>();
         AddType(outermost, reach, functions);
         Functions = functions.ToImmutable();
@@ -174,7 +161,7 @@ internal sealed class TypeLocks
         return InheritsCallersLocks(method) && Link().Inherited.TryGetValue(method, out var held) ? held : ImmutableArray<HeldLock>.Empty;
     }
 
-    /// <summary>The calls to <paramref name="method"/> from the functions of the type.</summary>
+    /// <summary>The calls to <paramref name="method"/>, a method of the type that inherits its callers' locks, from the functions of the type (others are not kept).</summary>
     public IReadOnlyList<(CallSite Call, LockedFunction Caller)> CallersOf(IMethodSymbol method) =>
         Link().Callers.TryGetValue(method.OriginalDefinition, out var callers) ? callers : (IReadOnlyList<(CallSite, LockedFunction)>)System.Array.Empty<(CallSite, LockedFunction)>();
 
@@ -278,16 +265,35 @@ internal sealed class TypeLocks
             if (_linked is null)
             {
                 var callers = new Dictionary<IMethodSymbol, List<(CallSite Call, LockedFunction Caller)>>(SymbolEqualityComparer.Default);
+                var found = ImmutableArray.CreateBuilder<CallSite>();
                 foreach (var function in Functions)
                 {
-                    foreach (var call in function.Calls(_reach))
+                    foreach (var (operation, kind) in function.CallOperations)
                     {
-                        if (!callers.TryGetValue(call.Target, out var list))
+                        // Only a method of this type that inherits its callers' locks is ever asked about: calls to
+                        // anything else are left out before the reach looks at them.
+                        ISymbol? target = kind == OperationKind.Invocation ? ((IInvocationOperation)operation).TargetMethod : (operation as IPropertyReferenceOperation)?.Property;
+                        if (target is null || !IsOwn(target))
                         {
-                            callers.Add(call.Target, list = new List<(CallSite, LockedFunction)>());
+                            continue;
                         }
 
-                        list.Add((call, function));
+                        found.Clear();
+                        _reach.AddCall(function.Function, operation, kind, found);
+                        foreach (var call in found)
+                        {
+                            if (!InheritsCallersLocks(call.Target) || !IsOwn(call.Target))
+                            {
+                                continue;
+                            }
+
+                            if (!callers.TryGetValue(call.Target, out var list))
+                            {
+                                callers.Add(call.Target, list = new List<(CallSite, LockedFunction)>());
+                            }
+
+                            list.Add((call, function));
+                        }
                     }
                 }
 
@@ -298,6 +304,23 @@ internal sealed class TypeLocks
 
             return _linked!;
         }
+    }
+
+    /// <summary>Whether <paramref name="symbol"/> is declared in this outermost type or a type nested in it.</summary>
+    private bool IsOwn(ISymbol symbol)
+    {
+        var type = symbol.ContainingType;
+        if (type is null)
+        {
+            return false;
+        }
+
+        while (type.ContainingType is { } containing)
+        {
+            type = containing;
+        }
+
+        return SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _outermost);
     }
 
     private sealed class Linked
