@@ -47,7 +47,7 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
 
     private static void AnalyzeTypes(SymbolAnalysisContext context, INamedTypeSymbol type, ThreadingTypes types)
     {
-        if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
+        if (type.TypeKind is TypeKind.Class or TypeKind.Struct && HasReportableField(type, types))
         {
             AnalyzeType(context, type, types);
         }
@@ -122,6 +122,37 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
 
             ReportField(context, pair.Value, types);
         }
+    }
+
+    /// <summary>
+    /// Whether the type has a field that an access can be reported on, asked before its lock model is built. Only writes
+    /// and collection calls are: a readonly field is written by constructors (silent) and init accessors only, so one
+    /// that holds no collection (nor a type parameter, which may be one) has no access to report in a type without init.
+    /// </summary>
+    private static bool HasReportableField(INamedTypeSymbol type, ThreadingTypes types)
+    {
+        var members = type.GetMembers();
+        var hasInit = false;
+        foreach (var member in members)
+        {
+            if (member is IMethodSymbol { IsInitOnly: true })
+            {
+                hasInit = true;
+                break;
+            }
+        }
+
+        foreach (var member in members)
+        {
+            if (member is IFieldSymbol { IsConst: false, IsVolatile: false, IsImplicitlyDeclared: false } field
+                && (!field.IsReadOnly || hasInit || field.Type.TypeKind == TypeKind.TypeParameter || types.IsUnsynchronizedCollection(field.Type))
+                && !ThreadingTypes.HasAttribute(field, types.ThreadStaticAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
