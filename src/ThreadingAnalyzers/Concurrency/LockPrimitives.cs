@@ -91,6 +91,17 @@ internal sealed class LockCall
 /// </summary>
 internal static class LockPrimitives
 {
+    /// <summary>The names of the framework's acquiring calls that <see cref="Recognize"/> knows.</summary>
+    private static readonly SourceWords FrameworkAcquireWords = new(
+        "Enter", "TryEnter", "EnterReadLock", "TryEnterReadLock", "EnterWriteLock", "TryEnterWriteLock", "EnterUpgradeableReadLock",
+        "TryEnterUpgradeableReadLock", "AcquireReaderLock", "AcquireWriterLock", "WaitOne", "Wait", "WaitAsync");
+
+    /// <summary>
+    /// The words without which a text has no acquiring call: the framework's names, or none to go by (null) when the
+    /// options name acquire methods of the code base's own.
+    /// </summary>
+    public static SourceWords? AcquireWords(ThreadingOptions options) => options.HasLockMethods ? null : FrameworkAcquireWords;
+
     public static LockCall? Recognize(IInvocationOperation invocation) => Framework(invocation) ?? Configured(invocation);
 
     private static LockCall? Framework(IInvocationOperation invocation)

@@ -90,6 +90,9 @@ internal static class ThreadUsage
         return result;
     }
 
+    /// <summary>The names <see cref="IsStart"/> accepts: a text without them starts no thread.</summary>
+    public static readonly SourceWords StartWords = new("Start", "UnsafeStart");
+
     /// <summary>
     /// A call that starts a thread: <c>Start()</c>, <c>Start(arg)</c>, or <c>UnsafeStart</c>, which starts it just the same
     /// (without flowing the execution context).

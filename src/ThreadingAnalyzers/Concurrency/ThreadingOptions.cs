@@ -55,30 +55,50 @@ internal sealed class ThreadingOptions
 
     private static ThreadingOptions Read(Compilation compilation, AnalyzerConfigOptionsProvider provider)
     {
-        var entryPoints = Entries(Value(compilation, provider, EntryPointsKey));
-        var threadSafeTypes = Entries(Value(compilation, provider, ThreadSafeTypesKey));
-        var lockMethods = Entries(Value(compilation, provider, LockMethodsKey));
+        var values = Values(compilation, provider, EntryPointsKey, ThreadSafeTypesKey, LockMethodsKey);
+        var entryPoints = Entries(values[0]);
+        var threadSafeTypes = Entries(values[1]);
+        var lockMethods = Entries(values[2]);
         return entryPoints.IsEmpty && threadSafeTypes.IsEmpty && lockMethods.IsEmpty
             ? None
             : new ThreadingOptions(compilation, entryPoints, threadSafeTypes, lockMethods);
     }
 
-    private static string? Value(Compilation compilation, AnalyzerConfigOptionsProvider provider, string key)
+    /// <summary>
+    /// Each key's value: the global one, else the first file's that sets it. One pass over the files for all keys: a
+    /// project's files are thousands, and asking each of them is most of what reading the options costs.
+    /// </summary>
+    private static string?[] Values(Compilation compilation, AnalyzerConfigOptionsProvider provider, params string[] keys)
     {
-        if (provider.GlobalOptions.TryGetValue(key, out var global))
+        var values = new string?[keys.Length];
+        var missing = 0;
+        for (var i = 0; i < keys.Length; i++)
         {
-            return global;
+            if (!provider.GlobalOptions.TryGetValue(keys[i], out values[i]))
+            {
+                missing++;
+            }
         }
 
         foreach (var tree in compilation.SyntaxTrees)
         {
-            if (provider.GetOptions(tree).TryGetValue(key, out var value))
+            if (missing == 0)
             {
-                return value;
+                break;
+            }
+
+            var options = provider.GetOptions(tree);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (values[i] is null && options.TryGetValue(keys[i], out var value))
+                {
+                    values[i] = value;
+                    missing--;
+                }
             }
         }
 
-        return null;
+        return values;
     }
 
     private static ImmutableArray<string> Entries(string? value) =>

@@ -18,12 +18,19 @@ namespace ThreadingAnalyzers.Internals;
 internal sealed class SourceWords
 {
     private readonly string[] _words;
+
+    /// <summary>
+    /// The words that hold no shorter word of the set: the text is searched for these only, and each hit is widened to
+    /// the whole identifier around it (<c>Enter</c> finds <c>TryEnter</c> and <c>EnterReadLock</c> in one pass).
+    /// </summary>
+    private readonly string[] _anchors;
     private readonly ConditionalWeakTable<SyntaxTree, int[]> _positions = new();
     private readonly ConditionalWeakTable<SyntaxTree, int[]>.CreateValueCallback _find;
 
     public SourceWords(params string[] words)
     {
         _words = words;
+        _anchors = Array.FindAll(words, word => !Array.Exists(words, other => other.Length < word.Length && word.IndexOf(other, StringComparison.Ordinal) >= 0));
         _find = Find;
     }
 
@@ -38,6 +45,20 @@ internal sealed class SourceWords
         }
 
         return index < positions.Length && positions[index] < span.End;
+    }
+
+    /// <summary>Whether one of the words is in the text of a declaration of <paramref name="symbol"/> (any part of a partial type).</summary>
+    public bool MentionedBy(ISymbol symbol)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (Mentions(reference.SyntaxTree, reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether one of the words is in the text of any of <paramref name="blocks"/> (an operation block start's blocks).</summary>
@@ -88,15 +109,25 @@ internal sealed class SourceWords
     {
         var text = tree.GetText().ToString();
         var found = new List<int>();
-        foreach (var word in _words)
+        foreach (var anchor in _anchors)
         {
-            for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+            for (var index = text.IndexOf(anchor, StringComparison.Ordinal); index >= 0; index = text.IndexOf(anchor, index + anchor.Length, StringComparison.Ordinal))
             {
-                var end = index + word.Length;
-                if ((index == 0 || !SyntaxFacts.IsIdentifierPartCharacter(text[index - 1]))
-                    && (end == text.Length || !SyntaxFacts.IsIdentifierPartCharacter(text[end])))
+                var start = index;
+                while (start > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[start - 1]))
                 {
-                    found.Add(index);
+                    start--;
+                }
+
+                var end = index + anchor.Length;
+                while (end < text.Length && SyntaxFacts.IsIdentifierPartCharacter(text[end]))
+                {
+                    end++;
+                }
+
+                if (IsWord(text, start, end - start))
+                {
+                    found.Add(start);
                 }
             }
         }
@@ -111,6 +142,34 @@ internal sealed class SourceWords
         }
 
         found.Sort();
-        return found.ToArray();
+        return Distinct(found);
+    }
+
+    private bool IsWord(string text, int start, int length)
+    {
+        foreach (var word in _words)
+        {
+            if (word.Length == length && string.CompareOrdinal(text, start, word, 0, length) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A sorted list without repeats: an identifier holding two anchors is found twice.</summary>
+    private static int[] Distinct(List<int> sorted)
+    {
+        var count = 0;
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            if (count == 0 || sorted[count - 1] != sorted[i])
+            {
+                sorted[count++] = sorted[i];
+            }
+        }
+
+        return sorted.GetRange(0, count).ToArray();
     }
 }

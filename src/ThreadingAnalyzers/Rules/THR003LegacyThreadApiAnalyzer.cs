@@ -83,15 +83,27 @@ public sealed class THR003LegacyThreadApiAnalyzer : DiagnosticAnalyzer
             // A row whose replacement this target framework lacks is not reported: there is nothing better to use.
             // Found on first use, from an action, when the compiler has resolved the types (see ThreadingTypes).
             var available = new Lazy<ImmutableHashSet<string>>(() => AvailableReplacements(types));
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                if (LegacyWords.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)
+            start.RegisterOperationActionWhereMentioned(
+                LegacyWords,
+                () => types.ThreadIsReferenced,
+                c =>
                 {
-                    block.RegisterOperationAction(c => AnalyzeInvocation(c, types, available), OperationKind.Invocation);
-                    block.RegisterOperationAction(c => AnalyzeMethodReference(c, types, available), OperationKind.MethodReference);
-                    block.RegisterOperationAction(c => AnalyzePropertyReference(c, types, available), OperationKind.PropertyReference);
-                }
-            });
+                    switch (c.Operation.Kind)
+                    {
+                        case OperationKind.Invocation:
+                            AnalyzeInvocation(c, types, available);
+                            break;
+                        case OperationKind.MethodReference:
+                            AnalyzeMethodReference(c, types, available);
+                            break;
+                        default:
+                            AnalyzePropertyReference(c, types, available);
+                            break;
+                    }
+                },
+                OperationKind.Invocation,
+                OperationKind.MethodReference,
+                OperationKind.PropertyReference);
         });
     }
 

@@ -25,13 +25,7 @@ public sealed class THR008IgnoredJoinResultAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                if (JoinWord.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)
-                {
-                    block.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
-                }
-            });
+            start.RegisterOperationActionWhereMentioned(JoinWord, () => types.ThreadIsReferenced, c => AnalyzeInvocation(c, types), OperationKind.Invocation);
         });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Concurrency;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Rules;
 
@@ -28,6 +29,9 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
     private const string RuntimeExceptionReason = "the runtime shares one instance of this exception with all code in the process, which can lock it too";
     private const string PrimitiveArrayReason = "an array of a primitive type has weak identity: the runtime can share it across application domains, where other code can lock it too";
 
+    /// <summary>The names of the Monitor calls <see cref="LockedByMonitor"/> accepts.</summary>
+    internal static readonly SourceWords EnterWords = new("Enter", "TryEnter");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR010);
 
     public override void Initialize(AnalysisContext context)
@@ -42,7 +46,7 @@ public sealed class THR010WeakIdentityLockAnalyzer : DiagnosticAnalyzer
             // Nothing is asked of the compilation here (see ThreadingTypes): Monitor is resolved by the first Enter call.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
             start.RegisterOperationAction(operationContext => AnalyzeLock(operationContext, types), OperationKind.Lock);
-            start.RegisterOperationAction(operationContext => AnalyzeMonitorEnter(operationContext, types), OperationKind.Invocation);
+            start.RegisterOperationActionWhereMentioned(EnterWords, operationContext => AnalyzeMonitorEnter(operationContext, types), OperationKind.Invocation);
         });
     }
 

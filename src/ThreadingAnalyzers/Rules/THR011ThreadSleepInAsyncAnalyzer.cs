@@ -31,13 +31,7 @@ public sealed class THR011ThreadSleepInAsyncAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                if (SleepWord.MentionedIn(block.OperationBlocks) && types.ThreadIsReferenced)
-                {
-                    block.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
-                }
-            });
+            start.RegisterOperationActionWhereMentioned(SleepWord, () => types.ThreadIsReferenced, c => AnalyzeInvocation(c, types), OperationKind.Invocation);
         });
     }
 

@@ -30,7 +30,7 @@ public sealed class THR012ParameterizedThreadStartCastAnalyzer : DiagnosticAnaly
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): IsThread answers false when Thread is not referenced.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
+            start.RegisterOperationActionWhere(TypeNameText.Thread.MayCreate, c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
         });
     }
 

@@ -21,6 +21,8 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     /// <summary>The Interlocked method that does the update in one step (Increment, Decrement or Add); present only when the fix keeps the value.</summary>
     internal const string FixProperty = "THR016.Fix";
 
+    private static readonly SourceWords VolatileWord = new("volatile");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR016);
 
     public override void Initialize(AnalysisContext context)
@@ -30,9 +32,10 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start => start.RegisterSymbolStartAction(
             symbolStart =>
             {
-                // Volatile fields are rare: a type that declares none needs nothing more.
+                // Volatile fields are rare: a type that declares none needs nothing more, and one whose text lacks the
+                // keyword (which no escape can spell) declares none.
                 var type = (INamedTypeSymbol)symbolStart.Symbol;
-                if (type.GetMembers().Any(static m => m is IFieldSymbol { IsVolatile: true }))
+                if (VolatileWord.MentionedBy(type) && type.GetMembers().Any(static m => m is IFieldSymbol { IsVolatile: true }))
                 {
                     AnalyzeType(symbolStart, type);
                 }
@@ -44,7 +47,8 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     {
         var writes = new ConcurrentDictionary<IFieldSymbol, ConcurrentBag<Write>>(SymbolEqualityComparer.Default);
         // Whether each call of a private method of the type holds a lock: a write in a helper called only under a lock holds it.
-        var privateCalls = new ConcurrentDictionary<IMethodSymbol, ConcurrentBag<bool>>(SymbolEqualityComparer.Default);
+        // Asked only for a field with an update, which few have: the lock at each call is found then.
+        var privateCalls = new ConcurrentDictionary<IMethodSymbol, ConcurrentBag<(IInvocationOperation Call, ISymbol Member)>>(SymbolEqualityComparer.Default);
 
         context.RegisterOperationAction(operationContext =>
         {
@@ -65,9 +69,7 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
             if (invocation.TargetMethod is { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } target
                 && SymbolEqualityComparer.Default.Equals(target.ContainingType, type))
             {
-                var function = OperationTree.OwnFunction(invocation);
-                var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : operationContext.ContainingSymbol as IMethodSymbol;
-                privateCalls.GetOrAdd(target.OriginalDefinition, static _ => new ConcurrentBag<bool>()).Add(LockSet.IsHeldAt(invocation, function, method));
+                privateCalls.GetOrAdd(target.OriginalDefinition, static _ => new ConcurrentBag<(IInvocationOperation, ISymbol)>()).Add((invocation, operationContext.ContainingSymbol));
             }
         }, OperationKind.Invocation);
 
@@ -175,13 +177,21 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
     /// Every write holds a lock (its own, or every caller's for a private helper), and those whose lock is known
     /// (a <c>lock</c> statement, an asserted lock) all lock the same object.
     /// </summary>
-    private static bool AllHoldOneLock(List<Write> writes, ConcurrentDictionary<IMethodSymbol, ConcurrentBag<bool>> privateCalls)
+    /// <summary>Whether a lock is held at a call of a private helper (a lambda's or local function's code holds only its own).</summary>
+    private static bool IsHeldAt(IInvocationOperation call, ISymbol member)
+    {
+        var function = OperationTree.OwnFunction(call);
+        var method = function is IAnonymousFunctionOperation or ILocalFunctionOperation ? null : member as IMethodSymbol;
+        return LockSet.IsHeldAt(call, function, method);
+    }
+
+    private static bool AllHoldOneLock(List<Write> writes, ConcurrentDictionary<IMethodSymbol, ConcurrentBag<(IInvocationOperation Call, ISymbol Member)>> privateCalls)
     {
         ISymbol? key = null;
         foreach (var write in writes)
         {
             if (!write.IsLocked
-                && !(write.Method is { } method && privateCalls.TryGetValue(method, out var calls) && !calls.IsEmpty && calls.All(static held => held)))
+                && !(write.Method is { } method && privateCalls.TryGetValue(method, out var calls) && !calls.IsEmpty && calls.All(static call => IsHeldAt(call.Call, call.Member))))
             {
                 return false;
             }

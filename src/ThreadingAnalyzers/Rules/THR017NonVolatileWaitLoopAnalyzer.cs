@@ -52,8 +52,7 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var loops = new ConcurrentBag<(List<(IOperation Read, ISymbol Target)> Reads, ISymbol Member)>();
-        var writes = new ConcurrentBag<(IOperation Write, ISymbol Target, ISymbol Member)>();
-        var entries = new ConcurrentBag<EntryPoint>();
+        var blocks = new ConcurrentBag<(ImmutableArray<IOperation> Blocks, ISymbol Member)>();
 
         context.RegisterOperationAction(c =>
         {
@@ -78,32 +77,31 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
             }
         }, OperationKind.Loop);
 
-        context.RegisterOperationAction(c =>
-        {
-            var reference = c.Operation;
-            var target = reference switch
-            {
-                IFieldReferenceOperation field when !field.Field.IsVolatile && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, type) => field.Field,
-                IPropertyReferenceOperation property when SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, type) => (ISymbol)property.Property,
-                _ => null,
-            };
-            if (target is not null && ValueWrites.IsWritten(reference) && c.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor })
-            {
-                writes.Add((reference, target, c.ContainingSymbol));
-            }
-        }, OperationKind.FieldReference, OperationKind.PropertyReference);
-
-        context.RegisterOperationAction(c =>
-        {
-            if (types.CanStartConcurrentCode && EntryPoints.TryGet(c.Operation, types) is { } entry)
-            {
-                entries.Add(entry);
-            }
-        }, OperationKind.Invocation, OperationKind.ObjectCreation);
+        // Writes and entry points matter only to a type with a wait loop, which few have: the members' operations are
+        // kept and walked at the end for them, instead of a callback for every reference and call of every member.
+        context.RegisterOperationBlockAction(c => blocks.Add((c.OperationBlocks, c.OwningSymbol)));
 
         context.RegisterSymbolEndAction(end =>
         {
-            if (loops.IsEmpty || entries.IsEmpty)
+            if (loops.IsEmpty)
+            {
+                return;
+            }
+
+            var writes = new List<(IOperation Write, ISymbol Target, ISymbol Member)>();
+            var entries = new List<EntryPoint>();
+            foreach (var (roots, member) in blocks)
+            {
+                foreach (var root in roots)
+                {
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        Collect(operation, member, type, types, writes, entries);
+                    }
+                }
+            }
+
+            if (entries.Count == 0)
             {
                 return;
             }
@@ -122,9 +120,38 @@ public sealed class THR017NonVolatileWaitLoopAnalyzer : DiagnosticAnalyzer
         });
     }
 
+    /// <summary>A write of the type's non-volatile field or property outside construction, or an entry point.</summary>
+    private static void Collect(
+        IOperation operation, ISymbol member, INamedTypeSymbol type, ThreadingTypes types, List<(IOperation Write, ISymbol Target, ISymbol Member)> writes, List<EntryPoint> entries)
+    {
+        switch (operation.Kind)
+        {
+            case OperationKind.FieldReference or OperationKind.PropertyReference:
+                var target = operation switch
+                {
+                    IFieldReferenceOperation field when !field.Field.IsVolatile && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, type) => field.Field,
+                    IPropertyReferenceOperation property when SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, type) => (ISymbol)property.Property,
+                    _ => null,
+                };
+                if (target is not null && ValueWrites.IsWritten(operation) && member is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor })
+                {
+                    writes.Add((operation, target, member));
+                }
+
+                break;
+            case OperationKind.Invocation or OperationKind.ObjectCreation:
+                if (types.CanStartConcurrentCode && EntryPoints.TryGet(operation, types) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+
+                break;
+        }
+    }
+
     /// <summary>The first read of a field or property of the loop that an execution other than the loop's writes, with that write.</summary>
     private static (IOperation Read, ISymbol Target, IOperation Write, string Writer)? ConcurrentWrite(
-        List<(IOperation Read, ISymbol Target)> reads, ISymbol member, ConcurrentBag<(IOperation Write, ISymbol Target, ISymbol Member)> writes, Executions executions)
+        List<(IOperation Read, ISymbol Target)> reads, ISymbol member, List<(IOperation Write, ISymbol Target, ISymbol Member)> writes, Executions executions)
     {
         foreach (var read in reads)
         {

@@ -38,29 +38,55 @@ public sealed class THR018NonReadonlyLockFieldAnalyzer : DiagnosticAnalyzer
             // Nothing is asked of the compilation here (see ThreadingTypes); a field's writes are searched once, when it is first locked.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
             var writes = new ConcurrentDictionary<IFieldSymbol, FieldWrite?>(SymbolEqualityComparer.Default);
-            start.RegisterOperationAction(
-                operationContext =>
+            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, writes, types), SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>
+    /// The locks of a type that can take one are collected as its members are analyzed and decided at its end: the search
+    /// for a field's writes reads the operations of the type's other members, which by then the driver has built for
+    /// every analyzer, instead of binding them first itself.
+    /// </summary>
+    private static void AnalyzeType(SymbolStartAnalysisContext context, ConcurrentDictionary<IFieldSymbol, FieldWrite?> writes, ThreadingTypes types)
+    {
+        if (!LockingTypes.MayTakeLock((INamedTypeSymbol)context.Symbol, static name => name is "Enter" or "TryEnter", context.CancellationToken))
+        {
+            return;
+        }
+
+        var locks = new ConcurrentBag<(IOperation Locked, ExpressionSyntax Expression)>();
+        context.RegisterOperationAction(
+            operationContext =>
+            {
+                var lockOperation = (ILockOperation)operationContext.Operation;
+                if (lockOperation.Syntax is LockStatementSyntax { Expression: { } expression })
                 {
-                    var lockOperation = (ILockOperation)operationContext.Operation;
-                    if (lockOperation.Syntax is LockStatementSyntax { Expression: { } expression })
-                    {
-                        Analyze(operationContext, lockOperation.LockedValue, expression, writes, types);
-                    }
-                },
-                OperationKind.Lock);
-            start.RegisterOperationAction(
+                    locks.Add((lockOperation.LockedValue, expression));
+                }
+            },
+            OperationKind.Lock);
+        if (THR010WeakIdentityLockAnalyzer.EnterWords.MentionedBy(context.Symbol))
+        {
+            context.RegisterOperationAction(
                 operationContext =>
                 {
                     if (THR010WeakIdentityLockAnalyzer.LockedByMonitor((IInvocationOperation)operationContext.Operation, types) is { Syntax: ArgumentSyntax { Expression: { } expression } } locked)
                     {
-                        Analyze(operationContext, locked.Value, expression, writes, types);
+                        locks.Add((locked.Value, expression));
                     }
                 },
                 OperationKind.Invocation);
+        }
+        context.RegisterSymbolEndAction(end =>
+        {
+            foreach (var (locked, expression) in locks)
+            {
+                Analyze(end, locked, expression, writes, types);
+            }
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, IOperation locked, ExpressionSyntax expression, ConcurrentDictionary<IFieldSymbol, FieldWrite?> writes, ThreadingTypes types)
+    private static void Analyze(SymbolAnalysisContext context, IOperation locked, ExpressionSyntax expression, ConcurrentDictionary<IFieldSymbol, FieldWrite?> writes, ThreadingTypes types)
     {
         locked = THR010WeakIdentityLockAnalyzer.WithoutImplicitConversions(locked);
         if (locked is ICoalesceAssignmentOperation { Target: IFieldReferenceOperation created })

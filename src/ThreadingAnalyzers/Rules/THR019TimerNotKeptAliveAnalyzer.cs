@@ -27,7 +27,9 @@ public sealed class THR019TimerNotKeptAliveAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes): the type is resolved at the first creation of a Timer.
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
+            // Every timer this rule reports is held by a local, a discard or nothing, so its creation or its local's
+            // declaration names Timer (or an alias for it) in the same file.
+            start.RegisterOperationActionWhere(TypeNameText.Timer.MayName, c => AnalyzeCreation(c, types), OperationKind.ObjectCreation);
         });
     }
 

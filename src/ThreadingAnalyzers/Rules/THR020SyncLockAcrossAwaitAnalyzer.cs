@@ -41,7 +41,7 @@ public sealed class THR020SyncLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var types = ThreadingTypes.From(start.Compilation, start.Options);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            start.RegisterOperationActionWhereMentioned(LockPrimitives.AcquireWords(types.Options), c => AnalyzeInvocation(c, types), OperationKind.Invocation);
         });
     }
 

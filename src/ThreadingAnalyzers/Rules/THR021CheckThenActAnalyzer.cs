@@ -20,6 +20,8 @@ public sealed class THR021CheckThenActAnalyzer : DiagnosticAnalyzer
     internal const string TryAddFix = "TryAdd";
     internal const string GetOrAddFix = "GetOrAdd";
 
+    private static readonly SourceWords CheckWords = new("ContainsKey", "TryGetValue");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR021);
 
     public override void Initialize(AnalysisContext context)
@@ -30,7 +32,16 @@ public sealed class THR021CheckThenActAnalyzer : DiagnosticAnalyzer
         {
             // Nothing is asked of the compilation here (see ThreadingTypes).
             var types = ThreadingTypes.From(start.Compilation);
-            start.RegisterSymbolStartAction(symbolStart => AnalyzeType(symbolStart, types), SymbolKind.NamedType);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    // Every report starts at a check the type itself makes: a type that never names one has nothing.
+                    if (CheckWords.MentionedBy(symbolStart.Symbol))
+                    {
+                        AnalyzeType(symbolStart, types);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

@@ -16,6 +16,8 @@ namespace ThreadingAnalyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class THR022MonitorWaitWithoutLockAnalyzer : DiagnosticAnalyzer
 {
+    private static readonly SourceWords WaitWords = new("Wait", "Pulse", "PulseAll");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.THR022);
 
     public override void Initialize(AnalysisContext context)
@@ -25,7 +27,7 @@ public sealed class THR022MonitorWaitWithoutLockAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var types = ThreadingTypes.From(start.Compilation);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            start.RegisterOperationActionWhereMentioned(WaitWords, c => AnalyzeInvocation(c, types), OperationKind.Invocation);
         });
     }
 

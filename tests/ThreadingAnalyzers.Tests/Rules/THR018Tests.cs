@@ -157,6 +157,51 @@ public class THR018Tests
         Verify.Expect("THR018", 2).WithLocation(3).WithArguments("_other", AssignedIn("Clear")));
 
     [Fact]
+    public Task LocksAreDecidedInTheTypeThatTakesThem() => Verify.Diagnostic("""
+        class Registry
+        {
+            internal static object Gate = new object();
+            private object _sync = new object();
+
+            class Worker
+            {
+                void Run(Registry registry)
+                {
+                    lock ({|#0:registry._sync|}) { }
+                    System.Threading.Monitor.Enter({|#1:Registry.Gate|});
+                    System.Threading.Monitor.Exit(Registry.Gate);
+                }
+            }
+
+            void Reset() => {|#2:_sync = new object()|};
+        }
+        """,
+        Verify.Expect("THR018", 0).WithLocation(2).WithArguments("_sync", AssignedIn("Reset")),
+        Verify.Expect("THR018", 1).WithArguments("Gate", NotPrivate));
+
+    [Fact]
+    public Task TopLevelStatementsAreAnalyzed()
+    {
+        var test = new Verifier<ThreadingAnalyzers.Rules.THR018NonReadonlyLockFieldAnalyzer, EmptyCodeFixProvider>.Test
+        {
+            TestCode = """
+                lock ({|#0:Shared.Gate|})
+                {
+                    System.Console.WriteLine();
+                }
+
+                static class Shared
+                {
+                    public static object Gate = new object();
+                }
+                """,
+            TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+        };
+        test.ExpectedDiagnostics.Add(Verify.Expect("THR018").WithArguments("Gate", NotPrivate));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public Task NonPrivateFieldsAreReportedWithoutAFix() => Verify.NoFix("""
         public class Base
         {
