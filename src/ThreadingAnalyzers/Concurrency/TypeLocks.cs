@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadingAnalyzers.Internals;
@@ -33,65 +34,73 @@ internal sealed class LockedFunction
     /// </summary>
     public LockSections Sections => _sections ??= LockSections.From(Collected().Invocations);
 
-    /// <summary>The field references of the function's own code, in the order of a walk, kept by <see cref="Walk"/>.</summary>
+    /// <summary>The field references of the function's own code, in the order of a walk, kept by the type's walk.</summary>
     public IReadOnlyList<IFieldReferenceOperation> FieldReferences => Collected().FieldReferences;
 
     private bool? _hasErrors;
     private LockSections? _sections;
     private List<IInvocationOperation>? _invocations;
     private List<IFieldReferenceOperation>? _fieldReferences;
+    private List<(IOperation Operation, OperationKind Kind)>? _callOperations;
 
-    /// <summary>
-    /// Walks the function's own code once for the calls it makes to methods of the compilation, keeping on the way
-    /// what the lock model and its rules ask of the function later (its invocations for <see cref="Sections"/>, its
-    /// field references): each question is then a lookup instead of another walk.
-    /// </summary>
-    internal ImmutableArray<CallSite> Walk(Reach reach)
-    {
-        var calls = ImmutableArray.CreateBuilder<CallSite>();
-        Collect(reach, calls);
-        var result = calls.ToImmutable();
-        reach.RememberCalls(Function, result);
-        return result;
-    }
+    /// <summary>The invocations and property references of the function's own code, in the order of a walk: the calls it may make.</summary>
+    internal List<(IOperation Operation, OperationKind Kind)> CallOperations => Collected().CallOperations;
 
     /// <summary>Keeps what a walk of the function and its nested functions found (<see cref="BrokenCode.In"/>'s walk).</summary>
     internal void KnowErrors(bool hasErrors) => _hasErrors = hasErrors;
 
-    private (List<IInvocationOperation> Invocations, List<IFieldReferenceOperation> FieldReferences) Collected()
+    /// <summary>Readies the function for <see cref="Record"/>: the type's one walk of its bodies hands each function its own operations.</summary>
+    internal void StartRecording()
     {
-        if (_invocations is null || _fieldReferences is null)
-        {
-            Collect(null, null);
-        }
-
-        return (_invocations!, _fieldReferences!);
+        _invocations = new List<IInvocationOperation>();
+        _fieldReferences = new List<IFieldReferenceOperation>();
+        _callOperations = new List<(IOperation, OperationKind)>();
     }
 
-    /// <summary>The one walk of the function's own code; with <paramref name="calls"/>, it also finds the calls for <see cref="Walk"/>.</summary>
-    private void Collect(Reach? reach, ImmutableArray<CallSite>.Builder? calls)
+    /// <summary>Keeps <paramref name="operation"/>, one of the function's own, if a question asks for its kind later.</summary>
+    internal void Record(IOperation operation, OperationKind kind) => Keep(operation, kind, _invocations!, _fieldReferences!, _callOperations!);
+
+    private static void Keep(
+        IOperation operation,
+        OperationKind kind,
+        List<IInvocationOperation> invocations,
+        List<IFieldReferenceOperation> fieldReferences,
+        List<(IOperation, OperationKind)> callOperations)
     {
-        var invocations = new List<IInvocationOperation>();
-        var fieldReferences = new List<IFieldReferenceOperation>();
-        foreach (var (operation, kind) in OperationWalk.OperationsOf(Function).WithKinds())
+        if (kind == OperationKind.FieldReference && operation is IFieldReferenceOperation reference)
         {
-            if (kind == OperationKind.FieldReference && operation is IFieldReferenceOperation reference)
+            fieldReferences.Add(reference);
+        }
+        else if (kind == OperationKind.Invocation && operation is IInvocationOperation invocation)
+        {
+            invocations.Add(invocation);
+            callOperations.Add((operation, kind));
+        }
+        else if (kind == OperationKind.PropertyReference)
+        {
+            callOperations.Add((operation, kind));
+        }
+    }
+
+    private (List<IInvocationOperation> Invocations, List<IFieldReferenceOperation> FieldReferences, List<(IOperation Operation, OperationKind Kind)> CallOperations) Collected()
+    {
+        if (_invocations is null || _fieldReferences is null || _callOperations is null)
+        {
+            // A function that no type's walk recorded: its own walk, published whole (other threads may ask at once).
+            var invocations = new List<IInvocationOperation>();
+            var fieldReferences = new List<IFieldReferenceOperation>();
+            var callOperations = new List<(IOperation, OperationKind)>();
+            foreach (var (operation, kind) in OperationWalk.OperationsOf(Function).WithKinds())
             {
-                fieldReferences.Add(reference);
-            }
-            else if (kind == OperationKind.Invocation && operation is IInvocationOperation invocation)
-            {
-                invocations.Add(invocation);
+                Keep(operation, kind, invocations, fieldReferences, callOperations);
             }
 
-            if (calls is not null)
-            {
-                reach!.AddCall(Function, operation, kind, calls);
-            }
+            _invocations = invocations;
+            _fieldReferences = fieldReferences;
+            _callOperations = callOperations;
         }
 
-        _invocations = invocations;
-        _fieldReferences = fieldReferences;
+        return (_invocations!, _fieldReferences!, _callOperations!);
     }
 }
 
@@ -105,32 +114,20 @@ internal sealed class TypeLocks
 {
     private const int MaxRounds = 8;
 
-    private readonly Dictionary<IMethodSymbol, List<(CallSite Call, LockedFunction Caller)>> _callers = new(SymbolEqualityComparer.Default);
+    private readonly Reach _reach;
+    private readonly INamedTypeSymbol _outermost;
     private readonly HashSet<IMethodSymbol> _escaping = new(SymbolEqualityComparer.Default);
-    private readonly Dictionary<IMethodSymbol, ImmutableArray<HeldLock>> _inherited = new(SymbolEqualityComparer.Default);
+    private readonly object _linking = new();
+    private readonly Stack<(IOperation, LockedFunction)> _walk = new();
+    private Linked? _linked;
 
     public TypeLocks(INamedTypeSymbol outermost, Reach reach)
     {
+        _reach = reach;
+        _outermost = outermost;
         var functions = ImmutableArray.CreateBuilder<LockedFunction>();
-        using (RecentlyComputed.Open())
-        {
-            AddType(outermost, reach, functions);
-            Functions = functions.ToImmutable();
-            foreach (var function in Functions)
-            {
-                foreach (var call in function.Walk(reach))
-                {
-                    if (!_callers.TryGetValue(call.Target, out var callers))
-                    {
-                        _callers.Add(call.Target, callers = new List<(CallSite, LockedFunction)>());
-                    }
-
-                    callers.Add((call, function));
-                }
-            }
-
-            Solve();
-        }
+        AddType(outermost, reach, functions);
+        Functions = functions.ToImmutable();
     }
 
     /// <summary>Every function of the type and its nested types; lambdas that run where they are written are part of their function.</summary>
@@ -157,12 +154,16 @@ internal sealed class TypeLocks
             && method.ExplicitInterfaceImplementations.IsEmpty && method.AssociatedSymbol is null or IPropertySymbol { DeclaredAccessibility: Accessibility.Private });
 
     /// <summary>The locks every call site of <paramref name="method"/> holds; empty for a method that does not inherit them.</summary>
-    public ImmutableArray<HeldLock> Inherited(IMethodSymbol method) =>
-        _inherited.TryGetValue(method.OriginalDefinition, out var held) ? held : ImmutableArray<HeldLock>.Empty;
+    /// <remarks>Only a method that inherits them asks for the calls between the type's functions.</remarks>
+    public ImmutableArray<HeldLock> Inherited(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        return InheritsCallersLocks(method) && Link().Inherited.TryGetValue(method, out var held) ? held : ImmutableArray<HeldLock>.Empty;
+    }
 
-    /// <summary>The calls to <paramref name="method"/> from the functions of the type.</summary>
+    /// <summary>The calls to <paramref name="method"/>, a method of the type that inherits its callers' locks, from the functions of the type (others are not kept).</summary>
     public IReadOnlyList<(CallSite Call, LockedFunction Caller)> CallersOf(IMethodSymbol method) =>
-        _callers.TryGetValue(method.OriginalDefinition, out var callers) ? callers : (IReadOnlyList<(CallSite, LockedFunction)>)System.Array.Empty<(CallSite, LockedFunction)>();
+        Link().Callers.TryGetValue(method.OriginalDefinition, out var callers) ? callers : (IReadOnlyList<(CallSite, LockedFunction)>)System.Array.Empty<(CallSite, LockedFunction)>();
 
     /// <summary>Whether <paramref name="method"/> is passed on as a delegate (a method group), so it can run from anywhere.</summary>
     public bool Escapes(IMethodSymbol method) => _escaping.Contains(method.OriginalDefinition);
@@ -191,37 +192,148 @@ internal sealed class TypeLocks
                 case IMethodSymbol method when !method.IsImplicitlyDeclared && !method.IsAbstract && reach.BodyOf(method, null) is { } body:
                     var function = new LockedFunction(body, method, method);
                     functions.Add(function);
-                    var invalid = AddNested(body, method, functions);
+                    var invalid = Walk(function, functions);
                     function.KnowErrors(invalid || body.Syntax.ContainsDiagnostics || body.Kind == OperationKind.Invalid);
                     break;
             }
         }
     }
 
-    /// <summary>Adds the functions nested in <paramref name="body"/>; whether an operation in it does not bind, found by the same walk.</summary>
-    private bool AddNested(IOperation body, IMethodSymbol member, ImmutableArray<LockedFunction>.Builder functions)
+    /// <summary>
+    /// The one walk of a member's body: it adds the functions nested in it, hands each function its own operations
+    /// (<see cref="LockedFunction.Record"/>, in the order <see cref="OperationWalk.OperationsOf"/> would give them), and
+    /// tells whether an operation in the body does not bind.
+    /// </summary>
+    private bool Walk(LockedFunction member, ImmutableArray<LockedFunction>.Builder functions)
     {
         var invalid = false;
-        foreach (var (operation, kind) in OperationWalk.DescendantsOf(body).WithKinds())
+        var stack = _walk;
+        member.StartRecording();
+        foreach (var child in member.Function.ChildOperations)
         {
+            stack.Push((child, member));
+        }
+
+        while (stack.Count > 0)
+        {
+            var (operation, owner) = stack.Pop();
+            var kind = operation.Kind;
             switch (kind)
             {
                 case OperationKind.LocalFunction when operation is ILocalFunctionOperation local:
-                    functions.Add(new LockedFunction(local, local.Symbol, member));
+                    owner = new LockedFunction(local, local.Symbol, member.Member);
+                    owner.StartRecording();
+                    functions.Add(owner);
                     break;
                 case OperationKind.AnonymousFunction when !OperationWalk.RunsSynchronously(operation):
-                    functions.Add(new LockedFunction(operation, null, member));
+                    owner = new LockedFunction(operation, null, member.Member);
+                    owner.StartRecording();
+                    functions.Add(owner);
                     break;
                 case OperationKind.MethodReference when operation is IMethodReferenceOperation reference:
                     _escaping.Add(reference.Method.OriginalDefinition);
+                    owner.Record(operation, kind);
                     break;
                 case OperationKind.Invalid:
                     invalid = true;
+                    owner.Record(operation, kind);
                     break;
+                default:
+                    owner.Record(operation, kind);
+                    break;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                stack.Push((child, owner));
             }
         }
 
         return invalid;
+    }
+
+    /// <summary>The calls between the type's functions and what each method inherits from its callers, found once, when first asked.</summary>
+    private Linked Link()
+    {
+        if (Volatile.Read(ref _linked) is { } linked)
+        {
+            return linked;
+        }
+
+        lock (_linking)
+        {
+            if (_linked is null)
+            {
+                var callers = new Dictionary<IMethodSymbol, List<(CallSite Call, LockedFunction Caller)>>(SymbolEqualityComparer.Default);
+                var found = ImmutableArray.CreateBuilder<CallSite>();
+                foreach (var function in Functions)
+                {
+                    foreach (var (operation, kind) in function.CallOperations)
+                    {
+                        // Only a method of this type that inherits its callers' locks is ever asked about: calls to
+                        // anything else are left out before the reach looks at them.
+                        ISymbol? target = kind == OperationKind.Invocation ? ((IInvocationOperation)operation).TargetMethod : (operation as IPropertyReferenceOperation)?.Property;
+                        if (target is null || !IsOwn(target))
+                        {
+                            continue;
+                        }
+
+                        found.Clear();
+                        _reach.AddCall(function.Function, operation, kind, found);
+                        foreach (var call in found)
+                        {
+                            if (!InheritsCallersLocks(call.Target) || !IsOwn(call.Target))
+                            {
+                                continue;
+                            }
+
+                            if (!callers.TryGetValue(call.Target, out var list))
+                            {
+                                callers.Add(call.Target, list = new List<(CallSite, LockedFunction)>());
+                            }
+
+                            list.Add((call, function));
+                        }
+                    }
+                }
+
+                var inherited = new Dictionary<IMethodSymbol, ImmutableArray<HeldLock>>(SymbolEqualityComparer.Default);
+                Solve(callers, inherited);
+                Volatile.Write(ref _linked, new Linked(callers, inherited));
+            }
+
+            return _linked!;
+        }
+    }
+
+    /// <summary>Whether <paramref name="symbol"/> is declared in this outermost type or a type nested in it.</summary>
+    private bool IsOwn(ISymbol symbol)
+    {
+        var type = symbol.ContainingType;
+        if (type is null)
+        {
+            return false;
+        }
+
+        while (type.ContainingType is { } containing)
+        {
+            type = containing;
+        }
+
+        return SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _outermost);
+    }
+
+    private sealed class Linked
+    {
+        public Linked(Dictionary<IMethodSymbol, List<(CallSite Call, LockedFunction Caller)>> callers, Dictionary<IMethodSymbol, ImmutableArray<HeldLock>> inherited)
+        {
+            Callers = callers;
+            Inherited = inherited;
+        }
+
+        public Dictionary<IMethodSymbol, List<(CallSite Call, LockedFunction Caller)>> Callers { get; }
+
+        public Dictionary<IMethodSymbol, ImmutableArray<HeldLock>> Inherited { get; }
     }
 
     /// <summary>
@@ -229,10 +341,10 @@ internal sealed class TypeLocks
     /// start from "everything" and narrow until nothing changes, so that recursion keeps the locks its outside
     /// callers hold. A method that nothing outside a cycle calls ends with nothing.
     /// </summary>
-    private void Solve()
+    private void Solve(Dictionary<IMethodSymbol, List<(CallSite Call, LockedFunction Caller)>> callers, Dictionary<IMethodSymbol, ImmutableArray<HeldLock>> inherited)
     {
         var candidates = new List<IMethodSymbol>();
-        foreach (var method in _callers.Keys)
+        foreach (var method in callers.Keys)
         {
             if (InheritsCallersLocks(method) && !_escaping.Contains(method))
             {
@@ -247,7 +359,7 @@ internal sealed class TypeLocks
             var changed = false;
             foreach (var method in candidates)
             {
-                var held = HeldAtEveryCall(method, known, atCall);
+                var held = HeldAtEveryCall(method, callers, known, atCall);
                 known.TryGetValue(method, out var before);
                 if (before is null != held is null || (held is { } now && before is { } then && now.Length != then.Length))
                 {
@@ -266,7 +378,7 @@ internal sealed class TypeLocks
         {
             if (pair.Value is { } held)
             {
-                _inherited[pair.Key] = held;
+                inherited[pair.Key] = held;
             }
         }
     }
@@ -276,10 +388,14 @@ internal sealed class TypeLocks
     /// <paramref name="atCall"/> keeps what each call site's own function holds there, seen from the callee: every round
     /// asks it again, and finding it walks the caller's lock sections.
     /// </remarks>
-    private ImmutableArray<HeldLock>? HeldAtEveryCall(IMethodSymbol method, Dictionary<IMethodSymbol, ImmutableArray<HeldLock>?> known, Dictionary<CallSite, HeldLock[]> atCall)
+    private ImmutableArray<HeldLock>? HeldAtEveryCall(
+        IMethodSymbol method,
+        Dictionary<IMethodSymbol, List<(CallSite Call, LockedFunction Caller)>> callers,
+        Dictionary<IMethodSymbol, ImmutableArray<HeldLock>?> known,
+        Dictionary<CallSite, HeldLock[]> atCall)
     {
         ImmutableArray<HeldLock>? result = null;
-        foreach (var (call, caller) in _callers[method])
+        foreach (var (call, caller) in callers[method])
         {
             ImmutableArray<HeldLock> onEntry;
             if (caller.Method is { } callerMethod && known.TryGetValue(callerMethod, out var callerHeld))
@@ -291,7 +407,7 @@ internal sealed class TypeLocks
 
                 onEntry = callerHeld.Value;
             }
-            else if (caller.Method is { } undecided && InheritsCallersLocks(undecided) && _callers.ContainsKey(undecided) && !_escaping.Contains(undecided))
+            else if (caller.Method is { } undecided && InheritsCallersLocks(undecided) && callers.ContainsKey(undecided) && !_escaping.Contains(undecided))
             {
                 continue;
             }

@@ -40,16 +40,22 @@ internal sealed class FieldAccess
 
     public LockedFunction Function { get; }
 
-    public ImmutableArray<HeldLock> Held { get; }
+    public ImmutableArray<HeldLock> Held { get; private set; }
+
+    /// <summary>Adds the locks the function holds on entry, asked only once some access may be guarded.</summary>
+    public void AddHeldOnEntry(ImmutableArray<HeldLock> onEntry) => Held = Held.AddRange(onEntry);
 }
 
 /// <summary>The THR013 accesses of a type's fields: the ones that can race (writes, collection calls), never plain reads.</summary>
 internal static class THR013FieldAccesses
 {
-    /// <summary>The accesses in <paramref name="function"/> to fields of <paramref name="type"/> through <c>this</c> or statically.</summary>
-    public static void Collect(LockedFunction function, INamedTypeSymbol type, TypeLocks locks, ThreadingTypes types, List<FieldAccess> accesses)
+    /// <summary>
+    /// The accesses in <paramref name="function"/> to fields of <paramref name="type"/> through <c>this</c> or statically,
+    /// each with the locks its function's own code holds there; the locks held on entry are added later
+    /// (<see cref="FieldAccess.AddHeldOnEntry"/>), as finding a private method's needs the calls of the whole type.
+    /// </summary>
+    public static void Collect(LockedFunction function, INamedTypeSymbol type, ThreadingTypes types, List<FieldAccess> accesses)
     {
-        ImmutableArray<HeldLock>? onEntry = null;
         foreach (var reference in function.FieldReferences)
         {
             if (!IsCandidate(reference, type, types)
@@ -58,8 +64,7 @@ internal static class THR013FieldAccesses
                 continue;
             }
 
-            onEntry ??= locks.HeldOnEntry(function);
-            var held = LockModel.HeldInFunction(access.Operation, function.Function, function.Sections).AddRange(onEntry.Value);
+            var held = LockModel.HeldInFunction(access.Operation, function.Function, function.Sections);
             accesses.Add(new FieldAccess(reference.Field.OriginalDefinition, access.Kind, access.Operation, function, held));
         }
     }

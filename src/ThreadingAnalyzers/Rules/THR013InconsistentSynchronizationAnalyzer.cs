@@ -47,7 +47,7 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
 
     private static void AnalyzeTypes(SymbolAnalysisContext context, INamedTypeSymbol type, ThreadingTypes types)
     {
-        if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
+        if (type.TypeKind is TypeKind.Class or TypeKind.Struct && HasReportableField(type, types))
         {
             AnalyzeType(context, type, types);
         }
@@ -71,14 +71,27 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
             {
                 if (SymbolEqualityComparer.Default.Equals(function.Member.ContainingType, type) && !function.HasErrors)
                 {
-                    THR013FieldAccesses.Collect(function, type, locks, types, accesses);
+                    THR013FieldAccesses.Collect(function, type, types, accesses);
                 }
             }
-        }
 
-        if (accesses.Count == 0)
-        {
-            return;
+            if (!MayBeGuarded(accesses, locks))
+            {
+                return;
+            }
+
+            LockedFunction? last = null;
+            var onEntry = ImmutableArray<HeldLock>.Empty;
+            foreach (var access in accesses)
+            {
+                if (!ReferenceEquals(access.Function, last))
+                {
+                    last = access.Function;
+                    onEntry = locks.HeldOnEntry(last);
+                }
+
+                access.AddHeldOnEntry(onEntry);
+            }
         }
 
         var silent = new SilentMembers(locks);
@@ -109,6 +122,98 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
 
             ReportField(context, pair.Value, types);
         }
+    }
+
+    /// <summary>
+    /// Whether the type has a field that an access can be reported on, asked before its lock model is built. Only writes
+    /// and collection calls are: a readonly field is written by constructors (silent) and init accessors only, so one
+    /// that holds no collection (nor a type parameter, which may be one) has no access to report in a type without init.
+    /// </summary>
+    private static bool HasReportableField(INamedTypeSymbol type, ThreadingTypes types)
+    {
+        var members = type.GetMembers();
+        var hasInit = false;
+        foreach (var member in members)
+        {
+            if (member is IMethodSymbol { IsInitOnly: true })
+            {
+                hasInit = true;
+                break;
+            }
+        }
+
+        foreach (var member in members)
+        {
+            if (member is IFieldSymbol { IsConst: false, IsVolatile: false, IsImplicitlyDeclared: false } field
+                && (!field.IsReadOnly || hasInit || field.Type.TypeKind == TypeKind.TypeParameter || types.IsUnsynchronizedCollection(field.Type))
+                && !ThreadingTypes.HasAttribute(field, types.ThreadStaticAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a write or mutation may hold a lock that <see cref="ReportField"/> takes for the field's gate: without one
+    /// nothing is reported, and the calls of the whole type, which only a private method's locks on entry need, are not
+    /// looked for. A Synchronized method's lock is taken to be one.
+    /// </summary>
+    private static bool MayBeGuarded(List<FieldAccess> accesses, TypeLocks locks)
+    {
+        List<FieldAccess>? inheriting = null;
+        foreach (var access in accesses)
+        {
+            if (access.Kind == FieldAccessKind.Read)
+            {
+                continue;
+            }
+
+            if (MayGuard(access.Held, access.Field))
+            {
+                return true;
+            }
+
+            if (access.Function.Method is { } method)
+            {
+                if (LockSet.IsSynchronized(method))
+                {
+                    return true;
+                }
+
+                if (TypeLocks.InheritsCallersLocks(method.OriginalDefinition))
+                {
+                    (inheriting ??= new List<FieldAccess>()).Add(access);
+                }
+            }
+        }
+
+        if (inheriting is not null)
+        {
+            foreach (var access in inheriting)
+            {
+                if (MayGuard(locks.Inherited(access.Function.Method!), access.Field))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MayGuard(ImmutableArray<HeldLock> held, IFieldSymbol field)
+    {
+        foreach (var item in held)
+        {
+            if (!item.IsReadLock && item.Identity.IsTypeWide && !IsOtherData(item.Identity, field))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void ReportField(SymbolAnalysisContext context, List<FieldAccess> accesses, ThreadingTypes types)

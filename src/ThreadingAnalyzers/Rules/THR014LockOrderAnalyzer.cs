@@ -108,7 +108,7 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
         }
 
         var orders = new List<LockOrder>(program.Orders);
-        var taken = new LocksTaken(LockModel.For(context.Compilation), context.Compilation.Assembly);
+        var taken = new LocksTaken(Reach.For(context.Compilation), context.Compilation.Assembly);
         using (RecentlyComputed.Open())
         {
             foreach (var call in program.Calls)

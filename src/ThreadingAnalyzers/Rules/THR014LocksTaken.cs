@@ -17,19 +17,17 @@ internal sealed class LocksTaken
 
     private readonly Dictionary<IMethodSymbol, LockedFunction> _functions = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, List<(LockIdentity, IOperation)>> _known = new(SymbolEqualityComparer.Default);
-    private readonly LockModel? _model;
     private readonly IAssemblySymbol? _assembly;
-    private readonly HashSet<INamedTypeSymbol>? _typesAdded;
+    private readonly Reach? _reach;
 
     /// <summary>The methods of one type (and its nested types), for the orders a type makes on its own.</summary>
     public LocksTaken(TypeLocks locks) => Add(locks);
 
-    /// <summary>The methods of every type of <paramref name="assembly"/>, found as they are asked for.</summary>
-    public LocksTaken(LockModel model, IAssemblySymbol assembly)
+    /// <summary>The methods of every type of <paramref name="assembly"/>, each found as it is asked for.</summary>
+    public LocksTaken(Reach reach, IAssemblySymbol assembly)
     {
-        _model = model;
+        _reach = reach;
         _assembly = assembly;
-        _typesAdded = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
     }
 
     /// <summary>Whether <paramref name="method"/> is one whose locks this can tell.</summary>
@@ -46,7 +44,7 @@ internal sealed class LocksTaken
 
         var taken = new List<(LockIdentity, IOperation)>();
         _known[method] = taken;
-        if (depth == 0 || Find(method) is not { } function || (_model is not null && function.HasErrors))
+        if (depth == 0 || Find(method) is not { } function || (_reach is not null && function.HasErrors))
         {
             return taken;
         }
@@ -83,23 +81,36 @@ internal sealed class LocksTaken
             return function;
         }
 
-        if (_model is null || _typesAdded is null || method.ContainingType is not { } type || method.DeclaringSyntaxReferences.IsEmpty)
+        if (_reach is null || method.ContainingType is null || method.DeclaringSyntaxReferences.IsEmpty
+            || method.MethodKind == MethodKind.LocalFunction || method.IsImplicitlyDeclared || method.IsAbstract
+            || _reach.BodyOf(method, null) is not { } body)
         {
+            // A local function is added with the method that declares it, the only code that can call it.
             return null;
         }
 
-        while (type.ContainingType is { } containing)
+        // Only the method's own body, not its type's (binding a type's every method to follow one call costs more
+        // than the rest of the rule): the same function its type's lock model has, with its local functions.
+        function = new LockedFunction(body, method, method);
+        _functions.Add(method, function);
+        var invalid = false;
+        foreach (var (operation, kind) in OperationWalk.DescendantsOf(body).WithKinds())
         {
-            type = containing;
+            if (kind == OperationKind.LocalFunction && operation is ILocalFunctionOperation local)
+            {
+                if (!_functions.ContainsKey(local.Symbol))
+                {
+                    _functions.Add(local.Symbol, new LockedFunction(local, local.Symbol, method));
+                }
+            }
+            else if (kind == OperationKind.Invalid)
+            {
+                invalid = true;
+            }
         }
 
-        if (!_typesAdded.Add(type.OriginalDefinition))
-        {
-            return null;
-        }
-
-        Add(_model.ForType(type));
-        return _functions.TryGetValue(method, out function) ? function : null;
+        function.KnowErrors(invalid || body.Syntax.ContainsDiagnostics || body.Kind == OperationKind.Invalid);
+        return function;
     }
 
     private void Add(TypeLocks locks)

@@ -55,6 +55,18 @@ public class THR013Tests
         """, Verify.Expect("THR013").WithLocation(1).WithArguments("_n", "written", "_sync", "Add", "5"));
 
     [Fact]
+    public Task ReadonlyFieldWrittenByInitAccessors() => Verify.Diagnostic("""
+        namespace System.Runtime.CompilerServices { internal static class IsExternalInit { } }
+        class C
+        {
+            private readonly object _sync = new object();
+            private readonly int _n;
+            public int Guarded { init { lock (_sync) { {|#1:_n = value|}; } } }
+            public int Unguarded { init { {|#0:_n = value|}; } }
+        }
+        """, Verify.Expect("THR013").WithLocation(1).WithArguments("_n", "written", "_sync", "Guarded", "6"));
+
+    [Fact]
     public Task WrittenUnderTwoDifferentLocks() => Verify.Diagnostic("""
         class C
         {
