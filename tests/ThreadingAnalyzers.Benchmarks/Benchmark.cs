@@ -81,9 +81,14 @@ public static class Benchmark
 
             var withAnalyzers = source.Clone().WithAnalyzers(analyzers, AnalysisOptions(exceptions, logExecutionTime: true));
             Settle();
+            var pausedBefore = GC.GetTotalPauseDuration();
+            var gen2Before = GC.CollectionCount(2);
             stopwatch.Restart();
             found = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
             var passTime = stopwatch.Elapsed;
+            // Collections pause whichever callback is running: a rule's time can hold part of them.
+            var paused = GC.GetTotalPauseDuration() - pausedBefore;
+            var gen2 = GC.CollectionCount(2) - gen2Before;
 
             var measured = run >= options.WarmUps;
             if (measured)
@@ -109,7 +114,7 @@ public static class Benchmark
             }
 
             progress.WriteLine($"Build run {run + 1}/{options.WarmUps + options.Runs}{(measured ? string.Empty : " (warm-up)")}: compiler {compileTime.TotalMilliseconds:N0} ms, "
-                + $"THR {runRuleTime.TotalMilliseconds:N1} ms, analysis pass {passTime.TotalMilliseconds:N0} ms");
+                + $"THR {runRuleTime.TotalMilliseconds:N1} ms, analysis pass {passTime.TotalMilliseconds:N0} ms (GC pauses {paused.TotalMilliseconds:N0} ms, {gen2} gen2)");
         }
 
         // Allocations: a pass with a do-nothing analyzer that makes the driver bind every file is the baseline; what a
