@@ -173,10 +173,6 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    /// <summary>
-    /// Every write holds a lock (its own, or every caller's for a private helper), and those whose lock is known
-    /// (a <c>lock</c> statement, an asserted lock) all lock the same object.
-    /// </summary>
     /// <summary>Whether a lock is held at a call of a private helper (a lambda's or local function's code holds only its own).</summary>
     private static bool IsHeldAt(IInvocationOperation call, ISymbol member)
     {
@@ -185,6 +181,10 @@ public sealed class THR016NonAtomicVolatileUpdateAnalyzer : DiagnosticAnalyzer
         return LockSet.IsHeldAt(call, function, method);
     }
 
+    /// <summary>
+    /// Every write holds a lock (its own, or every caller's for a private helper), and those whose lock is known
+    /// (a <c>lock</c> statement, an asserted lock) all lock the same object.
+    /// </summary>
     private static bool AllHoldOneLock(List<Write> writes, ConcurrentDictionary<IMethodSymbol, ConcurrentBag<(IInvocationOperation Call, ISymbol Member)>> privateCalls)
     {
         ISymbol? key = null;
