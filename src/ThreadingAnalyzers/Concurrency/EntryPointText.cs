@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
+using ThreadingAnalyzers.Internals;
 
 namespace ThreadingAnalyzers.Concurrency;
 
@@ -340,11 +341,7 @@ internal static class EntryPointText
     }
 
     /// <summary>Whether one of <paramref name="positions"/> (from <see cref="Positions(SyntaxTree)"/>) lies in <paramref name="span"/>.</summary>
-    public static bool Mentions(int[] positions, TextSpan span)
-    {
-        var first = FirstAtOrAfter(positions, span.Start);
-        return first < positions.Length && positions[first] < span.End;
-    }
+    public static bool Mentions(int[] positions, TextSpan span) => SortedPositions.AnyIn(positions, span);
 
     /// <summary>
     /// The positions of the words in the source of <paramref name="type"/> (every part of a partial type) that can stand in
@@ -363,19 +360,13 @@ internal static class EntryPointText
             words[part] = (reference.SyntaxTree, treeWords.All);
             var positions = treeWords.Shaped;
             var span = reference.Span;
-            for (var index = FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
+            for (var index = SortedPositions.FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
             {
                 (places ??= new List<(SyntaxTree Tree, int Position)>()).Add((reference.SyntaxTree, positions[index]));
             }
         }
 
         return places is null ? null : new EntryPointPlaces(places.ToArray(), words);
-    }
-
-    private static int FirstAtOrAfter(int[] positions, int start)
-    {
-        var index = Array.BinarySearch(positions, start);
-        return index < 0 ? ~index : index;
     }
 }
 

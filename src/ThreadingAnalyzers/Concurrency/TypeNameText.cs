@@ -59,14 +59,7 @@ internal sealed class TypeNameText
 
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
-            var positions = TargetTypedNews.GetValue(reference.SyntaxTree, static tree => FindTargetTypedNews(tree));
-            var index = Array.BinarySearch(positions, reference.Span.Start);
-            if (index < 0)
-            {
-                index = ~index;
-            }
-
-            if (index < positions.Length && positions[index] < reference.Span.End)
+            if (SortedPositions.AnyIn(TargetTypedNews.GetValue(reference.SyntaxTree, static tree => FindTargetTypedNews(tree)), reference.Span))
             {
                 return true;
             }

@@ -35,17 +35,7 @@ internal sealed class SourceWords
     }
 
     /// <summary>Whether one of the words starts inside <paramref name="span"/> of <paramref name="tree"/>.</summary>
-    public bool Mentions(SyntaxTree tree, TextSpan span)
-    {
-        var positions = _positions.GetValue(tree, _find);
-        var index = Array.BinarySearch(positions, span.Start);
-        if (index < 0)
-        {
-            index = ~index;
-        }
-
-        return index < positions.Length && positions[index] < span.End;
-    }
+    public bool Mentions(SyntaxTree tree, TextSpan span) => SortedPositions.AnyIn(_positions.GetValue(tree, _find), span);
 
     /// <summary>Whether one of the words is in the text of a declaration of <paramref name="symbol"/> (any part of a partial type).</summary>
     public bool MentionedBy(ISymbol symbol)
@@ -85,14 +75,8 @@ internal sealed class SourceWords
     {
         var tokens = new List<SyntaxToken>();
         var positions = _positions.GetValue(tree, _find);
-        var index = Array.BinarySearch(positions, span.Start);
-        if (index < 0)
-        {
-            index = ~index;
-        }
-
         SyntaxNode? root = null;
-        for (; index < positions.Length && positions[index] < span.End; index++)
+        for (var index = SortedPositions.FirstAtOrAfter(positions, span.Start); index < positions.Length && positions[index] < span.End; index++)
         {
             root ??= tree.GetRoot(cancellationToken);
             var token = root.FindToken(positions[index]);
