@@ -338,6 +338,12 @@ internal sealed class TypeLocks
     /// <summary>Whether <paramref name="symbol"/> is declared in this outermost type or a type nested in it.</summary>
     private bool IsOwn(ISymbol symbol)
     {
+        // Most calls go to metadata, whose members have a token (source members have none): no walk up their types.
+        if (symbol.MetadataToken != 0)
+        {
+            return false;
+        }
+
         var type = symbol.ContainingType;
         if (type is null)
         {
