@@ -42,9 +42,26 @@ internal sealed class LockedFunction
     private List<IInvocationOperation>? _invocations;
     private List<IFieldReferenceOperation>? _fieldReferences;
     private List<(IOperation Operation, OperationKind Kind)>? _callOperations;
+    private bool _hasLockStatements;
 
-    /// <summary>The invocations and property references of the function's own code, in the order of a walk: the calls it may make.</summary>
+    /// <summary>
+    /// The invocations, property references and <c>lock</c> statements of the function's own code, in the order of a
+    /// walk: the calls it may make and the locks it may take.
+    /// </summary>
     internal List<(IOperation Operation, OperationKind Kind)> CallOperations => Collected().CallOperations;
+
+    /// <summary>
+    /// Whether the function's own code may hold a lock somewhere: it has a <c>lock</c> or <c>using</c> statement, or a
+    /// call that acquires (<see cref="LockSections"/>). Without one, what it holds anywhere is what it holds on entry.
+    /// </summary>
+    internal bool MayTakeLocks
+    {
+        get
+        {
+            Collected();
+            return _hasLockStatements || Sections.Acquires.Count > 0;
+        }
+    }
 
     /// <summary>Keeps what a walk of the function and its nested functions found (<see cref="BrokenCode.In"/>'s walk).</summary>
     internal void KnowErrors(bool hasErrors) => _hasErrors = hasErrors;
@@ -58,9 +75,16 @@ internal sealed class LockedFunction
     }
 
     /// <summary>Keeps <paramref name="operation"/>, one of the function's own, if a question asks for its kind later.</summary>
-    internal void Record(IOperation operation, OperationKind kind) => Keep(operation, kind, _invocations!, _fieldReferences!, _callOperations!);
+    internal void Record(IOperation operation, OperationKind kind)
+    {
+        if (Keep(operation, kind, _invocations!, _fieldReferences!, _callOperations!))
+        {
+            _hasLockStatements = true;
+        }
+    }
 
-    private static void Keep(
+    /// <returns>Whether <paramref name="operation"/> is a <c>lock</c> or <c>using</c> statement.</returns>
+    private static bool Keep(
         IOperation operation,
         OperationKind kind,
         List<IInvocationOperation> invocations,
@@ -76,10 +100,13 @@ internal sealed class LockedFunction
             invocations.Add(invocation);
             callOperations.Add((operation, kind));
         }
-        else if (kind == OperationKind.PropertyReference)
+        else if (kind is OperationKind.PropertyReference or OperationKind.Lock)
         {
             callOperations.Add((operation, kind));
+            return kind == OperationKind.Lock;
         }
+
+        return kind == OperationKind.Using;
     }
 
     private (List<IInvocationOperation> Invocations, List<IFieldReferenceOperation> FieldReferences, List<(IOperation Operation, OperationKind Kind)> CallOperations) Collected()
@@ -90,11 +117,13 @@ internal sealed class LockedFunction
             var invocations = new List<IInvocationOperation>();
             var fieldReferences = new List<IFieldReferenceOperation>();
             var callOperations = new List<(IOperation, OperationKind)>();
+            var hasLockStatements = false;
             foreach (var (operation, kind) in OperationWalk.OperationsOf(Function).WithKinds())
             {
-                Keep(operation, kind, invocations, fieldReferences, callOperations);
+                hasLockStatements |= Keep(operation, kind, invocations, fieldReferences, callOperations);
             }
 
+            _hasLockStatements = hasLockStatements;
             _invocations = invocations;
             _fieldReferences = fieldReferences;
             _callOperations = callOperations;
@@ -309,6 +338,12 @@ internal sealed class TypeLocks
     /// <summary>Whether <paramref name="symbol"/> is declared in this outermost type or a type nested in it.</summary>
     private bool IsOwn(ISymbol symbol)
     {
+        // Most calls go to metadata, whose members have a token (source members have none): no walk up their types.
+        if (symbol.MetadataToken != 0)
+        {
+            return false;
+        }
+
         var type = symbol.ContainingType;
         if (type is null)
         {

@@ -40,6 +40,11 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
                     {
                         LockingTypes.AnalyzeAtEnd(symbolStart, end => AnalyzeTypes(end, type, types));
                     }
+                    else if (symbolStart.Symbol is INamedTypeSymbol { ContainingType: not null } nested
+                        && MayLock(LockingTypes.Outermost(nested), symbolStart.CancellationToken))
+                    {
+                        LockingTypes.BuildNested(symbolStart);
+                    }
                 },
                 SymbolKind.NamedType);
         });

@@ -42,6 +42,12 @@ public sealed class THR014LockOrderAnalyzer : DiagnosticAnalyzer
                         {
                             LockingTypes.AnalyzeAtEnd(symbolStart, typeEnd => AnalyzeType(typeEnd, program));
                         }
+                        else if (symbolStart.Symbol is INamedTypeSymbol { ContainingType: not null } nested
+                            && LockingTypes.Outermost(nested) is { TypeKind: TypeKind.Class or TypeKind.Struct } outermost
+                            && HasLock(outermost, symbolStart.CancellationToken))
+                        {
+                            LockingTypes.BuildNested(symbolStart);
+                        }
                     },
                     SymbolKind.NamedType);
                 compilationStart.RegisterCompilationEndAction(compilationEnd => AnalyzeProgram(compilationEnd, program));

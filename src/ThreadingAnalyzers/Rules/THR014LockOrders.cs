@@ -111,8 +111,15 @@ internal static class LockOrders
     /// </summary>
     public static void Collect(LockedFunction function, TypeLocks locks, LocksTaken taken, IAssemblySymbol assembly, List<LockOrder> orders, List<LockedCall> calls)
     {
+        // A function that takes no lock and holds none on entry holds nothing anywhere: it orders nothing, and the calls
+        // of the whole type, which only the locks held on entry need, are not looked for.
+        if (!function.MayTakeLocks && !MayHoldOnEntry(function))
+        {
+            return;
+        }
+
         ImmutableArray<HeldLock>? onEntry = null;
-        foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
+        foreach (var (operation, kind) in function.CallOperations)
         {
             if (kind is not (OperationKind.Lock or OperationKind.Invocation))
             {
@@ -164,6 +171,10 @@ internal static class LockOrders
             }
         }
     }
+
+    /// <summary>Whether <see cref="TypeLocks.HeldOnEntry"/> may hold a lock for <paramref name="function"/>: a Synchronized method's, or its callers'.</summary>
+    private static bool MayHoldOnEntry(LockedFunction function) =>
+        function.Method is { } method && (TypeLocks.InheritsCallersLocks(method.OriginalDefinition) || LockSet.IsSynchronized(method));
 
     /// <summary>A lock known across functions: a field or property, <c>this</c>, <c>typeof</c>.</summary>
     public static bool IsNamed(LockIdentity identity) =>

@@ -49,7 +49,7 @@ internal sealed class LocksTaken
             return taken;
         }
 
-        foreach (var (operation, kind) in OperationWalk.OperationsOf(function.Function).WithKinds())
+        foreach (var (operation, kind) in function.CallOperations)
         {
             // A lock the callee takes only on some branch may be one its caller never reaches (the caller's
             // arguments decide it): only the locks every call takes count.
