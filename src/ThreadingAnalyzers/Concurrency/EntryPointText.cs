@@ -135,16 +135,44 @@ internal static class EntryPointText
         return all.ToArray();
     }
 
+    /// <summary>
+    /// The identifier each word starts with (<c>Task</c> of <c>Task.Run</c>, <c>new</c> of <c>new(</c>), for the words that
+    /// must start an identifier: the shared one-pass reading of each file finds those (<see cref="TreeWordScan"/>), and
+    /// only the rest of the word is then compared at each of them.
+    /// </summary>
+    private static readonly string?[] Leads = RegisterLeads();
+
+    private static string?[] RegisterLeads()
+    {
+        var leads = new string?[Words.Length];
+        for (var i = 0; i < Words.Length; i++)
+        {
+            var word = Words[i].Text;
+            var length = 0;
+            while (length < word.Length && IsIdentifierPart(word[length]))
+            {
+                length++;
+            }
+
+            leads[i] = Words[i].WholeStart ? word.Substring(0, length) : null;
+        }
+
+        TreeWordScan.Register(Array.FindAll(leads, lead => lead is not null)!);
+        return leads;
+    }
+
     private static TreeWords WordsOf(SyntaxTree tree) =>
         WordsByTree.GetValue(tree, static t =>
         {
             var text = t.GetText().ToString();
+            var scan = TreeWordScan.Of(t);
             var all = new List<int>();
             var shaped = new List<int>();
-            foreach (var (word, wholeStart, wholeEnd, created) in Words)
+            for (var i = 0; i < Words.Length; i++)
             {
+                var (word, wholeStart, wholeEnd, created) = Words[i];
                 var implicitCreation = word[word.Length - 1] == '(';
-                for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+                foreach (var index in Candidates(text, scan, word, Leads[i]))
                 {
                     var end = index + word.Length;
                     if ((!wholeStart || index == 0 || !IsIdentifierPart(text[index - 1]))
@@ -165,6 +193,33 @@ internal static class EntryPointText
             shaped.Sort();
             return new TreeWords(all.ToArray(), shaped.ToArray());
         });
+
+    /// <summary>
+    /// Where <paramref name="text"/> spells <paramref name="word"/>: at each identifier the file's reading found equal to
+    /// its lead and followed by the rest of it, or, for a word without a lead (or a reading made before the leads were
+    /// known, or a text whose identifiers hold marks, which this class does not count as identifier characters), by a
+    /// search of the whole text.
+    /// </summary>
+    private static IEnumerable<int> Candidates(string text, TreeWordScan scan, string word, string? lead)
+    {
+        if (lead is not null && !scan.HasMarks && scan.Covers(new[] { lead }))
+        {
+            foreach (var index in scan.PositionsOf(new[] { lead }))
+            {
+                if (index + word.Length <= text.Length && string.CompareOrdinal(text, index + lead.Length, word, lead.Length, word.Length - lead.Length) == 0)
+                {
+                    yield return index;
+                }
+            }
+
+            yield break;
+        }
+
+        for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+        {
+            yield return index;
+        }
+    }
 
     /// <summary>A tree's word positions: all of them, and those that can stand in an entry-point-shaped expression.</summary>
     private sealed class TreeWords

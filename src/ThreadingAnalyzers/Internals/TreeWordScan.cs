@@ -28,6 +28,12 @@ internal sealed class TreeWordScan
     /// <summary>Positions of <c>\u</c> and <c>\U</c>, in order.</summary>
     public List<int> Escapes { get; } = new();
 
+    /// <summary>
+    /// Whether the text holds a character that continues an identifier without being a letter or digit (a combining
+    /// mark, a formatting character): a search that delimits words by letters and digits alone may cut elsewhere.
+    /// </summary>
+    public bool HasMarks { get; private set; }
+
     /// <summary>Adds <paramref name="words"/> to what every later scan looks for.</summary>
     public static void Register(string[] words)
     {
@@ -106,11 +112,17 @@ internal sealed class TreeWordScan
             }
 
             // The whole identifier (letters, digits, underscores and the Unicode ones): a word only when it is all of it.
-            var start = index++;
-            while (index < text.Length && ((c = text[index]) < 128 ? ascii[c] : SyntaxFacts.IsIdentifierPartCharacter(c)))
+            var start = index;
+            do
             {
+                if (c >= 128 && !char.IsLetterOrDigit(c))
+                {
+                    scan.HasMarks = true;
+                }
+
                 index++;
             }
+            while (index < text.Length && ((c = text[index]) < 128 ? ascii[c] : SyntaxFacts.IsIdentifierPartCharacter(c)));
 
             var id = table.Find(text, start, index - start);
             if (id >= 0)

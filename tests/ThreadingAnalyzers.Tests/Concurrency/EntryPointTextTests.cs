@@ -54,6 +54,8 @@ public class EntryPointTextTests
     [InlineData("x => y = new(Work", 1)]
     [InlineData("new(Work", 1)]
     [InlineData("var timer = _timerFactory.NewTimer(); ThreadLocal<int> local = null; var pool = IsThreadPoolThread;", 0)]
+    // A combining mark continues a C# identifier but is no letter or digit here: the file is searched word by word.
+    [InlineData("var s = \"\u0301Task.Run\"; var t = xTask.Run(); var u = Task.Run_;", 1)]
     public void WordsAreWholeWhereAnEntryPointWritesThem(string statement, object expected)
     {
         // The words count only where they stand alone ("Thread" in "new Thread(" but not in "ThreadPool" or
