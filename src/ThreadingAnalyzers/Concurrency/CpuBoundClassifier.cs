@@ -41,6 +41,22 @@ internal static class CpuBoundClassifier
             return BodyWork.Unknown;
         }
 
+        // The body's own code decides most threads (a blocking call, a wait, an endless loop) without binding a method
+        // it calls: a verdict found there comes first. Only loops on flags need the called methods (what writes them).
+        if (BrokenCode.InText(function))
+        {
+            return BodyWork.Unknown;
+        }
+
+        foreach (var operation in OperationWalk.OperationsOf(function))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ClassifyOperation(operation, reach: null, types, cancellationToken) is { } verdict and not BodyWork.FiniteCpuBound)
+            {
+                return verdict;
+            }
+        }
+
         var reached = reach.MethodsCalledFrom(function, cancellationToken);
         if (reached.Length >= Reach.MaxMethods)
         {
@@ -142,8 +158,11 @@ internal static class CpuBoundClassifier
         return false;
     }
 
-    /// <summary>The verdict that one operation forces, <see cref="BodyWork.FiniteCpuBound"/> for a finite loop, null when it says nothing.</summary>
-    private static BodyWork? ClassifyOperation(IOperation operation, Reach reach, ThreadingTypes types, CancellationToken cancellationToken)
+    /// <summary>
+    /// The verdict that one operation forces, <see cref="BodyWork.FiniteCpuBound"/> for a finite loop, null when it says
+    /// nothing. Without <paramref name="reach"/>, a loop on flags that only the methods it calls could write says nothing.
+    /// </summary>
+    private static BodyWork? ClassifyOperation(IOperation operation, Reach? reach, ThreadingTypes types, CancellationToken cancellationToken)
     {
         switch (operation)
         {
@@ -172,7 +191,12 @@ internal static class CpuBoundClassifier
 
                 return IsTaskResult(property.Property, types) || IsIoType(property.Property.ContainingType, types) ? BodyWork.BlocksOrWaits : null;
             case ILoopOperation loop:
-                return IsEndlessWorkerLoop(loop, reach, types, cancellationToken) ? BodyWork.EndlessWorkerLoop : BodyWork.FiniteCpuBound;
+                return IsEndlessWorkerLoop(loop, reach, types, cancellationToken) switch
+                {
+                    true => BodyWork.EndlessWorkerLoop,
+                    false => BodyWork.FiniteCpuBound,
+                    null => null,
+                };
             default:
                 return null;
         }
@@ -188,9 +212,10 @@ internal static class CpuBoundClassifier
 
     /// <summary>
     /// <c>while (true)</c>, <c>for (;;)</c>, a loop over <c>GetConsumingEnumerable()</c>, or a loop whose condition reads only
-    /// fields, flags or cancellation tokens that neither the loop nor the methods it calls write.
+    /// fields, flags or cancellation tokens that neither the loop nor the methods it calls write. Null when that needs the
+    /// methods the loop calls and <paramref name="reach"/> is not given.
     /// </summary>
-    private static bool IsEndlessWorkerLoop(ILoopOperation loop, Reach reach, ThreadingTypes types, CancellationToken cancellationToken)
+    private static bool? IsEndlessWorkerLoop(ILoopOperation loop, Reach? reach, ThreadingTypes types, CancellationToken cancellationToken)
     {
         IOperation? condition;
         switch (loop)
@@ -223,7 +248,12 @@ internal static class CpuBoundClassifier
         }
 
         var flags = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        return ReadsOnlyFlags(condition, flags, types) && flags.Count > 0 && !WritesAny(loop, flags, reach, cancellationToken);
+        if (!ReadsOnlyFlags(condition, flags, types) || flags.Count == 0)
+        {
+            return false;
+        }
+
+        return reach is null ? null : !WritesAny(loop, flags, reach, cancellationToken);
     }
 
     /// <summary>The condition's values are fields, bool locals or parameters, and cancellation tokens (and what those hold).</summary>

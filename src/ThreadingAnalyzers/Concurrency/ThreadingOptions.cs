@@ -80,6 +80,7 @@ internal sealed class ThreadingOptions
             }
         }
 
+        AnalyzerConfigOptions? previous = null;
         foreach (var tree in compilation.SyntaxTrees)
         {
             if (missing == 0)
@@ -87,7 +88,14 @@ internal sealed class ThreadingOptions
                 break;
             }
 
+            // Files under one set of .editorconfig sections (or none) share one options object: asked once.
             var options = provider.GetOptions(tree);
+            if (ReferenceEquals(options, previous))
+            {
+                continue;
+            }
+
+            previous = options;
             for (var i = 0; i < keys.Length; i++)
             {
                 if (values[i] is null && options.TryGetValue(keys[i], out var value))

@@ -29,9 +29,16 @@ internal static class FieldWrites
                     continue;
                 }
 
+                SyntaxNode access = name.Parent is MemberAccessExpressionSyntax member && member.Name == name ? member : name;
+                if (!MayBeWritten(access))
+                {
+                    // A read (lock (_gate), Monitor.Enter(_gate)) needs no binding: at a type's end the driver may have
+                    // let go of the file's semantic model, and asking one binds the whole member again.
+                    continue;
+                }
+
                 // The analyzer driver's compilation caches its semantic models, so this is the shared model (RS1030's concern).
                 model ??= compilation.GetSemanticModel(tree);
-                SyntaxNode access = name.Parent is MemberAccessExpressionSyntax member && member.Name == name ? member : name;
                 if (model.GetOperation(access, cancellationToken) is IFieldReferenceOperation reference
                     && SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field)
                     && ValueWrites.IsWritten(reference)
@@ -45,6 +52,31 @@ internal static class FieldWrites
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether syntax lets <paramref name="access"/> be stored into, as <see cref="ValueWrites.IsWritten"/> decides from
+    /// its operation: the target of an assignment, an increment or decrement, an element of a tuple (a deconstruction),
+    /// an argument passed by <c>ref</c> or <c>out</c>, or taken by <c>ref</c>; parentheses and <c>!</c> looked through.
+    /// A call to a COM interface may pass by ref without the keyword: not a lock field's use, so not searched for.
+    /// </summary>
+    internal static bool MayBeWritten(SyntaxNode access)
+    {
+        var node = access;
+        while (node.Parent is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+        {
+            node = node.Parent;
+        }
+
+        return node.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == node,
+            PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => node.Parent.Kind() is SyntaxKind.PreIncrementExpression
+                or SyntaxKind.PreDecrementExpression or SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression,
+            ArgumentSyntax argument => argument.Parent is TupleExpressionSyntax || !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword),
+            RefExpressionSyntax => true,
+            _ => false,
+        };
     }
 
     /// <summary>

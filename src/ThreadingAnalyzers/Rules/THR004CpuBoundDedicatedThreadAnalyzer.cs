@@ -35,8 +35,8 @@ public sealed class THR004CpuBoundDedicatedThreadAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    // A type whose text names no entry point (new Thread among them) creates no thread.
-                    if (EntryPointText.Mentions(symbolStart.Symbol, ThreadingOptions.None) && types.ThreadIsReferenced)
+                    // A type whose code cannot create a Thread (its files never name it, no target-typed new) has nothing to report.
+                    if (TypeNameText.Thread.MayCreate(symbolStart.Symbol, symbolStart.Compilation) && types.ThreadIsReferenced)
                     {
                         AnalyzeType(symbolStart, types);
                     }

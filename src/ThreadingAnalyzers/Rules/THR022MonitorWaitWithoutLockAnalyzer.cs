@@ -52,20 +52,19 @@ public sealed class THR022MonitorWaitWithoutLockAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var member = function is ILocalFunctionOperation local ? local.Symbol : context.ContainingSymbol as IMethodSymbol;
-        var model = LockModel.For(context.Compilation);
-        if (member is null || IsCalledOnlyWhereItCannotBeSeen(member, model))
+        // Most calls sit in their function's own lock on the object: that answer needs no model of the type's callers.
+        if (AnyMayBe(LockModel.HeldInFunction(call, function), identity))
         {
             return;
         }
 
-        foreach (var held in model.HeldAt(call, context.ContainingSymbol as IMethodSymbol))
+        var member = function is ILocalFunctionOperation local ? local.Symbol : context.ContainingSymbol as IMethodSymbol;
+        var model = LockModel.For(context.Compilation);
+        if (member is null
+            || IsCalledOnlyWhereItCannotBeSeen(member, model)
+            || AnyMayBe(model.HeldAt(call, context.ContainingSymbol as IMethodSymbol), identity))
         {
-            // A lock named by nothing, or by another local, may be the same object under another name.
-            if (held.Identity.Equals(identity) || held.Identity.Kind is LockIdentityKind.Unknown or LockIdentityKind.Local)
-            {
-                return;
-            }
+            return;
         }
 
         if (CallsAnAcquiringHelperBefore(call, function, Reach.For(context.Compilation)))
@@ -75,6 +74,20 @@ public sealed class THR022MonitorWaitWithoutLockAnalyzer : DiagnosticAnalyzer
 
         var argument = call.Arguments[0].Syntax is ArgumentSyntax syntax ? syntax.Expression : call.Arguments[0].Syntax;
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.THR022, call.Syntax.GetLocation(), method.Name, argument.ToString()));
+    }
+
+    /// <summary>A lock named by nothing, or by another local, may be the same object under another name.</summary>
+    private static bool AnyMayBe(ImmutableArray<HeldLock> held, LockIdentity identity)
+    {
+        foreach (var lockHeld in held)
+        {
+            if (lockHeld.Identity.Equals(identity) || lockHeld.Identity.Kind is LockIdentityKind.Unknown or LockIdentityKind.Local)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

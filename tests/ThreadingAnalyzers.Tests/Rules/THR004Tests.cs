@@ -185,6 +185,73 @@ public class THR004Tests
         """, Verify.Expect("THR004", 0).WithArguments("_worker", "Task.Run"), Verify.Expect("THR004", 1).WithArguments("_initialized", "Task.Run"));
 
     [Fact]
+    public Task CreationInAPartWhoseFileNeverNamesThread()
+    {
+        // Worker.Run.cs creates the thread with a target-typed new(: only the other part's file names Thread.
+        var test = new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    ("Worker.cs", """
+                        using System.Threading;
+                        partial class Worker
+                        {
+                            private Thread _thread;
+                            public void Stop() => _thread.Join();
+                        }
+                        """),
+                    ("Worker.Run.cs", """
+                        partial class Worker
+                        {
+                            public void Start()
+                            {
+                                _thread = {|#0:new(Count)|};
+                                _thread.Start();
+                            }
+
+                            static void Count() { var sum = 0L; for (var i = 0; i < 1000; i++) sum += i; }
+                        }
+                        """),
+                },
+            },
+        };
+        test.ExpectedDiagnostics.Add(Verify.Expect("THR004", 0).WithArguments("_thread", "Task.Run"));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public Task CreationThroughAGlobalAlias()
+    {
+        var test = new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    ("Usings.cs", "global using Worker = System.Threading.Thread;"),
+                    ("C.cs", """
+                        class C
+                        {
+                            void M()
+                            {
+                                var t = {|#0:new Worker(Count)|};
+                                t.Start();
+                                t.Join();
+                            }
+
+                            static void Count() { var sum = 0L; for (var i = 0; i < 1000; i++) sum += i; }
+                        }
+                        """),
+                },
+            },
+        };
+        test.ExpectedDiagnostics.Add(Verify.Expect("THR004", 0).WithArguments("t", "Task.Run"));
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public Task TopLevelStatementsSeeLaterConfiguration()
     {
         var test = new Verify.Test
