@@ -28,13 +28,13 @@ public static class DriverFloor
         var times = probes.ToDictionary(probe => probe.Name, _ => new List<double>());
         for (var pass = 0; pass <= passes; pass++)
         {
-            var compilation = source.Clone();
+            var compilation = Benchmark.FreshTrees(source);
             GC.Collect();
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             compilation.GetDiagnostics();
             var compile = stopwatch.Elapsed.TotalMilliseconds;
             var analyzers = probes.Select(probe => (DiagnosticAnalyzer)probe).ToImmutableArray();
-            var withAnalyzers = source.Clone().WithAnalyzers(analyzers, options);
+            var withAnalyzers = Benchmark.FreshTrees(source).WithAnalyzers(analyzers, options);
             await withAnalyzers.GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
             if (pass == 0)
             {

@@ -40,7 +40,7 @@ public static class ProfileLoop
         var times = analyzers.ToDictionary(analyzer => analyzer, _ => new List<double>());
         for (var pass = 0; pass <= passes; pass++)
         {
-            var withAnalyzers = source.Clone().WithAnalyzers(analyzers, options);
+            var withAnalyzers = Benchmark.FreshTrees(source).WithAnalyzers(analyzers, options);
             GC.Collect();
             GC.WaitForPendingFinalizers();
             var stopwatch = Stopwatch.StartNew();

@@ -122,7 +122,12 @@ internal sealed class Sharing
         var anyUnlockedWrite = false;
         foreach (var (entry, bodyScope, ownOnly) in prepared)
         {
-            var accesses = ownOnly ? bodyScope.Own : AccessesOfBody(bodyScope, types, reach, cancellationToken);
+            // The methods a lone body reaches matter only for the unlocked writes they bring, when no other body can meet them.
+            var accesses = ownOnly ? bodyScope.Own
+                : prepared.Count == 1 && !(otherMembersStart && OutlivesItsStarter(RunWindow.Of(entry)))
+                    && ReachedWrites.MayBringUnlockedWrite(bodyScope.Function, bodyScope.Calls, types, reach, cancellationToken) == false
+                    ? ReachedWrites.OwnAndCreated(bodyScope, types, reach, cancellationToken)
+                    : AccessesOfBody(bodyScope, types, reach, cancellationToken);
             touched.Add((entry, accesses));
             anyUnlockedWrite |= accesses.Any(access => access.IsUnlockedWrite);
         }
@@ -493,7 +498,8 @@ internal sealed class Sharing
 
             if (reach.BodyOf(call.Target, call.Operation) is { } calleeBody && AccessTemplate.Of(calleeBody, call.Target, types, reach).MayWriteWithin(calleeBody, types, reach, cancellationToken))
             {
-                return true;
+                // Whether the full walk keeps a callee's write unlocked depends on the locks and objects on the way.
+                return ReachedWrites.MayBringUnlockedWrite(body.Function, body.Calls, types, reach, cancellationToken) != false;
             }
         }
 

@@ -32,6 +32,7 @@ internal sealed class SourceWords
         _words = words;
         _anchors = Array.FindAll(words, word => !Array.Exists(words, other => other.Length < word.Length && word.IndexOf(other, StringComparison.Ordinal) >= 0));
         _find = Find;
+        TreeWordScan.Register(words);
     }
 
     /// <summary>Whether one of the words starts inside <paramref name="span"/> of <paramref name="tree"/>.</summary>
@@ -91,6 +92,12 @@ internal sealed class SourceWords
 
     private int[] Find(SyntaxTree tree)
     {
+        var scan = TreeWordScan.Of(tree);
+        if (scan.Covers(_words))
+        {
+            return Merge(scan.PositionsOf(_words), scan.Escapes);
+        }
+
         var text = tree.GetText().ToString();
         var found = new List<int>();
         foreach (var anchor in _anchors)
@@ -143,6 +150,19 @@ internal sealed class SourceWords
     }
 
     /// <summary>A sorted list without repeats: an identifier holding two anchors is found twice.</summary>
+    /// <summary>Two ascending lists, which share no position (an escape is never inside an identifier), as one array.</summary>
+    private static int[] Merge(List<int> words, List<int> escapes)
+    {
+        var merged = new int[words.Count + escapes.Count];
+        int w = 0, e = 0;
+        for (var i = 0; i < merged.Length; i++)
+        {
+            merged[i] = e == escapes.Count || (w < words.Count && words[w] < escapes[e]) ? words[w++] : escapes[e++];
+        }
+
+        return merged;
+    }
+
     private static int[] Distinct(List<int> sorted)
     {
         var count = 0;

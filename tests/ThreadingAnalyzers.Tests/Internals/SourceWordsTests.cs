@@ -64,4 +64,34 @@ public class SourceWordsTests
         Assert.True(LockWords.MentionedBy(compilation.GetTypeByMetadataName("C")!));
         Assert.False(LockWords.MentionedBy(compilation.GetTypeByMetadataName("D")!));
     }
+
+    [Fact]
+    public void ASetMadeAfterATreeWasReadStillFindsItsWords()
+    {
+        // The tree is read once for every word known then; a set made later is not in that reading and searches itself.
+        var tree = CSharpSyntaxTree.ParseText("class C { void M(dynamic m) { m.Enter(); m.LateWordOfThisTest(); m.LateWordOfThisTestToo(); } }");
+        Assert.Equal(new[] { "Enter" }, LockWords.TokensIn(tree, new TextSpan(0, tree.Length), CancellationToken.None).Select(token => token.Text));
+
+        var late = new SourceWords("LateWordOfThisTest");
+
+        Assert.False(TreeWordScan.Of(tree).Covers(new[] { "LateWordOfThisTest" }));
+        Assert.Equal(new[] { "LateWordOfThisTest" }, late.TokensIn(tree, new TextSpan(0, tree.Length), CancellationToken.None).Select(token => token.Text));
+
+        var next = CSharpSyntaxTree.ParseText("class D { void M(dynamic m) { m.LateWordOfThisTest(); } }");
+        Assert.True(TreeWordScan.Of(next).Covers(new[] { "LateWordOfThisTest" }));
+        Assert.Equal(new[] { "LateWordOfThisTest" }, late.TokensIn(next, new TextSpan(0, next.Length), CancellationToken.None).Select(token => token.Text));
+    }
+
+    [Fact]
+    public void OnlyWholeIdentifiersAndEscapesAreFound()
+    {
+        _ = new SourceWords("Enter");
+        var tree = CSharpSyntaxTree.ParseText("""class C { int Enter_, _Enter, Enter1, \u0045x; void Enter() { } string s = "Enter"; } // Enter""");
+        var scan = TreeWordScan.Of(tree);
+        var text = tree.GetText().ToString();
+
+        Assert.True(scan.Covers(new[] { "Enter" }));
+        Assert.Equal(new[] { text.IndexOf("Enter()", System.StringComparison.Ordinal), text.IndexOf("\"Enter", System.StringComparison.Ordinal) + 1, text.LastIndexOf("Enter", System.StringComparison.Ordinal) }, scan.PositionsOf(new[] { "Enter" }));
+        Assert.Equal(new[] { text.IndexOf('\\') }, scan.Escapes);
+    }
 }
