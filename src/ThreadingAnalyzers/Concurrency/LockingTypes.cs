@@ -37,6 +37,12 @@ internal static class LockingTypes
                 tokens = Tokens.GetValue(tree, _ => Find(tree, cancellationToken));
             }
 
+            // Most trees hold none of the words: the declaration's span (a walk to its first token) is not asked for.
+            if (tokens.Length == 0)
+            {
+                continue;
+            }
+
             // A declaration's span is made of whole tokens: a token at a word lies inside it or outside it.
             var span = reference.Span;
             for (var index = FirstAtOrAfter(tokens, span.Start); index < tokens.Length && tokens[index].Start < span.End; index++)

@@ -57,9 +57,10 @@ public sealed class THR013InconsistentSynchronizationAnalyzer : DiagnosticAnalyz
             AnalyzeType(context, type, types);
         }
 
-        foreach (var nested in type.GetTypeMembers())
+        // The members the type keeps, not GetTypeMembers(), which builds a new array of them for every type asked.
+        foreach (var member in type.GetMembers())
         {
-            if (MayLock(nested, context.CancellationToken))
+            if (member is INamedTypeSymbol nested && MayLock(nested, context.CancellationToken))
             {
                 AnalyzeTypes(context, nested, types);
             }
