@@ -94,4 +94,18 @@ public class SourceWordsTests
         Assert.Equal(new[] { text.IndexOf("Enter()", System.StringComparison.Ordinal), text.IndexOf("\"Enter", System.StringComparison.Ordinal) + 1, text.LastIndexOf("Enter", System.StringComparison.Ordinal) }, scan.PositionsOf(new[] { "Enter" }));
         Assert.Equal(new[] { text.IndexOf('\\') }, scan.Escapes);
     }
+
+    [Fact]
+    public void EveryAsciiCharacterSplitsWordsAsTheCompilerDoes()
+    {
+        _ = new SourceWords("Enter");
+        for (var c = (char)1; c < 128; c++)
+        {
+            // Enter, a character, Enter: two words when the character cannot continue an identifier, else one longer identifier.
+            var tree = CSharpSyntaxTree.ParseText("Enter" + c + "Enter");
+            var expected = SyntaxFacts.IsIdentifierPartCharacter(c) ? 0 : 2;
+
+            Assert.True(expected == TreeWordScan.Of(tree).PositionsOf(new[] { "Enter" }).Count, "character " + (int)c);
+        }
+    }
 }
