@@ -17,7 +17,8 @@ internal sealed class TreeWordScan
     private static readonly ConditionalWeakTable<SyntaxTree, TreeWordScan> Scans = new();
     private static readonly bool[] AsciiIdentifierPart = CreateAsciiIdentifierPart();
     private static readonly object Gate = new();
-    private static WordTable s_known = new(new List<string>());
+    // Replaced whole under Gate, read without it by every new scan: volatile publishes the complete table.
+    private static volatile WordTable s_known = new(new List<string>());
 
     private readonly WordTable _table;
     private readonly List<int> _positions = new();
