@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -24,6 +23,9 @@ internal sealed class TypeNameText
 
     private static readonly ConditionalWeakTable<Compilation, StrongBox<bool>> GlobalAliases = new();
     private static readonly ConditionalWeakTable<SyntaxTree, int[]> TargetTypedNews = new();
+
+    /// <summary><c>new</c> as a whole identifier, found in the shared reading of each file (<see cref="TreeWordScan"/>).</summary>
+    private static readonly SourceWords NewKeyword = new("new");
     private readonly SourceWords _name;
 
     private TypeNameText(string name) => _name = new SourceWords(name);
@@ -73,9 +75,10 @@ internal sealed class TypeNameText
     {
         var text = tree.GetText().ToString();
         var found = new List<int>();
-        for (var index = text.IndexOf("new", StringComparison.Ordinal); index >= 0; index = text.IndexOf("new", index + 3, StringComparison.Ordinal))
+        foreach (var index in NewKeyword.Positions(tree))
         {
-            if (index > 0 && SyntaxFacts.IsIdentifierPartCharacter(text[index - 1]))
+            // A keyword cannot be spelled with an escape: the positions of escapes are not it.
+            if (string.CompareOrdinal(text, index, "new", 0, 3) != 0)
             {
                 continue;
             }
@@ -86,7 +89,7 @@ internal sealed class TypeNameText
                 next++;
             }
 
-            // A comment may stand between new and the parenthesis; a keyword cannot be spelled with an escape.
+            // A comment may stand between new and the parenthesis.
             if (next < text.Length && text[next] is '(' or '/')
             {
                 found.Add(index);

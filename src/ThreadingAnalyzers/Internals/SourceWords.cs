@@ -36,7 +36,10 @@ internal sealed class SourceWords
     }
 
     /// <summary>Whether one of the words starts inside <paramref name="span"/> of <paramref name="tree"/>.</summary>
-    public bool Mentions(SyntaxTree tree, TextSpan span) => SortedPositions.AnyIn(_positions.GetValue(tree, _find), span);
+    public bool Mentions(SyntaxTree tree, TextSpan span) => SortedPositions.AnyIn(Positions(tree), span);
+
+    /// <summary>Where the words (and Unicode escapes) start in <paramref name="tree"/>'s text, in order.</summary>
+    public int[] Positions(SyntaxTree tree) => _positions.GetValue(tree, _find);
 
     /// <summary>Whether one of the words is in the text of a declaration of <paramref name="symbol"/> (any part of a partial type).</summary>
     public bool MentionedBy(ISymbol symbol)

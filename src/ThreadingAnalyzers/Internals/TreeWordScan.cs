@@ -15,7 +15,6 @@ namespace ThreadingAnalyzers.Internals;
 internal sealed class TreeWordScan
 {
     private static readonly ConditionalWeakTable<SyntaxTree, TreeWordScan> Scans = new();
-    private static readonly bool[] AsciiIdentifierPart = CreateAsciiIdentifierPart();
     private static readonly object Gate = new();
     // Replaced whole under Gate, read without it by every new scan: volatile publishes the complete table.
     private static volatile WordTable s_known = new(new List<string>());
@@ -44,7 +43,7 @@ internal sealed class TreeWordScan
             foreach (var word in words)
             {
                 // A word the scan cannot meet as one identifier is left to its set's own search (Covers says no).
-                if (!all.Contains(word) && word.Length > 0 && System.Array.TrueForAll(word.ToCharArray(), IsIdentifierPart))
+                if (!all.Contains(word) && word.Length > 0 && System.Array.TrueForAll(word.ToCharArray(), SyntaxFacts.IsIdentifierPartCharacter))
                 {
                     all.Add(word);
                 }
@@ -130,11 +129,10 @@ internal sealed class TreeWordScan
         return scan;
     }
 
-    private static bool IsIdentifierPart(char c) => c < 128 ? AsciiIdentifierPart[c] : SyntaxFacts.IsIdentifierPartCharacter(c);
-
     /// <summary>
-    /// <see cref="IsIdentifierPart"/> for the scan's loop, which reads every character of every file: ASCII by
-    /// comparisons alone; a character beyond it that continues an identifier without being a letter or digit is noted.
+    /// <see cref="SyntaxFacts.IsIdentifierPartCharacter"/> for the scan's loop, which reads every character of every
+    /// file: ASCII by comparisons alone; a character beyond it that continues an identifier without being a letter or
+    /// digit is noted.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsPart(char c, TreeWordScan scan)
@@ -151,17 +149,6 @@ internal sealed class TreeWordScan
 
         scan.HasMarks |= !char.IsLetterOrDigit(c);
         return true;
-    }
-
-    private static bool[] CreateAsciiIdentifierPart()
-    {
-        var table = new bool[128];
-        for (var c = 0; c < table.Length; c++)
-        {
-            table[c] = SyntaxFacts.IsIdentifierPartCharacter((char)c);
-        }
-
-        return table;
     }
 
     /// <summary>The words looked for, indexed by length and first character so that most identifiers are turned away at once.</summary>
